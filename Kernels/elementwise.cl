@@ -1,0 +1,49 @@
+// elementwise.cl — element-wise float ops a transformer layer needs.
+//
+//   fill_f32:      x[i] = value                                  x: [n]
+//   copy_f32:      y[i] = x[i]                                   x, y: [n]
+//   add_f32:       out[i] = a[i] + b[i]   (residual)             a, b, out: [n]
+//   mul_f32:       out[i] = a[i] * b[i]                          a, b, out: [n]
+//   axpby_f32:     y[i] = alpha·x[i] + beta·y[i]; beta == 0 ignores old y (even NaN), as BLAS does
+//   add_bias_f32:  out[r, c] = x[r, c] + bias[c]                 x, out: [rows, cols], bias: [cols]
+//
+// Every buffer arrives as (pointer, element offset). Outputs may alias inputs.
+// Launch: one work-item per element (add_bias_f32: rows·cols items), any work-group size.
+// CPU twin: Sources/Compute/CPU/CPUDevice+Elementwise.swift. OpenCL C 1.2; builds standalone.
+
+__kernel void fill_f32(const uint n, __global float* x, const uint x_off, const float value) {
+    const uint i = get_global_id(0);
+    if (i < n) x[x_off + i] = value;
+}
+
+__kernel void copy_f32(const uint n, __global const float* x, const uint x_off, __global float* y, const uint y_off) {
+    const uint i = get_global_id(0);
+    if (i < n) y[y_off + i] = x[x_off + i];
+}
+
+__kernel void add_f32(const uint n, __global const float* a, const uint a_off, __global const float* b,
+                      const uint b_off, __global float* out, const uint out_off) {
+    const uint i = get_global_id(0);
+    if (i < n) out[out_off + i] = a[a_off + i] + b[b_off + i];
+}
+
+__kernel void mul_f32(const uint n, __global const float* a, const uint a_off, __global const float* b,
+                      const uint b_off, __global float* out, const uint out_off) {
+    const uint i = get_global_id(0);
+    if (i < n) out[out_off + i] = a[a_off + i] * b[b_off + i];
+}
+
+__kernel void axpby_f32(const uint n, const float alpha, __global const float* x, const uint x_off,
+                        const float beta, __global float* y, const uint y_off) {
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float ax = alpha * x[x_off + i];
+        y[y_off + i] = beta == 0.0f ? ax : ax + beta * y[y_off + i];
+    }
+}
+
+__kernel void add_bias_f32(const uint rows, const uint cols, __global const float* x, const uint x_off,
+                           __global const float* bias, const uint bias_off, __global float* out, const uint out_off) {
+    const uint i = get_global_id(0);
+    if (i < rows * cols) out[out_off + i] = x[x_off + i] + bias[bias_off + i % cols];
+}

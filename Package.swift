@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftBERT",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bert", targets: ["bert"]),
+        .library(name: "Compute", targets: ["Compute"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL",
+                       providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]),
+        .systemLibrary(name: "CCLBlast", pkgConfig: "clblast",
+                       providers: [.apt(["libclblast-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // Build-time embedding of Kernels/*.cl into the Compute module.
+        .executableTarget(name: "kernel-embedder", path: "Tools/KernelEmbedder"),
+        .plugin(name: "EmbedKernels", capability: .buildTool(),
+                dependencies: ["kernel-embedder"], path: "Tools/EmbedKernelsPlugin"),
+
+        // The device layer: knows nothing about BERT.
+        .target(name: "Compute",
+                dependencies: ["COpenCL", "CCLBlast", "COpenBLAS",
+                               .product(name: "Logging", package: "swift-log")],
+                plugins: ["EmbedKernels"]),
+
+        // The command-line tool.
+        .executableTarget(name: "bert",
+                          dependencies: ["Compute",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")]),
+
+        .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+    ]
+)

@@ -1,0 +1,89 @@
+import COpenBLAS
+import Foundation
+
+/// The CPU backend: buffers in host memory, GEMM through OpenBLAS, every other op in Swift over all threads.
+///
+/// It is both the fallback device and the reference ("twin") every OpenCL kernel is checked against.
+public final class CPUDevice: Device, @unchecked Sendable {
+    public let info: DeviceInfo
+    public let memory: MemoryAccountant
+    let parallel: ParallelFor
+
+    /// Creates the CPU backend.
+    ///
+    /// - Parameter options: `threads` (default: all cores) sets this backend's threads and OpenBLAS's
+    ///   (OpenBLAS's thread count is process-wide); `memoryBudget` caps what it may allocate;
+    ///   `maxAllocation` caps a single buffer (to exercise arena chunking; default: unlimited up to RAM).
+    public init(options: DeviceOptions = DeviceOptions()) {
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        openblas_set_num_threads(Int32(threads))
+        let ram = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let blasConfig = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
+        let maxAllocation = min(options.maxAllocation ?? DeviceOptions.kernelAddressableBytes,
+                                DeviceOptions.kernelAddressableBytes, ram)
+        info = DeviceInfo(
+            backend: .cpu, index: nil, name: CPUDevice.processorName(), vendor: "host", platform: "SwiftBERT CPU backend",
+            type: "host", isGPU: false, openCLCVersion: nil, driverVersion: "", platformVersion: "",
+            extensions: [], globalMemory: ram, maxAllocation: maxAllocation, localMemory: 0,
+            maxWorkGroupSize: 1, computeUnits: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
+            blas: "\(blasConfig.trimmingCharacters(in: .whitespaces)) (core \(core))")
+        memory = MemoryAccountant(capacity: ram, budget: options.memoryBudget)
+        parallel = ParallelFor(threads: threads)
+    }
+
+    public func allocateMemory(bytes: Int, label: String) throws -> DeviceAllocation {
+        try memory.reserve(bytes, label: label)
+        var pointer: UnsafeMutableRawPointer?
+        guard posix_memalign(&pointer, 64, max(bytes, 1)) == 0, let pointer else {
+            memory.release(bytes)
+            throw ComputeError.hostAllocationFailed(label: label, bytes: bytes)
+        }
+        return DeviceAllocation(bytes: bytes, label: label, storage: .host(pointer), owner: ObjectIdentifier(self),
+                                accountant: memory)
+    }
+
+    public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
+        let target = try raw(view, "write")
+        guard source.count == view.byteCount else {
+            throw ComputeError.shapeMismatch(operation: "write",
+                detail: "\(source.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
+        }
+        if let base = source.baseAddress { target.copyMemory(from: base, byteCount: source.count) }
+    }
+
+    public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
+        let source = try raw(view, "read")
+        guard destination.count == view.byteCount else {
+            throw ComputeError.shapeMismatch(operation: "read",
+                detail: "\(destination.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
+        }
+        if let base = destination.baseAddress { base.copyMemory(from: source, byteCount: destination.count) }
+    }
+
+    /// CPU operations complete before they return.
+    public func synchronize() throws {}
+
+    /// The start of a view in host memory.
+    func raw(_ view: BufferView, _ operation: String) throws -> UnsafeMutableRawPointer {
+        guard view.allocation.owner == ObjectIdentifier(self), let base = view.allocation.hostPointer else {
+            throw ComputeError.foreignBuffer(operation: operation)
+        }
+        return base + view.byteOffset
+    }
+
+    /// A float32 view as a typed pointer.
+    func floats(_ view: BufferView, _ operation: String) throws -> UnsafeMutablePointer<Float> {
+        guard view.dtype == .float32 else {
+            throw ComputeError.dtypeMismatch(operation: operation, expected: .float32, got: view.dtype)
+        }
+        return try raw(view, operation).assumingMemoryBound(to: Float.self)
+    }
+
+    private static func processorName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+              let colon = line.firstIndex(of: ":") else { return "host CPU" }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+}

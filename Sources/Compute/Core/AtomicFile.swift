@@ -1,0 +1,51 @@
+import Foundation
+
+/// Writes files so that a reader sees either the old content or the new, never a torn file: the bytes go to
+/// a temporary file in the same folder, which is synced and then renamed over the target.
+public enum AtomicFile {
+    /// Writes `data` to `path` atomically, creating the folder if needed.
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw AtomicFileError(path: temporary.path, operation: "create", code: errno) }
+        var failure: AtomicFileError?
+        data.withUnsafeBytes { bytes in
+            var written = 0
+            while written < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = AtomicFileError(path: temporary.path, operation: "write", code: errno)
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = AtomicFileError(path: temporary.path, operation: "fsync", code: errno) }
+        close(fd)
+        if failure == nil, rename(temporary.path, url.path) != 0 {
+            failure = AtomicFileError(path: url.path, operation: "rename into place", code: errno)
+        }
+        if let failure {
+            unlink(temporary.path)
+            throw failure
+        }
+        // Make the rename itself durable.
+        let folderFD = open(folder.path, O_RDONLY)
+        if folderFD >= 0 {
+            fsync(folderFD)
+            close(folderFD)
+        }
+    }
+}
+
+/// A failed atomic write, naming the file and the step that failed.
+public struct AtomicFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let operation: String
+    public let code: Int32
+    public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
+}

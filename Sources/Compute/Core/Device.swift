@@ -1,0 +1,95 @@
+/// A compute device: the CPU backend (OpenBLAS + Swift) or an OpenCL device (our kernels + CLBlast).
+///
+/// Both backends implement the same operations with the same numerics, so a model runs unchanged on either
+/// and every OpenCL kernel can be checked against its CPU twin. Operations take `BufferView`s; shapes are
+/// given by the operation's arguments (row-major throughout).
+///
+/// A device is used from one thread at a time. Operations are enqueued in order; `read` waits for them.
+///
+/// ```swift
+/// let device = try DeviceSelector.make("auto")
+/// let x = try device.upload([0.5, -1, 2], label: "x")       // [3]
+/// let y = try device.allocate(3, label: "y")                 // [3]
+/// try device.gelu(x, into: y, kind: .erf)
+/// print(try device.readFloats(y))
+/// ```
+public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, GEMMOps {
+    /// What the device is and can do.
+    var info: DeviceInfo { get }
+    /// Current/peak bytes and the budget of this device.
+    var memory: MemoryAccountant { get }
+
+    /// Allocates `bytes` bytes of device memory named `label`, charged to `memory`. The contents are undefined.
+    func allocateMemory(bytes: Int, label: String) throws -> DeviceAllocation
+    /// Copies host bytes into a view (sizes must match).
+    func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws
+    /// Copies a view into host memory (sizes must match); waits for queued work first.
+    func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws
+    /// Waits until all queued work has finished.
+    func synchronize() throws
+}
+
+extension Device {
+    /// Allocates one buffer of `count` elements (at most the device's maximum single allocation).
+    public func allocate(_ count: Int, _ dtype: DType = .float32, label: String) throws -> BufferView {
+        let bytes = max(count * dtype.size, 1)
+        guard bytes <= info.maxAllocation else {
+            throw ComputeError.allocationTooLarge(label: label, requested: bytes, maxAllocation: info.maxAllocation)
+        }
+        let allocation = try allocateMemory(bytes: bytes, label: label)
+        return BufferView(allocation: allocation, byteOffset: 0, count: count, dtype: dtype)
+    }
+
+    /// Allocates an arena for a size table, split into chunks no larger than the device's maximum allocation.
+    public func makeArena(_ layout: ArenaLayout, label: String) throws -> Arena {
+        let placement = try layout.place(maxChunkBytes: info.maxAllocation)
+        var chunks: [DeviceAllocation] = []
+        for (i, size) in placement.chunkSizes.enumerated() {
+            let name = placement.chunkSizes.count == 1 ? label : "\(label) (chunk \(i + 1)/\(placement.chunkSizes.count))"
+            chunks.append(try allocateMemory(bytes: size, label: name))
+        }
+        return Arena(label: label, placement: placement, chunks: chunks)
+    }
+
+    /// Allocates a float32 buffer holding `values`.
+    public func upload(_ values: [Float], label: String) throws -> BufferView {
+        let view = try allocate(values.count, .float32, label: label)
+        try write(values, to: view)
+        return view
+    }
+
+    /// Allocates an int32 buffer holding `values`.
+    public func upload(_ values: [Int32], label: String) throws -> BufferView {
+        let view = try allocate(values.count, .int32, label: label)
+        try write(values, to: view)
+        return view
+    }
+
+    /// Copies host values into a view of the same element size and count.
+    public func write<T: BitwiseCopyable>(_ values: [T], to view: BufferView) throws {
+        guard MemoryLayout<T>.stride == view.dtype.size, values.count == view.count else {
+            throw ComputeError.shapeMismatch(operation: "write",
+                detail: "\(values.count) host values of \(MemoryLayout<T>.stride) bytes for '\(view.label)' "
+                    + "view of \(view.count) \(view.dtype)")
+        }
+        try values.withUnsafeBytes { try write($0, to: view) }
+    }
+
+    /// Reads a float32 view into an array.
+    public func readFloats(_ view: BufferView) throws -> [Float] {
+        try readArray(view, as: Float.self, expecting: .float32)
+    }
+
+    /// Reads an int32 view into an array.
+    public func readInts(_ view: BufferView) throws -> [Int32] {
+        try readArray(view, as: Int32.self, expecting: .int32)
+    }
+
+    private func readArray<T: BitwiseCopyable>(_ view: BufferView, as _: T.Type, expecting dtype: DType) throws -> [T] {
+        guard view.dtype == dtype else { throw ComputeError.dtypeMismatch(operation: "read", expected: dtype, got: view.dtype) }
+        return try [T](unsafeUninitializedCapacity: view.count) { buffer, initialized in
+            try read(view, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = view.count
+        }
+    }
+}

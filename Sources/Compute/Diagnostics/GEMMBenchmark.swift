@@ -1,0 +1,59 @@
+import COpenBLAS
+import Foundation
+
+/// Times a GEMM on a device against OpenBLAS called directly on host arrays, in the same run, so the
+/// overhead of our device layer shows as a ratio.
+public struct GEMMBenchmark {
+    /// Median seconds and GFLOP/s of both.
+    public struct Result: Sendable {
+        public let shape: GEMMShape
+        public let deviceSeconds: Double
+        public let openBLASSeconds: Double
+        public var deviceGFLOPS: Double { shape.flops / deviceSeconds / 1e9 }
+        public var openBLASGFLOPS: Double { shape.flops / openBLASSeconds / 1e9 }
+        /// Device speed as a fraction of direct OpenBLAS.
+        public var ratio: Double { openBLASSeconds / deviceSeconds }
+    }
+
+    public let shape: GEMMShape
+    public let repetitions: Int
+
+    public init(shape: GEMMShape, repetitions: Int = 5) {
+        self.shape = shape
+        self.repetitions = max(1, repetitions)
+    }
+
+    public func run(on device: any Device) throws -> Result {
+        var random = SplitMix64(seed: 7)
+        let s = shape
+        let a = (0..<(s.aStored.rows * s.lda)).map { _ in random.nextUnitFloat() - 0.5 }
+        let b = (0..<(s.bStored.rows * s.ldb)).map { _ in random.nextUnitFloat() - 0.5 }
+        var c = [Float](repeating: 0, count: s.m * s.ldc)
+        let av = try device.upload(a, label: "bench A"), bv = try device.upload(b, label: "bench B")
+        let cv = try device.upload(c, label: "bench C")
+
+        let deviceTime = try median {
+            try device.gemm(s, a: av, b: bv, c: cv)
+            try device.synchronize()
+        }
+        let blasTime = try median {
+            cblas_sgemm(CblasRowMajor, s.transA == .none ? CblasNoTrans : CblasTrans,
+                        s.transB == .none ? CblasNoTrans : CblasTrans, Int32(s.m), Int32(s.n), Int32(s.k),
+                        s.alpha, a, Int32(s.lda), b, Int32(s.ldb), s.beta, &c, Int32(s.ldc))
+        }
+        return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime)
+    }
+
+    /// One warm-up, then the median of `repetitions` timed runs.
+    private func median(_ body: () throws -> Void) throws -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}

@@ -1,0 +1,184 @@
+import COpenCL
+import Foundation
+
+/// An OpenCL device: our kernels (Kernels/*.cl, compiled at run time and cached) plus CLBlast for GEMM.
+///
+/// One context and one in-order queue per device. Buffers are `cl_mem` objects addressed through
+/// `BufferView`s (buffer, offset), so arenas larger than `CL_DEVICE_MAX_MEM_ALLOC_SIZE` are split into chunks.
+/// With `DeviceOptions.profiling` every kernel and GEMM records queued/start/end times (`timings(clear:)`).
+public final class OpenCLDevice: Device, @unchecked Sendable {
+    public let info: DeviceInfo
+    public let memory: MemoryAccountant
+    let deviceID: cl_device_id
+    let context: CLContext
+    let queue: CLQueue
+    let programs: ProgramCache
+    let profile: ProfileLog?
+    /// Build options every program gets: the language version and capability defines (never vendor names).
+    let buildOptions: String
+    private var kernels: [String: CLKernel] = [:]
+    /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for.
+    var gemmWorkspace: BufferView?
+
+    /// Every OpenCL device on the machine, numbered as `opencl:N` numbers them. Empty without a platform.
+    public static func availableDevices() throws -> [DeviceInfo] {
+        try OpenCLDiscovery.devices().map(\.info)
+    }
+
+    /// Opens OpenCL device number `index` (see `availableDevices()`).
+    public convenience init(index: Int, options: DeviceOptions = DeviceOptions()) throws {
+        let entries = try OpenCLDiscovery.devices()
+        guard entries.indices.contains(index) else {
+            throw ComputeError.noSuchDevice(entries.isEmpty
+                ? "no OpenCL platform is installed (install an OpenCL driver, e.g. pocl-opencl-icd), so opencl:\(index) does not exist"
+                : "there is no opencl:\(index); this machine has \(entries.count) OpenCL device(s): "
+                    + entries.map { "opencl:\($0.info.index ?? 0) \($0.info.name)" }.joined(separator: ", "))
+        }
+        try self.init(entry: entries[index], options: options)
+    }
+
+    init(entry: OpenCLDeviceEntry, options: DeviceOptions) throws {
+        var info = entry.info
+        info.maxAllocation = min(info.maxAllocation, options.maxAllocation ?? .max, DeviceOptions.kernelAddressableBytes)
+        self.info = info
+        deviceID = entry.device
+        memory = MemoryAccountant(capacity: info.globalMemory, budget: options.memoryBudget)
+
+        var status: cl_int = 0
+        var properties: [cl_context_properties] = [
+            cl_context_properties(CL_CONTEXT_PLATFORM), cl_context_properties(Int(bitPattern: UnsafeRawPointer(entry.platform))), 0,
+        ]
+        var device: cl_device_id? = entry.device
+        guard let contextHandle = clCreateContext(&properties, 1, &device, nil, nil, &status), status == CL_SUCCESS else {
+            throw ComputeError.openCL(call: "clCreateContext", status: status)
+        }
+        context = CLContext(contextHandle)
+        let queueProperties = options.profiling ? cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE) : 0
+        guard let queueHandle = clCreateCommandQueue(contextHandle, entry.device, queueProperties, &status),
+              status == CL_SUCCESS else {
+            throw ComputeError.openCL(call: "clCreateCommandQueue", status: status)
+        }
+        queue = CLQueue(queueHandle)
+        profile = options.profiling ? ProfileLog() : nil
+        let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) } ?? ProgramCache.defaultDirectory()
+        programs = ProgramCache(context: context, device: entry.device, info: info, directory: cacheDirectory)
+        buildOptions = "-cl-std=CL1.2" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
+    }
+
+    // MARK: - Memory
+
+    public func allocateMemory(bytes: Int, label: String) throws -> DeviceAllocation {
+        guard bytes <= info.maxAllocation else {
+            throw ComputeError.allocationTooLarge(label: label, requested: bytes, maxAllocation: info.maxAllocation)
+        }
+        try memory.reserve(bytes, label: label)
+        var status: cl_int = 0
+        guard let handle = clCreateBuffer(context.handle, cl_mem_flags(CL_MEM_READ_WRITE), max(bytes, 1), nil, &status),
+              status == CL_SUCCESS else {
+            memory.release(bytes)
+            throw ComputeError.openCL(call: "clCreateBuffer('\(label)', \(ByteCount.format(bytes)))", status: status)
+        }
+        return DeviceAllocation(bytes: bytes, label: label, storage: .openCL(CLMemory(handle)),
+                                owner: ObjectIdentifier(self), accountant: memory)
+    }
+
+    public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
+        let memory = try clMemory(view, "write")
+        guard source.count == view.byteCount else {
+            throw ComputeError.shapeMismatch(operation: "write",
+                detail: "\(source.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
+        }
+        guard source.count > 0, let base = source.baseAddress else { return }
+        try OpenCLStatus.check(
+            clEnqueueWriteBuffer(queue.handle, memory.handle, cl_bool(CL_TRUE), view.byteOffset, source.count, base, 0, nil, nil),
+            "clEnqueueWriteBuffer('\(view.label)')")
+    }
+
+    public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
+        let memory = try clMemory(view, "read")
+        guard destination.count == view.byteCount else {
+            throw ComputeError.shapeMismatch(operation: "read",
+                detail: "\(destination.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
+        }
+        guard destination.count > 0, let base = destination.baseAddress else { return }
+        try OpenCLStatus.check(
+            clEnqueueReadBuffer(queue.handle, memory.handle, cl_bool(CL_TRUE), view.byteOffset, destination.count, base, 0, nil, nil),
+            "clEnqueueReadBuffer('\(view.label)')")
+    }
+
+    public func synchronize() throws {
+        try OpenCLStatus.check(clFinish(queue.handle), "clFinish")
+    }
+
+    /// Kernel and GEMM timings recorded since the last clear (empty unless created with profiling on).
+    public func timings(clear: Bool = true) throws -> [KernelTiming] {
+        try profile?.timings(clear: clear) ?? []
+    }
+
+    func clMemory(_ view: BufferView, _ operation: String) throws -> CLMemory {
+        guard view.allocation.owner == ObjectIdentifier(self), let memory = view.allocation.clMemory else {
+            throw ComputeError.foreignBuffer(operation: operation)
+        }
+        return memory
+    }
+
+    // MARK: - Kernels
+
+    /// Builds (or fetches from the caches) every program of the kernel library, so no compile happens later.
+    public func prepareKernels() throws {
+        for file in KernelLibrary.fileNames {
+            _ = try programs.program(file: file, source: try KernelLibrary.source(file), options: buildOptions)
+        }
+    }
+
+    /// The kernel `name` from `file`, built and cached on first use.
+    func kernel(_ name: String, in file: String) throws -> CLKernel {
+        let key = "\(file)/\(name)"
+        if let kernel = kernels[key] { return kernel }
+        let program = try programs.program(file: file, source: try KernelLibrary.source(file), options: buildOptions)
+        var status: cl_int = 0
+        guard let handle = clCreateKernel(program.handle, name, &status), status == CL_SUCCESS else {
+            throw ComputeError.openCL(call: "clCreateKernel(\(name) in \(file))", status: status)
+        }
+        let kernel = CLKernel(handle, name: name)
+        kernels[key] = kernel
+        return kernel
+    }
+
+    /// Enqueues kernel `name` of `file` over `global` work-items (the driver picks the work-group size unless
+    /// `local` is given; then each global size must be a multiple of it).
+    func launch(_ name: String, in file: String, global: [Int], local: [Int]? = nil,
+                _ arguments: [KernelArgument]) throws {
+        guard !global.contains(0) else { return }
+        for argument in arguments {
+            if case let .buffer(view) = argument { _ = try clMemory(view, name) }
+        }
+        let kernel = try self.kernel(name, in: file)
+        try kernel.setArguments(arguments)
+        try recordingEvent(name, global: global, local: local) { event in
+            let status = global.withUnsafeBufferPointer { globalSizes in
+                guard let local else {
+                    return clEnqueueNDRangeKernel(queue.handle, kernel.handle, cl_uint(global.count), nil,
+                                                  globalSizes.baseAddress, nil, 0, nil, event)
+                }
+                return local.withUnsafeBufferPointer { localSizes in
+                    clEnqueueNDRangeKernel(queue.handle, kernel.handle, cl_uint(global.count), nil,
+                                           globalSizes.baseAddress, localSizes.baseAddress, 0, nil, event)
+                }
+            }
+            try OpenCLStatus.check(status, "clEnqueueNDRangeKernel(\(name))")
+        }
+    }
+
+    /// Runs `body` with a slot for a completion event when profiling (nil otherwise) and records the event.
+    func recordingEvent(_ name: String, global: [Int], local: [Int]? = nil,
+                        _ body: (UnsafeMutablePointer<cl_event?>?) throws -> Void) throws {
+        guard let profile else { return try body(nil) }
+        var event: cl_event?
+        try body(&event)
+        if let event { profile.record(name, global: global, local: local, event: CLEvent(event)) }
+    }
+
+    /// Statistics of the program cache (memory hits, disk hits, source builds).
+    var programCacheStatistics: ProgramCache.Statistics { programs.statistics }
+}

@@ -1,0 +1,17 @@
+/// The two GELU forms BERT checkpoints use.
+public enum GELUKind: String, Sendable, CaseIterable {
+    /// Exact form `0.5·x·(1 + erf(x/√2))`: HF `hidden_act: "gelu"`.
+    case erf
+    /// Google's tanh approximation `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`: Google's `"gelu"`, HF
+    /// `"gelu_new"` / `"gelu_pytorch_tanh"`.
+    case tanh
+}
+
+/// Activation functions, forward and backward in pairs.
+public protocol ActivationOps {
+    /// `y = gelu(x)` element-wise. x, y: [N].
+    func gelu(_ x: BufferView, into y: BufferView, kind: GELUKind) throws
+    /// `dx = dy · gelu'(x)` element-wise (overwrites `dx`). x, dy, dx: [N].
+    func geluBackward(input x: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView,
+                      kind: GELUKind) throws
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Compute
+
+/// The device flags every computing command shares.
+struct DeviceArguments: ParsableArguments {
+    @Option(name: .long, help: "Device: cpu, opencl, opencl:N, or auto (an OpenCL GPU if present, else the CPU).")
+    var device: String = "auto"
+
+    @Option(name: .long, help: "Device memory budget, e.g. 12GiB or 512MiB (default: the device's memory).")
+    var deviceMemory: String?
+
+    @Option(name: .long, help: "CPU backend threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Record OpenCL profiling events for every kernel and GEMM.")
+    var profile = false
+
+    func validate() throws {
+        do {
+            _ = try DeviceSpec(parsing: device)
+            if let deviceMemory { _ = try ByteCount.parse(deviceMemory) }
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// Opens the chosen device and reports the choice on standard error.
+    func open() throws -> any Device {
+        let options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
+                                    profiling: profile)
+        let selection = try DeviceSelector.open(device, options: options)
+        printError("device: \(selection.reason)")
+        return selection.device
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Compute
+
+/// `bert devices`: every device SwiftBERT can run on.
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices", abstract: "List the CPU backend and every OpenCL device with its capabilities.")
+
+    @Option(name: .long, help: "CPU backend threads to report (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        let cpu = CPUDevice(options: DeviceOptions(threads: threads)).info
+        var rows: [[String]] = [["device", "platform", "name", "type", "OpenCL C", "global mem", "max alloc",
+                                 "local mem", "fp16", "compute"]]
+        rows.append(["cpu", cpu.platform, cpu.name, cpu.type, "-", ByteCount.format(cpu.globalMemory), "-", "-", "-",
+                     "\(cpu.threads ?? 1) threads, \(cpu.blas)"])
+        let openCL: [DeviceInfo]
+        do {
+            openCL = try OpenCLDevice.availableDevices()
+        } catch {
+            printError("OpenCL: \(error)")
+            openCL = []
+        }
+        for info in openCL {
+            rows.append(["opencl:\(info.index ?? 0)", info.platform, info.name, info.type, info.openCLCVersionString,
+                         ByteCount.format(info.globalMemory), ByteCount.format(info.maxAllocation),
+                         ByteCount.format(info.localMemory), info.supportsFP16Arithmetic ? "yes" : "storage only",
+                         "\(info.computeUnits) CUs, CLBlast"])
+        }
+        print(table(rows))
+        if openCL.isEmpty {
+            print("\nNo OpenCL device found: install an OpenCL driver (on Debian: pocl-opencl-icd for the CPU, "
+                  + "or your GPU vendor's ICD). --device auto will use the CPU backend.")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Compute
+import Foundation
+
+/// `bert selfcheck`: checks every op of a device against a double-precision reference and times a BERT-sized
+/// GEMM against OpenBLAS called directly.
+struct SelfCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selfcheck",
+        abstract: "Check GELU, element-wise ops and GEMM on a device, and time a GEMM against OpenBLAS.")
+
+    @OptionGroup var deviceArguments: DeviceArguments
+
+    @Option(name: .long, help: "GEMM shape to time as M,N,K (BERT-Base FFN at batch 8 × seq 128: 1024,3072,768).")
+    var gemm: String = "1024,3072,768"
+
+    @Option(name: .long, help: "Timed repetitions (the median is reported).")
+    var repetitions: Int = 5
+
+    func validate() throws {
+        guard parseShape() != nil else { throw ValidationError("--gemm must be three positive integers M,N,K, got '\(gemm)'") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    }
+
+    func run() throws {
+        let device = try deviceArguments.open()
+        var check = SelfCheck(device: device)
+        let results = try check.run()
+        var failed = 0
+        for result in results {
+            let status = result.comparison.passed ? "ok  " : "FAIL"
+            if !result.comparison.passed { failed += 1 }
+            print("\(status) \(result.name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(result.comparison)")
+        }
+        guard let (m, n, k) = parseShape() else { return }
+        let benchmark = try GEMMBenchmark(shape: GEMMShape(m: m, n: n, k: k), repetitions: repetitions).run(on: device)
+        print(String(format: "gemm %d×%d×%d: device %.1f GFLOP/s (%.1f ms), OpenBLAS direct %.1f GFLOP/s (%.1f ms), ratio %.2f",
+                     m, n, k, benchmark.deviceGFLOPS, benchmark.deviceSeconds * 1e3, benchmark.openBLASGFLOPS,
+                     benchmark.openBLASSeconds * 1e3, benchmark.ratio))
+        print("peak device memory: \(ByteCount.format(device.memory.peak))")
+        if failed > 0 {
+            print("\(failed) of \(results.count) checks FAILED")
+            throw ExitCode.failure
+        }
+        print("all \(results.count) checks passed on \(device.info)")
+    }
+
+    private func parseShape() -> (Int, Int, Int)? {
+        let parts = gemm.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return nil }
+        return (parts[0], parts[1], parts[2])
+    }
+}
