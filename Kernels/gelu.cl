@@ -36,7 +36,8 @@ inline float gelu_tanh(float x) { return x * gelu_tanh_gate(x); }
 
 inline float gelu_tanh_grad(float x) {
     const float s = gelu_tanh_gate(x);
-    return s + x * 2.0f * s * (1.0f - s) * GELU_SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_CUBIC * x * x);
+    const float q = s * (1.0f - s);   // 0 once saturated: skip the x·x³ factor, which overflows for huge |x|
+    return q == 0.0f ? s : s + x * 2.0f * q * GELU_SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_CUBIC * x * x);
 }
 
 // y[i] = gelu(x[i])

@@ -1,10 +1,25 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// `bert`: BERT tokenization, fine-tuning, pre-training and inference on OpenCL devices or the CPU.
-@main
 struct BERTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bert",
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
         subcommands: [DevicesCommand.self, SelfCheckCommand.self])
+}
+
+@main
+enum BERTMain {
+    static func main() {
+        // Diagnostics go to standard error; SWIFTBERT_LOG_LEVEL (trace … critical) changes the level.
+        let level = ProcessInfo.processInfo.environment["SWIFTBERT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        BERTCommand.main()
+    }
 }

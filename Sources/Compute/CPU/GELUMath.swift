@@ -33,7 +33,8 @@ enum GELUMath {
             return 0.5 * erfcf(-x * inverseSqrt2) + x * inverseSqrt2Pi * expf(-0.5 * x * x)
         case .tanh:
             let s = tanhGate(x)
-            return s + x * 2 * s * (1 - s) * sqrt2OverPi * (1 + 3 * cubic * x * x)
+            let q = s * (1 - s)   // 0 once saturated: skip the x·x³ factor, which overflows for huge |x|
+            return q == 0 ? s : s + x * 2 * q * sqrt2OverPi * (1 + 3 * cubic * x * x)
         }
     }
 }

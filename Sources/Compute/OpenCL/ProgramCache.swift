@@ -70,6 +70,7 @@ final class ProgramCache: @unchecked Sendable {
             programs[memoryKey] = program
             return program
         }
+        logger.info("compiling \(file) for this device (once; cached\(directory == nil ? " in memory only" : "") afterwards)")
         let program = try buildFromSource(file: file, source: source, options: options, hash: hash)
         statistics.sourceBuilds += 1
         if let path { storeBinary(of: program, at: path, key: key) }

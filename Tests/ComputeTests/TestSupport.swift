@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+@testable import Compute
+
+/// Devices shared by every test in the process (one OpenCL context: PoCL compiles are slow the first time).
+enum TestDevices {
+    static let cpu = CPUDevice()
+
+    /// Program cache for the tests, kept between runs so warm runs are fast.
+    static let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-test-cache").path
+
+    private static let openCLResult: Result<OpenCLDevice, Error>? = {
+        do {
+            guard !(try OpenCLDevice.availableDevices()).isEmpty else { return nil }
+            let options = DeviceOptions(kernelCacheDirectory: cacheDirectory)
+            return .success(try OpenCLDevice(index: 0, options: options))
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    /// The first OpenCL device. Skips the test when no OpenCL platform exists — except under CI (the `CI`
+    /// variable set), where CI installs PoCL and a missing device is a failure.
+    static func openCL() throws -> OpenCLDevice {
+        switch openCLResult {
+        case .success(let device): return device
+        case .failure(let error): throw error
+        case nil:
+            if let ci = ProcessInfo.processInfo.environment["CI"], !ci.isEmpty, ci != "0", ci != "false" {
+                XCTFail("CI is set but no OpenCL platform was found: .ci/run must install pocl-opencl-icd")
+                throw XCTSkip("no OpenCL device (failure recorded: CI must have one)")
+            }
+            print("note: skipping an OpenCL test: no OpenCL platform is installed (apt-get install pocl-opencl-icd)")
+            throw XCTSkip("no OpenCL platform installed")
+        }
+    }
+}
+
+/// Deterministic test data.
+struct TestData {
+    var random: SplitMix64
+
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
+
+    mutating func uniform(_ count: Int, _ low: Float = -1, _ high: Float = 1) -> [Float] {
+        (0..<count).map { _ in low + (high - low) * random.nextUnitFloat() }
+    }
+}
+
+/// Fails with the comparison (counts, max errors, first mismatches) unless every value is within
+/// atol + rtol·|reference|.
+func assertClose(_ values: [Float], _ reference: [Float], atol: Double = 1e-6, rtol: Double = 1e-5,
+                 _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(values.count, reference.count, "length differs \(message())", file: file, line: line)
+    let comparison = Comparison(values, reference, atol: atol, rtol: rtol)
+    if !comparison.passed {
+        XCTFail("\(message()): \(comparison)", file: file, line: line)
+    }
+}
+
+/// Asserts that `body` throws a `ComputeError` whose message contains every fragment.
+func assertComputeError(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+                        _ body: () throws -> Void) {
+    do {
+        try body()
+        XCTFail("expected an error mentioning \(fragments)", file: file, line: line)
+    } catch let error as ComputeError {
+        let text = error.description
+        for fragment in fragments where !text.contains(fragment) {
+            XCTFail("error \"\(text)\" does not mention \"\(fragment)\"", file: file, line: line)
+        }
+    } catch {
+        XCTFail("unexpected error type: \(error)", file: file, line: line)
+    }
+}
+
+extension Device {
+    /// Uploads `values` into the middle of a larger buffer, so kernels are exercised with a non-zero offset.
+    func uploadAtOffset(_ values: [Float], label: String, padding: Int = 37) throws -> BufferView {
+        let backing = try upload([Float](repeating: .nan, count: padding) + values + [Float](repeating: .nan, count: 5),
+                                 label: label)
+        return try backing.slice(padding, count: values.count)
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages SwiftBERT needs to build and test, only those that are missing:
+# the OpenCL ICD loader and headers, CLBlast, OpenBLAS, PoCL (an OpenCL driver for the CPU, so the OpenCL
+# path runs and is tested on any machine) and clinfo.
+set -euo pipefail
+
+packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
