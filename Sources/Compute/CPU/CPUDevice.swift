@@ -45,19 +45,13 @@ public final class CPUDevice: Device, @unchecked Sendable {
 
     public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
         let target = try raw(view, "write")
-        guard source.count == view.byteCount else {
-            throw ComputeError.shapeMismatch(operation: "write",
-                detail: "\(source.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
-        }
+        try OpChecks.transfer("write", bytes: source.count, view)
         if let base = source.baseAddress { target.copyMemory(from: base, byteCount: source.count) }
     }
 
     public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
         let source = try raw(view, "read")
-        guard destination.count == view.byteCount else {
-            throw ComputeError.shapeMismatch(operation: "read",
-                detail: "\(destination.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
-        }
+        try OpChecks.transfer("read", bytes: destination.count, view)
         if let base = destination.baseAddress { base.copyMemory(from: source, byteCount: destination.count) }
     }
 

@@ -84,10 +84,7 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
 
     public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
         let memory = try clMemory(view, "write")
-        guard source.count == view.byteCount else {
-            throw ComputeError.shapeMismatch(operation: "write",
-                detail: "\(source.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
-        }
+        try OpChecks.transfer("write", bytes: source.count, view)
         guard source.count > 0, let base = source.baseAddress else { return }
         try OpenCLStatus.check(
             clEnqueueWriteBuffer(queue.handle, memory.handle, cl_bool(CL_TRUE), view.byteOffset, source.count, base, 0, nil, nil),
@@ -96,10 +93,7 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
 
     public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
         let memory = try clMemory(view, "read")
-        guard destination.count == view.byteCount else {
-            throw ComputeError.shapeMismatch(operation: "read",
-                detail: "\(destination.count) bytes for '\(view.label)' view of \(view.byteCount) bytes")
-        }
+        try OpChecks.transfer("read", bytes: destination.count, view)
         guard destination.count > 0, let base = destination.baseAddress else { return }
         try OpenCLStatus.check(
             clEnqueueReadBuffer(queue.handle, memory.handle, cl_bool(CL_TRUE), view.byteOffset, destination.count, base, 0, nil, nil),

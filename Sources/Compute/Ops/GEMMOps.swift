@@ -76,6 +76,9 @@ extension GEMMShape {
         guard m >= 0, n >= 0, k >= 0 else {
             throw ComputeError.shapeMismatch(operation: name, detail: "negative dimension")
         }
+        guard [m, n, k, lda, ldb, ldc].allSatisfy({ $0 <= Int(Int32.max) }) else {
+            throw ComputeError.shapeMismatch(operation: name, detail: "a dimension exceeds BLAS's 32-bit range")
+        }
         let operands: [(String, BufferView, (rows: Int, columns: Int), Int, Int)] = [
             ("A", a, aStored, lda, batch?.a ?? 0),
             ("B", b, bStored, ldb, batch?.b ?? 0),

@@ -13,6 +13,14 @@ enum OpChecks {
         }
     }
 
+    /// A host transfer of `bytes` bytes into or out of `view` (sizes must match).
+    static func transfer(_ operation: String, bytes: Int, _ view: BufferView) throws {
+        guard bytes == view.byteCount else {
+            throw ComputeError.shapeMismatch(operation: operation,
+                detail: "\(bytes) bytes for '\(view.label)' view of \(view.byteCount) bytes")
+        }
+    }
+
     /// A [rows, columns] matrix view.
     static func matrix(_ operation: String, _ name: String, _ view: BufferView, rows: Int, columns: Int) throws {
         guard rows >= 0, columns >= 0 else {
