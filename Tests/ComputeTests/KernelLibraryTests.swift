@@ -19,7 +19,7 @@ final class KernelLibraryTests: XCTestCase {
     func testEveryKernelFileBuildsStandaloneWithDefaultsOnly() throws {
         let device = try TestDevices.openCL()
         for file in KernelLibrary.fileNames {
-            XCTAssertNoThrow(try device.programs.program(file: file, source: try KernelLibrary.source(file),
+            XCTAssertNoThrow(try device.programs.program(file: file, source: try KernelLibrary.programSource(file),
                                                          options: "-cl-std=CL1.2"), "\(file) with no -D options")
         }
     }

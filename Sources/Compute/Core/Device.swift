@@ -13,7 +13,8 @@
 /// try device.gelu(x, into: y, kind: .erf)
 /// print(try device.readFloats(y))
 /// ```
-public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, GEMMOps {
+public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, GEMMOps, DropoutOps,
+    NormalizationOps {
     /// What the device is and can do.
     var info: DeviceInfo { get }
     /// Current/peak bytes and the budget of this device.

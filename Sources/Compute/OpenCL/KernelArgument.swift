@@ -6,6 +6,7 @@ enum KernelArgument {
     case buffer(BufferView)
     case uint(UInt32)
     case int(Int32)
+    case ulong(UInt64)
     case float(Float)
     /// Work-group local memory of this many bytes.
     case local(Int)
@@ -32,6 +33,7 @@ extension CLKernel {
                 try set(UInt32(view.elementOffset))
             case let .uint(value): try set(value)
             case let .int(value): try set(value)
+            case let .ulong(value): try set(value)
             case let .float(value): try set(value)
             case let .local(bytes):
                 try OpenCLStatus.check(clSetKernelArg(handle, index, bytes, nil), "clSetKernelArg(\(name), \(index))")

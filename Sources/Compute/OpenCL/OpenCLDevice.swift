@@ -16,6 +16,8 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     let profile: ProfileLog?
     /// Build options every program gets: the language version and capability defines (never vendor names).
     let buildOptions: String
+    /// Work-group size of the row kernels (LayerNorm, softmax): the largest power of two ≤ 256 the device allows.
+    let rowWorkGroupSize: Int
     private var kernels: [String: CLKernel] = [:]
     /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for.
     var gemmWorkspace: BufferView?
@@ -62,7 +64,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         profile = options.profiling ? ProfileLog() : nil
         let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) } ?? ProgramCache.defaultDirectory()
         programs = ProgramCache(context: context, device: entry.device, info: info, directory: cacheDirectory)
-        buildOptions = "-cl-std=CL1.2" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
+        var rowGroup = 1
+        while rowGroup * 2 <= min(256, info.maxWorkGroupSize) { rowGroup *= 2 }
+        rowWorkGroupSize = rowGroup
+        buildOptions = "-cl-std=CL1.2 -D SB_ROW_WG=\(rowGroup)" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
     }
 
     // MARK: - Memory
@@ -121,7 +126,7 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     /// Builds (or fetches from the caches) every program of the kernel library, so no compile happens later.
     public func prepareKernels() throws {
         for file in KernelLibrary.fileNames {
-            _ = try programs.program(file: file, source: try KernelLibrary.source(file), options: buildOptions)
+            _ = try programs.program(file: file, source: try KernelLibrary.programSource(file), options: buildOptions)
         }
     }
 
@@ -129,7 +134,7 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     func kernel(_ name: String, in file: String) throws -> CLKernel {
         let key = "\(file)/\(name)"
         if let kernel = kernels[key] { return kernel }
-        let program = try programs.program(file: file, source: try KernelLibrary.source(file), options: buildOptions)
+        let program = try programs.program(file: file, source: try KernelLibrary.programSource(file), options: buildOptions)
         var status: cl_int = 0
         guard let handle = clCreateKernel(program.handle, name, &status), status == CL_SUCCESS else {
             throw ComputeError.openCL(call: "clCreateKernel(\(name) in \(file))", status: status)
