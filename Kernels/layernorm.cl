@@ -1,5 +1,5 @@
 // layernorm.cl — fused (dropout +) residual + LayerNorm, forward and backward, one work-group per row.
-// requires: philox.cl
+// requires: philox.cl, reduce.cl
 //
 //   forward:  v[r, c]   = drop(input[r, c]) + residual[r, c]     (each term optional, see flags)
 //             sum       = v                                      (stored when has_sum: backward's input)
@@ -15,25 +15,7 @@
 // r·cols + c of the input tensor from Philox (seed, stream), exactly as dropout.cl does.
 // Launch: rows work-groups of SB_ROW_WG items (a power of two) for the row kernels; cols items for
 // layernorm_param_grads. CPU twin: Sources/Compute/CPU/CPUDevice+LayerNorm.swift.
-// OpenCL C 1.2; builds as one program together with philox.cl.
-
-#ifndef SB_ROW_WG
-#define SB_ROW_WG 256
-#endif
-
-// Tree reduction of one value per work-item; every item gets the total. Fixed order: deterministic.
-inline float sb_row_sum(float value, __local float* scratch) {
-    const uint t = get_local_id(0);
-    scratch[t] = value;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint stride = SB_ROW_WG / 2; stride > 0; stride >>= 1) {
-        if (t < stride) scratch[t] += scratch[t + stride];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    const float total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return total;
-}
+// OpenCL C 1.2; builds as one program together with philox.cl and reduce.cl.
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
 void layernorm_forward(const uint rows, const uint cols,
@@ -48,7 +30,7 @@ void layernorm_forward(const uint rows, const uint cols,
                        const float eps, const float p, const float scale, const ulong seed, const ulong stream) {
     __local float scratch[SB_ROW_WG];
     const uint r = get_group_id(0), t = get_local_id(0);
-    if (r >= rows) return;
+    // No early return: every item must reach the barriers (the launch has exactly `rows` groups).
     const size_t base = (size_t)r * cols;
     // Pass 1: build v (stored in sum when has_sum) and its mean.
     float partial = 0.0f;
@@ -88,7 +70,7 @@ void layernorm_backward_input(const uint rows, const uint cols,
                               __global float* dv, const uint dv_off) {
     __local float scratch[SB_ROW_WG];
     const uint r = get_group_id(0), t = get_local_id(0);
-    if (r >= rows) return;
+    // No early return: every item must reach the barriers (the launch has exactly `rows` groups).
     const size_t base = (size_t)r * cols;
     const float mu = mean[mean_off + r], rs = rstd[rstd_off + r];
     float sum_g = 0.0f, sum_gx = 0.0f;

@@ -130,11 +130,12 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         }
     }
 
-    /// The kernel `name` from `file`, built and cached on first use.
-    func kernel(_ name: String, in file: String) throws -> CLKernel {
-        let key = "\(file)/\(name)"
+    /// The kernel `name` from `file`, built (with the device's options plus `options`) and cached on first use.
+    func kernel(_ name: String, in file: String, options: String = "") throws -> CLKernel {
+        let key = "\(file)/\(name)/\(options)"
         if let kernel = kernels[key] { return kernel }
-        let program = try programs.program(file: file, source: try KernelLibrary.programSource(file), options: buildOptions)
+        let program = try programs.program(file: file, source: try KernelLibrary.programSource(file),
+                                           options: options.isEmpty ? buildOptions : buildOptions + " " + options)
         var status: cl_int = 0
         guard let handle = clCreateKernel(program.handle, name, &status), status == CL_SUCCESS else {
             throw ComputeError.openCL(call: "clCreateKernel(\(name) in \(file))", status: status)
@@ -144,15 +145,16 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         return kernel
     }
 
-    /// Enqueues kernel `name` of `file` over `global` work-items (the driver picks the work-group size unless
-    /// `local` is given; then each global size must be a multiple of it).
-    func launch(_ name: String, in file: String, global: [Int], local: [Int]? = nil,
+    /// Enqueues kernel `name` of `file` (built with extra `options`, e.g. a head width) over `global`
+    /// work-items (the driver picks the work-group size unless `local` is given; then each global size must
+    /// be a multiple of it).
+    func launch(_ name: String, in file: String, options: String = "", global: [Int], local: [Int]? = nil,
                 _ arguments: [KernelArgument]) throws {
         guard !global.contains(0) else { return }
         for argument in arguments {
             if case let .buffer(view) = argument { _ = try clMemory(view, name) }
         }
-        let kernel = try self.kernel(name, in: file)
+        let kernel = try self.kernel(name, in: file, options: options)
         try kernel.setArguments(arguments)
         try recordingEvent(name, global: global, local: local) { event in
             let status = global.withUnsafeBufferPointer { globalSizes in
