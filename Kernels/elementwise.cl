@@ -6,9 +6,11 @@
 //   mul_f32:       out[i] = a[i] * b[i]                          a, b, out: [n]
 //   axpby_f32:     y[i] = alpha·x[i] + beta·y[i]; beta == 0 ignores old y (even NaN), as BLAS does
 //   add_bias_f32:  out[r, c] = x[r, c] + bias[c]                 x, out: [rows, cols], bias: [cols]
+//   copy_rows_f32: out[r·out_stride + c] = x[r·x_stride + c]      rows × cols of two strided matrices
+//                  (e.g. the [CLS] rows of [B, S, H]: x_stride = S·H, out_stride = H)
 //
 // Every buffer arrives as (pointer, element offset). Outputs may alias inputs.
-// Launch: one work-item per element (add_bias_f32: rows·cols items), any work-group size.
+// Launch: one work-item per element (add_bias_f32, copy_rows_f32: rows·cols items), any work-group size.
 // CPU twin: Sources/Compute/CPU/CPUDevice+Elementwise.swift. OpenCL C 1.2; builds standalone.
 
 __kernel void fill_f32(const uint n, __global float* x, const uint x_off, const float value) {
@@ -46,4 +48,12 @@ __kernel void add_bias_f32(const uint rows, const uint cols, __global const floa
                            __global const float* bias, const uint bias_off, __global float* out, const uint out_off) {
     const uint i = get_global_id(0);
     if (i < rows * cols) out[out_off + i] = x[x_off + i] + bias[bias_off + i % cols];
+}
+
+__kernel void copy_rows_f32(const uint rows, const uint cols, __global const float* x, const uint x_off,
+                            const uint x_stride, __global float* out, const uint out_off, const uint out_stride) {
+    const uint i = get_global_id(0);
+    if (i >= rows * cols) return;
+    const uint r = i / cols, c = i % cols;
+    out[out_off + (size_t)r * out_stride + c] = x[x_off + (size_t)r * x_stride + c];
 }

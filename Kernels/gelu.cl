@@ -3,6 +3,8 @@
 //   erf form  (HF "gelu"):                  gelu(x) = 0.5·x·(1 + erf(x/√2))
 //   tanh form (Google "gelu", HF "gelu_new"): gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 //   backward (both):                        dx = dy · gelu'(x)   (overwrites dx)
+//   bias_gelu_forward_*: x[r, c] += bias[c] (x becomes the pre-activation, kept for backward),
+//                        y[r, c] = gelu(x[r, c])      x, y: [rows, cols], bias: [cols]   (the FFN's fusion)
 //
 // Shapes: x, y, dy, dx are flat [n]. Every buffer arrives as (pointer, element offset).
 // Launch: one work-item per element, any work-group size.
@@ -66,4 +68,23 @@ __kernel void gelu_backward_tanh(const uint n, __global const float* x, const ui
                                  __global float* dx, const uint dx_off) {
     const uint i = get_global_id(0);
     if (i < n) dx[dx_off + i] = dy[dy_off + i] * gelu_tanh_grad(x[x_off + i]);
+}
+
+// x[r, c] += bias[c]; y[r, c] = gelu(x[r, c])
+__kernel void bias_gelu_forward_erf(const uint rows, const uint cols, __global float* x, const uint x_off,
+                                    __global const float* bias, const uint bias_off, __global float* y, const uint y_off) {
+    const uint i = get_global_id(0);
+    if (i >= rows * cols) return;
+    const float pre = x[x_off + i] + bias[bias_off + i % cols];
+    x[x_off + i] = pre;
+    y[y_off + i] = gelu_erf(pre);
+}
+
+__kernel void bias_gelu_forward_tanh(const uint rows, const uint cols, __global float* x, const uint x_off,
+                                     __global const float* bias, const uint bias_off, __global float* y, const uint y_off) {
+    const uint i = get_global_id(0);
+    if (i >= rows * cols) return;
+    const float pre = x[x_off + i] + bias[bias_off + i % cols];
+    x[x_off + i] = pre;
+    y[y_off + i] = gelu_tanh(pre);
 }

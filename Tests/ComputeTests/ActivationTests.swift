@@ -90,3 +90,43 @@ func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, _ message: Stri
         return
     }
 }
+
+/// The FFN's fused bias + GELU, the pooler's tanh and the [CLS]-row gather, on both devices.
+final class FusedActivationTests: XCTestCase {
+    func testBiasGELUTanhAndCopyRows() throws {
+        let (rows, columns) = (64, 96)
+        var data = TestData(seed: 12)
+        let x = data.uniform(rows * columns, -4, 4), bias = data.uniform(columns), dy = data.uniform(rows * columns)
+        var results: [[Float]] = []
+        for device in [TestDevices.cpu as any Device, try TestDevices.openCL()] {
+            var out: [Float] = []
+            for kind in GELUKind.allCases {
+                let xv = try device.uploadAtOffset(x, label: "x"), y = try device.allocate(x.count, label: "y")
+                try device.biasGELU(xv, bias: try device.upload(bias, label: "b"), into: y, rows: rows, columns: columns, kind: kind)
+                let pre = try device.readFloats(xv)
+                XCTAssertEqual(pre, (0..<x.count).map { x[$0] + bias[$0 % columns] }, "pre-activation kept")
+                assertClose(try device.readFloats(y), pre.map { Float(Reference.gelu(Double($0), kind)) },
+                            atol: 1e-6, rtol: 1e-5, "bias+gelu \(kind) on \(device.info)")
+                out += try device.readFloats(y)
+            }
+            let xv = try device.upload(x, label: "x"), y = try device.allocate(x.count, label: "tanh")
+            try device.tanh(xv, into: y)
+            let t = try device.readFloats(y)
+            assertClose(t, x.map { Float(Foundation.tanh(Double($0))) }, atol: 1e-6, rtol: 1e-5, "tanh on \(device.info)")
+            let dx = try device.allocate(x.count, label: "dx")
+            try device.tanhBackward(output: y, gradOutput: try device.upload(dy, label: "dy"), gradInput: dx)
+            assertClose(try device.readFloats(dx), zip(t, dy).map { $1 * (1 - $0 * $0) }, atol: 1e-7, rtol: 1e-6,
+                        "tanh backward on \(device.info)")
+            out += t
+            // [CLS] rows of [B=4, S=16, H=96] → [4, 96].
+            let cls = try device.allocate(4 * columns, label: "cls")
+            try device.copyRows(xv, stride: 16 * columns, into: cls, stride: columns, rows: 4, columns: columns)
+            XCTAssertEqual(try device.readFloats(cls), (0..<4).flatMap { b in x[(b * 16 * columns)..<(b * 16 * columns + columns)] })
+            assertComputeError(["cannot hold 5 rows"]) {
+                try device.copyRows(xv, stride: 16 * columns, into: cls, stride: columns, rows: 5, columns: columns)
+            }
+            results.append(out)
+        }
+        assertClose(results[1], results[0], atol: 1e-6, rtol: 1e-5, "opencl vs cpu")
+    }
+}

@@ -49,3 +49,12 @@ extension CPUDevice {
         }
     }
 }
+
+extension CPUDevice {
+    public func copyRows(_ x: BufferView, stride xStride: Int, into out: BufferView, stride outStride: Int, rows: Int,
+                         columns: Int) throws {
+        try validateCopyRows(x, xStride, out, outStride, rows, columns)
+        let xp = try floats(x, "copyRows"), op = try floats(out, "copyRows")
+        for r in 0..<rows { (op + r * outStride).update(from: xp + r * xStride, count: columns) }
+    }
+}

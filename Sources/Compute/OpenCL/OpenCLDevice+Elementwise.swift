@@ -51,6 +51,33 @@ extension OpenCLDevice {
                    [.count(x.count), .buffer(x), .buffer(dy), .buffer(dx)])
     }
 
+    public func copyRows(_ x: BufferView, stride xStride: Int, into out: BufferView, stride outStride: Int, rows: Int,
+                         columns: Int) throws {
+        try validateCopyRows(x, xStride, out, outStride, rows, columns)
+        try launch("copy_rows_f32", in: "elementwise.cl", global: [rows * columns],
+                   [.count(rows), .count(columns), .buffer(x), .count(xStride), .buffer(out), .count(outStride)])
+    }
+
+    public func biasGELU(_ x: BufferView, bias: BufferView, into y: BufferView, rows: Int, columns: Int,
+                         kind: GELUKind) throws {
+        try OpChecks.matrix("biasGELU", "x", x, rows: rows, columns: columns)
+        try OpChecks.matrix("biasGELU", "y", y, rows: rows, columns: columns)
+        try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
+        try launch("bias_gelu_forward_\(kind.rawValue)", in: "gelu.cl", global: [rows * columns],
+                   [.count(rows), .count(columns), .buffer(x), .buffer(bias), .buffer(y)])
+    }
+
+    public func tanh(_ x: BufferView, into y: BufferView) throws {
+        try OpChecks.floats("tanh", count: x.count, ("x", x), ("y", y))
+        try launch("tanh_forward", in: "tanh.cl", global: [x.count], [.count(x.count), .buffer(x), .buffer(y)])
+    }
+
+    public func tanhBackward(output y: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView) throws {
+        try OpChecks.floats("tanhBackward", count: y.count, ("y", y), ("dy", dy), ("dx", dx))
+        try launch("tanh_backward", in: "tanh.cl", global: [y.count],
+                   [.count(y.count), .buffer(y), .buffer(dy), .buffer(dx)])
+    }
+
     public func sumRows(_ x: BufferView, rows: Int, columns: Int, into out: BufferView, accumulate: Bool) throws {
         try OpChecks.matrix("sumRows", "x", x, rows: rows, columns: columns)
         try OpChecks.floats("sumRows", count: columns, ("out", out))

@@ -14,4 +14,11 @@ public protocol ActivationOps {
     /// `dx = dy · gelu'(x)` element-wise (overwrites `dx`). x, dy, dx: [N].
     func geluBackward(input x: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView,
                       kind: GELUKind) throws
+    /// The FFN's fusion: `x[r, c] += bias[c]` (x keeps the pre-activation for backward), `y = gelu(x)`.
+    /// x, y: [rows, columns], bias: [columns]. Backward is `geluBackward(input: x)` plus `sumRows` for the bias.
+    func biasGELU(_ x: BufferView, bias: BufferView, into y: BufferView, rows: Int, columns: Int, kind: GELUKind) throws
+    /// `y = tanh(x)` element-wise (the pooler).
+    func tanh(_ x: BufferView, into y: BufferView) throws
+    /// `dx = dy · (1 − y²)` from the forward's output y.
+    func tanhBackward(output y: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView) throws
 }

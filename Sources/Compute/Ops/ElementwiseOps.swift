@@ -12,4 +12,23 @@ public protocol ElementwiseOps {
     func axpby(alpha: Float, _ x: BufferView, beta: Float, _ y: BufferView) throws
     /// `out[r, c] = x[r, c] + bias[c]` for x, out: [rows, columns], bias: [columns].
     func addBias(_ x: BufferView, bias: BufferView, into out: BufferView, rows: Int, columns: Int) throws
+    /// `out[r·outStride + c] = x[r·xStride + c]` for `rows × columns` (e.g. gathering the [CLS] rows).
+    func copyRows(_ x: BufferView, stride xStride: Int, into out: BufferView, stride outStride: Int, rows: Int,
+                  columns: Int) throws
+}
+
+extension ElementwiseOps {
+    func validateCopyRows(_ x: BufferView, _ xStride: Int, _ out: BufferView, _ outStride: Int, _ rows: Int,
+                          _ columns: Int) throws {
+        for (name, view, stride) in [("x", x, xStride), ("out", out, outStride)] {
+            guard view.dtype == .float32 else {
+                throw ComputeError.dtypeMismatch(operation: "copyRows \(name)", expected: .float32, got: view.dtype)
+            }
+            let extent = rows == 0 ? 0 : (rows - 1) * stride + columns
+            guard stride >= columns, extent <= view.count else {
+                throw ComputeError.shapeMismatch(operation: "copyRows",
+                    detail: "\(name) ('\(view.label)') of \(view.count) elements cannot hold \(rows) rows of \(columns) at stride \(stride)")
+            }
+        }
+    }
 }

@@ -1,0 +1,132 @@
+/// Sizes of an embedding lookup: `tokens` = batch · sequence ids, `hidden` columns.
+public struct EmbeddingShape: Sendable, Equatable {
+    public var tokens: Int
+    public var sequence: Int
+    public var hidden: Int
+
+    public init(tokens: Int, sequence: Int, hidden: Int) {
+        self.tokens = tokens
+        self.sequence = sequence
+        self.hidden = hidden
+    }
+}
+
+/// Buffers of BERT's embedding sum `word[ids] + position[t mod S] + type[types]`.
+public struct EmbeddingForward {
+    public var ids: BufferView              // int32 [tokens]
+    public var types: BufferView            // int32 [tokens]
+    public var word: BufferView             // [V, H]
+    public var position: BufferView         // [P, H]  (P ≥ sequence)
+    public var type: BufferView             // [Tv, H]
+    public var output: BufferView           // [tokens, H]
+
+    public init(ids: BufferView, types: BufferView, word: BufferView, position: BufferView, type: BufferView,
+                output: BufferView) {
+        self.ids = ids
+        self.types = types
+        self.word = word
+        self.position = position
+        self.type = type
+        self.output = output
+    }
+}
+
+/// A CSR grouping of token positions by table row, for deterministic scatter-add (no atomics): built on the
+/// host from the ids with `ScatterIndex.build`, uploaded as three int32 buffers.
+public struct ScatterIndex: Sendable, Equatable {
+    /// Distinct table rows, ascending.
+    public var rows: [Int32]
+    /// `members[offsets[u] ..< offsets[u + 1]]` are the tokens that read `rows[u]`, ascending.
+    public var offsets: [Int32]
+    public var members: [Int32]
+
+    /// Groups `ids` (one per token) by value. Every id must lie in `0..<tableRows`; the error names the first
+    /// token that does not.
+    public static func build(ids: [Int32], tableRows: Int, table: String) throws -> ScatterIndex {
+        var counts = [Int32](repeating: 0, count: tableRows)
+        for (t, id) in ids.enumerated() {
+            guard id >= 0, Int(id) < tableRows else {
+                throw ComputeError.shapeMismatch(operation: "embedding",
+                    detail: "token \(t) has id \(id), outside the \(tableRows) rows of the \(table) table")
+            }
+            counts[Int(id)] += 1
+        }
+        var rows: [Int32] = [], offsets: [Int32] = [0], start = [Int32](repeating: 0, count: tableRows)
+        for (row, count) in counts.enumerated() where count > 0 {
+            rows.append(Int32(row))
+            start[row] = offsets.last!
+            offsets.append(offsets.last! + count)
+        }
+        var members = [Int32](repeating: 0, count: ids.count)
+        for (t, id) in ids.enumerated() {
+            members[Int(start[Int(id)])] = Int32(t)
+            start[Int(id)] += 1
+        }
+        return ScatterIndex(rows: rows, offsets: offsets, members: members)
+    }
+
+    /// The index for position embeddings: token t reads row t mod `sequence`.
+    public static func positions(tokens: Int, sequence: Int) throws -> ScatterIndex {
+        try build(ids: (0..<tokens).map { Int32($0 % sequence) }, tableRows: sequence, table: "position")
+    }
+}
+
+/// A `ScatterIndex` on a device.
+public struct DeviceScatterIndex {
+    public var rows: BufferView       // int32 [U]
+    public var offsets: BufferView    // int32 [U + 1]
+    public var members: BufferView    // int32 [tokens]
+
+    public init(rows: BufferView, offsets: BufferView, members: BufferView) {
+        self.rows = rows
+        self.offsets = offsets
+        self.members = members
+    }
+
+    public var uniqueRows: Int { rows.count }
+}
+
+/// Embedding lookup and its gradient.
+public protocol EmbeddingOps {
+    func embedding(_ f: EmbeddingForward, shape: EmbeddingShape) throws
+    /// `grad[rows[u], :] += Σ_{tokens t of row u} gradOutput[t, :]` (parameter gradients accumulate).
+    func scatterAddRows(_ gradOutput: BufferView, index: DeviceScatterIndex, into grad: BufferView, hidden: Int) throws
+}
+
+extension EmbeddingForward {
+    func validate(_ s: EmbeddingShape) throws {
+        let op = "embedding"
+        for (name, view) in [("ids", ids), ("types", types)] {
+            guard view.dtype == .int32 else { throw ComputeError.dtypeMismatch(operation: "\(op) \(name)", expected: .int32, got: view.dtype) }
+            guard view.count == s.tokens else {
+                throw ComputeError.shapeMismatch(operation: op, detail: "\(name) has \(view.count) ids, expected \(s.tokens)")
+            }
+        }
+        try OpChecks.matrix(op, "output", output, rows: s.tokens, columns: s.hidden)
+        for (name, view) in [("word", word), ("position", position), ("type", type)] {
+            guard view.dtype == .float32, s.hidden > 0, view.count % s.hidden == 0, view.count > 0 else {
+                throw ComputeError.shapeMismatch(operation: op, detail: "\(name) table is not [rows, \(s.hidden)] float32")
+            }
+        }
+        guard s.sequence > 0, s.tokens % s.sequence == 0, position.count / s.hidden >= s.sequence else {
+            throw ComputeError.shapeMismatch(operation: op,
+                detail: "sequence \(s.sequence) needs \(s.sequence) position rows and must divide \(s.tokens) tokens; the table has \(position.count / max(s.hidden, 1))")
+        }
+    }
+}
+
+extension DeviceScatterIndex {
+    func validate(gradOutput: BufferView, grad: BufferView, hidden: Int) throws {
+        let op = "scatterAddRows"
+        for view in [rows, offsets, members] where view.dtype != .int32 {
+            throw ComputeError.dtypeMismatch(operation: op, expected: .int32, got: view.dtype)
+        }
+        guard offsets.count == rows.count + 1, hidden > 0, gradOutput.count == members.count * hidden,
+              grad.count % hidden == 0 else {
+            throw ComputeError.shapeMismatch(operation: op,
+                detail: "index of \(rows.count) rows / \(offsets.count) offsets / \(members.count) members does not fit gradOutput \(gradOutput.count) and grad \(grad.count) at hidden \(hidden)")
+        }
+        try OpChecks.floats(op, count: gradOutput.count, ("gradOutput", gradOutput))
+        try OpChecks.floats(op, count: grad.count, ("grad", grad))
+    }
+}
