@@ -72,6 +72,16 @@ public struct BufferView: @unchecked Sendable {
     /// The allocation's label, for messages.
     public var label: String { allocation.label }
 
+    /// A view of `count` elements starting where this one starts — longer or shorter, within the allocation
+    /// (for tensors laid out side by side, e.g. fused Q/K/V weights).
+    public func resized(count: Int) throws -> BufferView {
+        guard count >= 0, byteOffset + count * dtype.size <= allocation.bytes else {
+            throw ComputeError.shapeMismatch(operation: "resize view",
+                detail: "\(count) elements from element \(elementOffset) run past '\(label)' (\(allocation.bytes) bytes)")
+        }
+        return BufferView(allocation: allocation, byteOffset: byteOffset, count: count, dtype: dtype)
+    }
+
     /// A sub-view of `count` elements starting at element `start` of this view.
     public func slice(_ start: Int, count: Int) throws -> BufferView {
         guard start >= 0, count >= 0, start + count <= self.count else {

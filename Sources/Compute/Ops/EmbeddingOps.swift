@@ -36,20 +36,25 @@ public struct EmbeddingForward {
 public struct ScatterIndex: Sendable, Equatable {
     /// Distinct table rows, ascending.
     public var rows: [Int32]
-    /// `members[offsets[u] ..< offsets[u + 1]]` are the tokens that read `rows[u]`, ascending.
+    /// `members[offsets[u] ..< offsets[u + 1]]` are the tokens that read `rows[u]`, ascending (tokens left out
+    /// by `skipping` appear nowhere).
     public var offsets: [Int32]
     public var members: [Int32]
 
     /// Groups `ids` (one per token) by value. Every id must lie in `0..<tableRows`; the error names the first
-    /// token that does not.
-    public static func build(ids: [Int32], tableRows: Int, table: String) throws -> ScatterIndex {
+    /// token that does not. Tokens whose id is `skipping` are left out (a padding row that receives no gradient,
+    /// as PyTorch's `padding_idx`).
+    public static func build(ids: [Int32], tableRows: Int, table: String, skipping: Int32? = nil) throws -> ScatterIndex {
         var counts = [Int32](repeating: 0, count: tableRows)
+        var kept = 0
         for (t, id) in ids.enumerated() {
             guard id >= 0, Int(id) < tableRows else {
                 throw ComputeError.shapeMismatch(operation: "embedding",
                     detail: "token \(t) has id \(id), outside the \(tableRows) rows of the \(table) table")
             }
+            if id == skipping { continue }
             counts[Int(id)] += 1
+            kept += 1
         }
         var rows: [Int32] = [], offsets: [Int32] = [0], start = [Int32](repeating: 0, count: tableRows)
         for (row, count) in counts.enumerated() where count > 0 {
@@ -57,8 +62,8 @@ public struct ScatterIndex: Sendable, Equatable {
             start[row] = offsets.last!
             offsets.append(offsets.last! + count)
         }
-        var members = [Int32](repeating: 0, count: ids.count)
-        for (t, id) in ids.enumerated() {
+        var members = [Int32](repeating: 0, count: kept)
+        for (t, id) in ids.enumerated() where id != skipping {
             members[Int(start[Int(id)])] = Int32(t)
             start[Int(id)] += 1
         }
@@ -75,7 +80,7 @@ public struct ScatterIndex: Sendable, Equatable {
 public struct DeviceScatterIndex {
     public var rows: BufferView       // int32 [U]
     public var offsets: BufferView    // int32 [U + 1]
-    public var members: BufferView    // int32 [tokens]
+    public var members: BufferView    // int32 [≤ tokens]
 
     public init(rows: BufferView, offsets: BufferView, members: BufferView) {
         self.rows = rows
@@ -121,8 +126,8 @@ extension DeviceScatterIndex {
         for view in [rows, offsets, members] where view.dtype != .int32 {
             throw ComputeError.dtypeMismatch(operation: op, expected: .int32, got: view.dtype)
         }
-        guard offsets.count == rows.count + 1, hidden > 0, gradOutput.count == members.count * hidden,
-              grad.count % hidden == 0 else {
+        guard offsets.count == rows.count + 1, hidden > 0, gradOutput.count % hidden == 0,
+              members.count <= gradOutput.count / hidden, grad.count % hidden == 0 else {
             throw ComputeError.shapeMismatch(operation: op,
                 detail: "index of \(rows.count) rows / \(offsets.count) offsets / \(members.count) members does not fit gradOutput \(gradOutput.count) and grad \(grad.count) at hidden \(hidden)")
         }

@@ -1,0 +1,228 @@
+import Compute
+
+/// BERT's encoder (embeddings, transformer blocks, pooler) running on one device for a fixed batch × sequence.
+///
+/// Creating it allocates the whole activation arena from the size table (`EncoderLayout`); `forward` and
+/// `backward` allocate nothing. Parameter gradients accumulate (`+=`) across backward calls until
+/// `ParameterStore.zeroGradients()`; activation gradients overwrite.
+///
+/// ```swift
+/// let parameters = try ParameterStore(config: config, heads: .encoder, device: device, training: false)
+/// try parameters.load(from: checkpoint)
+/// let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: 8, sequence: 128), mode: .inference)
+/// try encoder.setInputs(EncoderInputs(ids: ids, types: types, mask: mask))
+/// try encoder.forward()
+/// let last = try device.readFloats(encoder.hiddenState(config.numHiddenLayers))   // [8·128, H]
+/// ```
+public final class BertEncoder {
+    public let parameters: ParameterStore
+    public let shape: EncoderShape
+    public let mode: EncoderMode
+    public let activations: Arena
+    let layout: EncoderLayout
+    let device: any Device
+    var config: BertConfig { parameters.config }
+    var dropout: DropoutPlan?
+    var wordIndexCount = 0, typeIndexCount = 0, positionIndexCount = 0
+    private var memberCounts: [ArenaLayout.Slot: Int] = [:]
+
+    /// Allocates the activations of a `shape` run in `mode`. `attentionDropout` reserves the buffer of
+    /// dropped-out attention probabilities (training with `attention_probs_dropout_prob` > 0).
+    public init(parameters: ParameterStore, shape: EncoderShape, mode: EncoderMode) throws {
+        let config = parameters.config
+        guard shape.batch > 0, shape.sequence > 0 else {
+            throw ComputeError.shapeMismatch(operation: "encoder", detail: "batch and sequence must be positive")
+        }
+        guard shape.sequence <= config.maxPositionEmbeddings else {
+            throw ComputeError.shapeMismatch(operation: "encoder",
+                detail: "sequence length \(shape.sequence) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
+        }
+        guard mode == .inference || parameters.gradients != nil else {
+            throw ComputeError.shapeMismatch(operation: "encoder", detail: "training needs parameters created with gradients")
+        }
+        self.parameters = parameters
+        self.shape = shape
+        self.mode = mode
+        device = parameters.device
+        layout = EncoderLayout(config: config, shape: shape, mode: mode, attentionDropout: config.attentionProbsDropoutProb > 0)
+        activations = try device.makeArena(layout.arena, label: mode == .training ? "training activations" : "inference activations")
+        if mode == .training {
+            let positions = try ScatterIndex.positions(tokens: shape.tokens, sequence: shape.sequence)
+            positionIndexCount = try upload(positions, to: layout.positionIndex)
+        }
+    }
+
+    subscript(slot: ArenaLayout.Slot) -> BufferView { activations[slot] }
+
+    /// Hidden state n: 0 = embeddings output, n = output of block n (n = L is the last hidden state). [T, H]
+    public func hiddenState(_ n: Int) -> BufferView { self[layout.hidden[n]] }
+    /// The pooler's output tanh(dense(h[CLS])). [B, H]
+    public var pooled: BufferView { self[layout.pooled] }
+
+    // MARK: - Inputs
+
+    /// Uploads a batch (row-major [B, S] ids, token types and attention mask). Ids are checked against the
+    /// vocabulary and type tables first, so no kernel ever reads outside them.
+    public func setInputs(_ inputs: EncoderInputs) throws {
+        let t = shape.tokens
+        guard inputs.ids.count == t, inputs.types.count == t, inputs.mask.count == t else {
+            throw ComputeError.shapeMismatch(operation: "encoder inputs",
+                detail: "ids/types/mask hold \(inputs.ids.count)/\(inputs.types.count)/\(inputs.mask.count) values, expected batch·sequence = \(t)")
+        }
+        // With a pad_token_id (HF configs) the padding row gets no gradient, as PyTorch's padding_idx; Google's
+        // checkpoints name none and train every row.
+        let words = try ScatterIndex.build(ids: inputs.ids, tableRows: config.vocabSize, table: "word",
+                                           skipping: config.padTokenId.map(Int32.init))
+        let types = try ScatterIndex.build(ids: inputs.types, tableRows: config.typeVocabSize, table: "token type")
+        try device.write(inputs.ids, to: self[layout.ids])
+        try device.write(inputs.types, to: self[layout.types])
+        try device.write(inputs.mask, to: self[layout.mask])
+        if mode == .training {
+            wordIndexCount = try upload(words, to: layout.wordIndex)
+            typeIndexCount = try upload(types, to: layout.typeIndex)
+        }
+    }
+
+    private func upload(_ index: ScatterIndex, to slots: EncoderLayout.ScatterSlots) throws -> Int {
+        let u = index.rows.count
+        try device.write(index.rows, to: try self[slots.rows].slice(0, count: u))
+        try device.write(index.offsets, to: try self[slots.offsets].slice(0, count: u + 1))
+        try device.write(index.members, to: try self[slots.members].slice(0, count: index.members.count))
+        memberCounts[slots.members] = index.members.count
+        return u
+    }
+
+    func deviceIndex(_ slots: EncoderLayout.ScatterSlots, count: Int) throws -> DeviceScatterIndex {
+        DeviceScatterIndex(rows: try self[slots.rows].slice(0, count: count),
+                           offsets: try self[slots.offsets].slice(0, count: count + 1),
+                           members: try self[slots.members].slice(0, count: memberCounts[slots.members] ?? 0))
+    }
+
+    // MARK: - Forward
+
+    /// Runs the embeddings, every block and the pooler. `dropout` (training only) draws the masks; nil runs
+    /// without dropout.
+    public func forward(dropout: DropoutPlan? = nil) throws {
+        self.dropout = mode == .training ? dropout : nil
+        try embeddingsForward()
+        for l in 0..<config.numHiddenLayers {
+            try attentionForward(l)
+            try feedForwardForward(l)
+        }
+        if parameters.heads.pooler { try poolerForward() }
+    }
+
+    func p(_ name: String) throws -> BufferView { try parameters.value(name) }
+    func g(_ name: String) throws -> BufferView { try parameters.gradient(name) }
+    var normShape: LayerNormShape {
+        LayerNormShape(rows: shape.tokens, columns: config.hiddenSize, epsilon: Float(config.layerNormEps))
+    }
+    var attentionShape: AttentionShape {
+        AttentionShape(batch: shape.batch, heads: config.numAttentionHeads, queryLength: shape.sequence,
+                       keyLength: shape.sequence, headDim: config.headSize)
+    }
+    func heads(rowStride: Int) -> HeadLayout {
+        HeadLayout(batch: shape.batch, sequence: shape.sequence, heads: config.numAttentionHeads,
+                   headDim: config.headSize, rowStride: rowStride)
+    }
+    var scale: Float { 1 / Float(config.headSize).squareRoot() }
+
+    private func embeddingsForward() throws {
+        let n = BertParameterNames.self
+        try device.embedding(EmbeddingForward(
+            ids: self[layout.ids], types: self[layout.types], word: try p(n.wordEmbeddings),
+            position: try p(n.positionEmbeddings), type: try p(n.typeEmbeddings), output: self[layout.embeddingSum]),
+            shape: EmbeddingShape(tokens: shape.tokens, sequence: shape.sequence, hidden: config.hiddenSize))
+        let drop = dropout?.config(.embeddings, layer: nil)
+        let normOut = drop == nil ? hiddenState(0) : self[layout.embeddingOut]   // [T, H]
+        try device.layerNorm(LayerNormForward(
+            input: self[layout.embeddingSum], gamma: try p(n.embeddingNorm("weight")), beta: try p(n.embeddingNorm("bias")),
+            output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]), shape: normShape)
+        if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop) }
+    }
+
+    private func attentionForward(_ l: Int) throws {
+        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize
+        let x = hiddenState(l)                                            // [T, H]
+        let qkv = self[layout.qkv]                                        // [T, 3H]
+        try device.linear(x, weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
+                          bias: try parameters.fusedQKV(parameters.values, layer: l, part: "bias"), into: qkv,
+                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h))
+        let split = heads(rowStride: 3 * h)
+        try device.splitHeads(qkv, into: self[s.q], layout: split)
+        try device.splitHeads(try qkv.slice(h, count: qkv.count - h), into: self[s.k], layout: split)
+        try device.splitHeads(try qkv.slice(2 * h, count: qkv.count - 2 * h), into: self[s.v], layout: split)
+        let context = self[s.context]                                     // [T, H]
+        if mode == .inference {
+            try device.flashAttention(FlashAttentionForward(
+                query: self[s.q], key: self[s.k], value: self[s.v], keyMask: self[layout.mask], output: context,
+                outputRowStride: h, scale: scale), shape: attentionShape)
+        } else {
+            try attentionCore(l)
+        }
+        try device.linear(context, weight: try p(n.attentionOutput(l, "weight")), bias: try p(n.attentionOutput(l, "bias")),
+                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: h))
+        try device.layerNorm(LayerNormForward(
+            input: self[layout.projection], residual: x, dropout: dropout?.config(.attentionOutput, layer: l),
+            sum: self[s.norm1Sum], gamma: try p(n.attentionNorm(l, "weight")), beta: try p(n.attentionNorm(l, "bias")),
+            output: self[s.norm1Out], mean: self[s.norm1Mean], rstd: self[s.norm1Rstd]), shape: normShape)
+    }
+
+    /// Unfused attention for training: scores = Q·Kᵀ, fused softmax (+dropout), context = P·V, merged.
+    private func attentionCore(_ l: Int) throws {
+        let s = layout.layers[l], S = shape.sequence, D = config.headSize
+        let bh = shape.batch * config.numAttentionHeads
+        guard let probabilitiesSlot = s.probabilities else { return }
+        let probabilities = self[probabilitiesSlot]                       // [B, heads, S, S]
+        try device.gemmStridedBatched(GEMMShape(m: S, n: S, k: D, transB: .transposed),
+                                      batch: BatchStrides(count: bh, a: S * D, b: S * D, c: S * S),
+                                      a: self[s.q], b: self[s.k], c: probabilities)
+        let drop = dropout?.config(.attentionProbabilities, layer: l)
+        let dropped = s.dropped.map { self[$0] } ?? probabilities
+        try device.attentionSoftmax(AttentionSoftmaxForward(
+            scores: probabilities, keyMask: self[layout.mask], probabilities: probabilities, dropout: drop,
+            dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape)
+        let contextHeads = self[layout.projection]                        // [B, heads, S, D] scratch
+        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),
+                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
+                                      a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads)
+        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize))
+    }
+
+    private func feedForwardForward(_ l: Int) throws {
+        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize
+        try device.linear(self[s.norm1Out], weight: try p(n.intermediate(l, "weight")), bias: nil, into: self[s.ffnPre],
+                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i))
+        try device.biasGELU(self[s.ffnPre], bias: try p(n.intermediate(l, "bias")), into: self[s.ffnAct],
+                            rows: shape.tokens, columns: i, kind: config.activation)
+        try device.linear(self[s.ffnAct], weight: try p(n.output(l, "weight")), bias: try p(n.output(l, "bias")),
+                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: i, outFeatures: h))
+        try device.layerNorm(LayerNormForward(
+            input: self[layout.projection], residual: self[s.norm1Out], dropout: dropout?.config(.feedForwardOutput, layer: l),
+            sum: self[s.norm2Sum], gamma: try p(n.outputNorm(l, "weight")), beta: try p(n.outputNorm(l, "bias")),
+            output: hiddenState(l + 1), mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape)
+    }
+
+    private func poolerForward() throws {
+        let n = BertParameterNames.self, h = config.hiddenSize
+        try device.copyRows(hiddenState(config.numHiddenLayers), stride: shape.sequence * h, into: self[layout.cls],
+                            stride: h, rows: shape.batch, columns: h)
+        try device.linear(self[layout.cls], weight: try p(n.pooler("weight")), bias: try p(n.pooler("bias")),
+                          into: pooled, shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h))
+        try device.tanh(pooled, into: pooled)
+    }
+}
+
+/// One batch of encoder inputs, row-major [B, S].
+public struct EncoderInputs: Sendable {
+    public var ids: [Int32]
+    public var types: [Int32]
+    /// 1 = real token, 0 = padding.
+    public var mask: [Int32]
+
+    public init(ids: [Int32], types: [Int32], mask: [Int32]) {
+        self.ids = ids
+        self.types = types
+        self.mask = mask
+    }
+}

@@ -1,0 +1,124 @@
+import Compute
+
+/// A model's parameters on a device: one arena of values and, for training, an arena of gradients with the
+/// same layout. Each layer's query, key and value weights (and biases) sit side by side, so the three
+/// projections run as one GEMM against a [3H, H] weight.
+///
+/// Tensors are grouped into arena entries (a fused Q/K/V group or a single tensor), so an arena larger than the
+/// device's largest allocation splits into chunks between tensors, never inside one.
+public final class ParameterStore {
+    public let config: BertConfig
+    public let heads: BertHeads
+    /// Canonical specs in arena order.
+    public let specs: [ParameterSpec]
+    public let values: Arena
+    /// Gradients (same layout), present when created for training.
+    public let gradients: Arena?
+
+    private struct Location {
+        let slot: ArenaLayout.Slot
+        let offset: Int
+        let count: Int
+    }
+    private let locations: [String: Location]
+    let device: any Device
+
+    /// Allocates the parameters (and gradients when `training`) of a model; the values are undefined until
+    /// `load(from:)` or `write(_:to:)`.
+    public init(config: BertConfig, heads: BertHeads, device: any Device, training: Bool) throws {
+        try config.validate()
+        self.config = config
+        self.heads = heads
+        self.device = device
+        let groups = Self.groups(config.parameterSpecs(heads: heads), layers: config.numHiddenLayers)
+        var layout = ArenaLayout()
+        var locations: [String: Location] = [:]
+        var specs: [ParameterSpec] = []
+        for group in groups {
+            let total = group.reduce(0) { $0 + $1.count }
+            let slot = layout.reserve(total, label: group.count == 1 ? group[0].name : "\(group[0].name) (+\(group.count - 1) fused)")
+            var offset = 0
+            for spec in group {
+                locations[spec.name] = Location(slot: slot, offset: offset, count: spec.count)
+                offset += spec.count
+                specs.append(spec)
+            }
+        }
+        self.specs = specs
+        self.locations = locations
+        values = try device.makeArena(layout, label: "parameters")
+        gradients = training ? try device.makeArena(layout, label: "parameter gradients") : nil
+    }
+
+    /// Orders specs so each layer's Q/K/V weights and Q/K/V biases form one group each.
+    private static func groups(_ specs: [ParameterSpec], layers: Int) -> [[ParameterSpec]] {
+        var byName: [String: ParameterSpec] = [:]
+        for spec in specs { byName[spec.name] = spec }
+        var fused: Set<String> = []
+        var groups: [[ParameterSpec]] = []
+        for spec in specs where !fused.contains(spec.name) {
+            if let layer = BertParameterNames.layerIndex(spec.name), spec.name == BertParameterNames.query(layer, "weight") {
+                for part in ["weight", "bias"] {
+                    let names = [BertParameterNames.query(layer, part), BertParameterNames.key(layer, part),
+                                 BertParameterNames.value(layer, part)]
+                    groups.append(names.compactMap { byName[$0] })
+                    fused.formUnion(names)
+                }
+            } else {
+                groups.append([spec])
+            }
+        }
+        return groups
+    }
+
+    /// The view of a parameter's values.
+    public func value(_ name: String) throws -> BufferView { try view(values, name) }
+
+    /// The view of a parameter's gradient (training only).
+    public func gradient(_ name: String) throws -> BufferView {
+        guard let gradients else {
+            throw ComputeError.shapeMismatch(operation: "gradient", detail: "the parameters were created without gradients")
+        }
+        return try view(gradients, name)
+    }
+
+    /// The fused [3H, H] Q/K/V weight (`part` "weight") or [3H] bias (`part` "bias") of a layer.
+    func fusedQKV(_ arena: Arena, layer: Int, part: String) throws -> BufferView {
+        let first = try view(arena, BertParameterNames.query(layer, part))
+        let h = config.hiddenSize
+        return try first.resized(count: part == "weight" ? 3 * h * h : 3 * h)
+    }
+
+    private func view(_ arena: Arena, _ name: String) throws -> BufferView {
+        guard let location = locations[name] else {
+            throw ComputeError.shapeMismatch(operation: "parameters", detail: "the model has no parameter '\(name)'")
+        }
+        return try arena[location.slot].slice(location.offset, count: location.count)
+    }
+
+    /// Sets every gradient to zero (before the first micro-batch of a step).
+    public func zeroGradients() throws {
+        guard gradients != nil else { return }
+        for spec in specs { try device.fill(try gradient(spec.name), value: 0) }
+    }
+
+    /// Loads every parameter from a checkpoint (names and shapes must match; missing tensors are an error
+    /// naming them, so a model without a head cannot silently start from garbage).
+    public func load(from checkpoint: Checkpoint) throws {
+        for spec in specs {
+            guard let tensor = checkpoint.tensor(spec.name) else {
+                throw CheckpointError(.missingTensor, file: checkpoint.location, subject: "tensor '\(spec.name)'",
+                                      "is needed by the model (\(heads)) but is not in the checkpoint")
+            }
+            guard tensor.shape == spec.shape else {
+                throw CheckpointError(.shapeMismatch, file: tensor.file, subject: "tensor '\(spec.name)'",
+                                      "has shape \(tensor.shape), the configuration needs \(spec.shape)")
+            }
+            try device.write(try checkpoint.readFloats(spec.name), to: try value(spec.name))
+        }
+    }
+
+    /// Reads one parameter's values back to the host.
+    public func read(_ name: String) throws -> [Float] { try device.readFloats(try value(name)) }
+}
+

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Writes the encoder fixtures the BERT tests check against (PyTorch + transformers on the CPU).
+
+Never run by the tests: run it by hand after changing what it produces, and commit the small outputs.
+
+    HF_HUB_OFFLINE=1 /path/to/venv/bin/python Tools/reference/make_encoder_fixtures.py \
+        --minilm ~/.cache/swiftbert/models/all-MiniLM-L6-v2 --out Tests/BERTTests/Fixtures/encoder
+
+Outputs (safetensors, float32 / int32):
+  minilm_hidden_states.safetensors  real sentences (single and paired, padded batch) through the packaged
+                                    all-MiniLM-L6-v2: input_ids, token_type_ids, attention_mask [B, S] and
+                                    hidden_states.N [B, S, H] for N = 0 (embeddings) … 6, pooler_output [B, H]
+  tiny/                             a random BERT (vocab 99, H 32, 2 layers, 4 heads, I 37, gelu_new, no dropout):
+                                    model.safetensors + config.json (the weights, with non-trivial LayerNorm and
+                                    biases), and expected.safetensors: inputs, the loss
+                                    L = Σ last_hidden ⊙ r_hidden + Σ pooled ⊙ r_pooled, last_hidden, pooled,
+                                    and grad.<parameter name> for every parameter
+"""
+import argparse
+import json
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import torch
+from safetensors.torch import save_file
+from transformers import BertConfig, BertModel, BertTokenizer
+
+SENTENCES = [
+    "It was the best of times, it was the worst of times.",
+    "Call me Ishmael.",
+    "The quick brown fox jumps over the lazy dog!",
+    "A film that is funny, moving and beautifully acted.",
+]
+PAIRS = [
+    ("Where is the station?", "The station is two blocks north of the river."),
+    ("Tokenization splits text into word pieces.", "Unaffable and unbelievable words become several pieces."),
+]
+
+
+def minilm(folder: str, out: str) -> None:
+    tokenizer = BertTokenizer.from_pretrained(folder)
+    model = BertModel.from_pretrained(folder).eval()
+    first = SENTENCES + [a for a, _ in PAIRS]
+    second = [None] * len(SENTENCES) + [b for _, b in PAIRS]
+    encoded = [tokenizer(a, b) if b is not None else tokenizer(a) for a, b in zip(first, second)]
+    length = max(len(e["input_ids"]) for e in encoded)
+    def pad(key, value):
+        return torch.tensor([e[key] + [value] * (length - len(e[key])) for e in encoded], dtype=torch.int32)
+    ids, types, mask = pad("input_ids", 0), pad("token_type_ids", 0), pad("attention_mask", 0)
+    with torch.no_grad():
+        result = model(input_ids=ids.long(), token_type_ids=types.long(), attention_mask=mask.long(),
+                       output_hidden_states=True)
+    tensors = {"input_ids": ids, "token_type_ids": types, "attention_mask": mask,
+               "pooler_output": result.pooler_output.contiguous()}
+    for n, h in enumerate(result.hidden_states):
+        tensors[f"hidden_states.{n}"] = h.contiguous()
+    save_file(tensors, os.path.join(out, "minilm_hidden_states.safetensors"))
+    print(f"minilm: batch {ids.shape[0]} × seq {length}, {len(result.hidden_states)} hidden states")
+
+
+def tiny(out: str) -> None:
+    torch.manual_seed(1234)
+    config = BertConfig(vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                        intermediate_size=37, hidden_act="gelu_new", hidden_dropout_prob=0.0,
+                        attention_probs_dropout_prob=0.0, max_position_embeddings=64, type_vocab_size=2,
+                        initializer_range=0.02, layer_norm_eps=1e-12)
+    model = BertModel(config).eval()
+    with torch.no_grad():   # make LayerNorm and biases non-trivial so their gradients are tested
+        for name, p in model.named_parameters():
+            if name.endswith("bias"):
+                p.copy_(torch.randn_like(p) * 0.1)
+            elif "LayerNorm.weight" in name:
+                p.copy_(1 + torch.randn_like(p) * 0.1)
+    folder = os.path.join(out, "tiny")
+    os.makedirs(folder, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items() if "position_ids" not in k},
+              os.path.join(folder, "model.safetensors"))
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(json.loads(config.to_json_string()), f, indent=2, sort_keys=True)
+
+    batch, seq = 3, 11
+    ids = torch.randint(1, 99, (batch, seq), dtype=torch.int32)
+    types = torch.zeros(batch, seq, dtype=torch.int32)
+    types[:, 6:] = 1
+    mask = torch.ones(batch, seq, dtype=torch.int32)
+    mask[1, 8:] = 0          # a padded example
+    ids[1, 8:] = 0
+    r_hidden = torch.randn(batch, seq, 32)
+    r_pooled = torch.randn(batch, 32)
+    result = model(input_ids=ids.long(), token_type_ids=types.long(), attention_mask=mask.long())
+    loss = (result.last_hidden_state * r_hidden).sum() + (result.pooler_output * r_pooled).sum()
+    loss.backward()
+    expected = {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "r_hidden": r_hidden,
+                "r_pooled": r_pooled, "loss": loss.detach().reshape(1),
+                "last_hidden": result.last_hidden_state.detach().contiguous(),
+                "pooled": result.pooler_output.detach().contiguous()}
+    for name, p in model.named_parameters():
+        expected[f"grad.{name}"] = p.grad.contiguous()
+    save_file(expected, os.path.join(folder, "expected.safetensors"))
+    print(f"tiny: loss {loss.item():.6f}, {sum(1 for _ in model.parameters())} parameter tensors")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minilm", required=True, help="the packaged all-MiniLM-L6-v2 folder")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.set_num_threads(1)
+    minilm(os.path.expanduser(args.minilm), args.out)
+    tiny(args.out)
+
+
+if __name__ == "__main__":
+    main()
