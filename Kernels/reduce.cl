@@ -4,6 +4,9 @@
 //                  result); used by the row kernels (LayerNorm, softmax). Work-groups of SB_ROW_WG items.
 //   sum_rows_f32:  out[c] (+)= Σ_{r=0..rows-1} x[r, c]           x: [rows, cols], out: [cols]
 //                  (bias gradients; accumulate != 0 adds to out, as parameter gradients do)
+//   sum_squares_partial: partial[g] = Σ x[i]² over the items of group g, i = g·SB_ROW_WG + t, stepping by
+//                  groups·SB_ROW_WG (a fixed number of groups: the same order every run)
+//   sum_squares_final:   out[0] (+)= Σ_g partial[g]   (one group; global gradient norm², deterministic)
 //
 // Every buffer arrives as (pointer, element offset).
 // Launch (sum_rows_f32): one work-item per column (adjacent items read adjacent columns, so loads coalesce).
@@ -48,4 +51,28 @@ __kernel void sum_rows_f32(const uint rows, const uint cols, __global const floa
     __global const float* column = x + x_off + c;
     for (uint r = 0; r < rows; ++r) sum += column[(size_t)r * cols];
     out[out_off + c] = accumulate ? out[out_off + c] + sum : sum;
+}
+
+__kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
+void sum_squares_partial(const uint n, __global const float* x, const uint x_off, __global float* partial,
+                         const uint partial_off) {
+    __local float scratch[SB_ROW_WG];
+    const uint stride = get_num_groups(0) * SB_ROW_WG;
+    float sum = 0.0f;
+    for (uint i = get_global_id(0); i < n; i += stride) {
+        const float value = x[x_off + i];
+        sum += value * value;
+    }
+    const float total = sb_row_sum(sum, scratch);
+    if (get_local_id(0) == 0) partial[partial_off + get_group_id(0)] = total;
+}
+
+__kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
+void sum_squares_final(const uint groups, __global const float* partial, const uint partial_off,
+                       __global float* out, const uint out_off, const uint accumulate) {
+    __local float scratch[SB_ROW_WG];
+    float sum = 0.0f;
+    for (uint g = get_local_id(0); g < groups; g += SB_ROW_WG) sum += partial[partial_off + g];
+    const float total = sb_row_sum(sum, scratch);
+    if (get_local_id(0) == 0) out[out_off] = accumulate ? out[out_off] + total : total;
 }

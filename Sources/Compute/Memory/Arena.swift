@@ -86,6 +86,11 @@ public final class Arena: @unchecked Sendable {
     /// Bytes taken on the device.
     public var bytes: Int { placement.totalBytes }
 
+    /// Each chunk as one float32 view (e.g. to zero a whole gradient arena in a few launches).
+    public var chunkViews: [BufferView] {
+        chunks.map { BufferView(allocation: $0, byteOffset: 0, count: $0.bytes / DType.float32.size, dtype: .float32) }
+    }
+
     /// The view of a reserved tensor.
     public subscript(slot: ArenaLayout.Slot) -> BufferView {
         let entry = placement.layout.entries[slot.index]

@@ -21,6 +21,8 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     private var kernels: [String: CLKernel] = [:]
     /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for.
     var gemmWorkspace: BufferView?
+    /// Partial sums of the two-stage sum of squares, allocated on first use.
+    var reductionPartials: BufferView?
 
     /// Every OpenCL device on the machine, numbered as `opencl:N` numbers them. Empty without a platform.
     public static func availableDevices() throws -> [DeviceInfo] {

@@ -1,0 +1,41 @@
+// loss.cl — fused softmax + cross-entropy + gradient over rows of logits (classification, MLM, span heads):
+// the probabilities are never stored; each row's loss and its logits' gradient come out of one pass.
+// requires: reduce.cl
+//
+//   for row r with label y = labels[r] (y < 0: ignored — loss 0, gradient 0) and weight w = weights[r]
+//   (1 when has_weights is 0):
+//     loss[r]       = w · (log Σ_c exp(logit[r, c]) − logit[r, y])
+//     dlogits[r, c] = w · scale · (softmax(logit[r])[c] − [c == y])     (overwrites; may alias logits)
+//
+// Shapes: logits, dlogits: [rows, classes]; labels: int [rows]; weights, loss: [rows].
+// Every buffer arrives as (pointer, element offset).
+// Launch: rows work-groups of SB_ROW_WG items. CPU twin: Sources/Compute/CPU/CPUDevice+Loss.swift.
+// OpenCL C 1.2; builds as one program together with reduce.cl.
+
+__kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
+void softmax_cross_entropy(const uint rows, const uint classes,
+                           __global const float* logits, const uint logits_off,
+                           __global const int* labels, const uint labels_off,
+                           __global const float* weights, const uint weights_off, const uint has_weights,
+                           __global float* loss, const uint loss_off,
+                           __global float* dlogits, const uint dlogits_off, const float scale) {
+    __local float scratch[SB_ROW_WG];
+    const uint r = get_group_id(0), t = get_local_id(0);
+    // No early return: every item must reach the barriers (the launch has exactly `rows` groups).
+    const size_t base = (size_t)r * classes;
+    const int label = labels[labels_off + r];
+    const float w = (label < 0 || (uint)label >= classes) ? 0.0f : (has_weights ? weights[weights_off + r] : 1.0f);
+    float m = -INFINITY;
+    for (uint c = t; c < classes; c += SB_ROW_WG) m = fmax(m, logits[logits_off + base + c]);
+    m = sb_row_max(m, scratch);
+    float partial = 0.0f;
+    for (uint c = t; c < classes; c += SB_ROW_WG) partial += exp(logits[logits_off + base + c] - m);
+    const float total = sb_row_sum(partial, scratch);
+    const float log_total = log(total) + m;
+    if (t == 0) loss[loss_off + r] = w == 0.0f ? 0.0f : w * (log_total - logits[logits_off + base + label]);
+    barrier(CLK_GLOBAL_MEM_FENCE);   // the label logit is read before dlogits (which may alias) is written
+    for (uint c = t; c < classes; c += SB_ROW_WG) {
+        const float p = exp(logits[logits_off + base + c] - log_total);
+        dlogits[dlogits_off + base + c] = w * scale * (p - ((int)c == label ? 1.0f : 0.0f));
+    }
+}

@@ -1,0 +1,37 @@
+/// Buffers of the fused softmax + cross-entropy + gradient.
+public struct CrossEntropyBuffers {
+    public var logits: BufferView           // [rows, classes]
+    public var labels: BufferView           // int32 [rows]; < 0 (or ≥ classes) = ignored
+    public var weights: BufferView?         // [rows] (MLM's masked_lm_weights); nil = 1
+    public var losses: BufferView           // [rows] per-row loss (weighted)
+    public var gradLogits: BufferView       // [rows, classes] = weight · scale · (softmax − onehot); may alias logits
+
+    public init(logits: BufferView, labels: BufferView, weights: BufferView? = nil, losses: BufferView,
+                gradLogits: BufferView) {
+        self.logits = logits
+        self.labels = labels
+        self.weights = weights
+        self.losses = losses
+        self.gradLogits = gradLogits
+    }
+}
+
+/// Losses with their gradients in the same pass.
+public protocol LossOps {
+    /// Per-row cross-entropy of softmax(logits) against labels, and ∂(scale · Σ loss)/∂logits.
+    func softmaxCrossEntropy(_ b: CrossEntropyBuffers, rows: Int, classes: Int, scale: Float) throws
+}
+
+extension CrossEntropyBuffers {
+    func validate(rows: Int, classes: Int) throws {
+        let op = "softmaxCrossEntropy"
+        try OpChecks.matrix(op, "logits", logits, rows: rows, columns: classes)
+        try OpChecks.matrix(op, "gradLogits", gradLogits, rows: rows, columns: classes)
+        try OpChecks.floats(op, count: rows, ("losses", losses))
+        if let weights { try OpChecks.floats(op, count: rows, ("weights", weights)) }
+        guard labels.dtype == .int32, labels.count == rows else {
+            throw ComputeError.shapeMismatch(operation: op, detail: "labels must be int32 [\(rows)], got \(labels.dtype) [\(labels.count)]")
+        }
+        guard classes > 0 else { throw ComputeError.shapeMismatch(operation: op, detail: "zero classes") }
+    }
+}

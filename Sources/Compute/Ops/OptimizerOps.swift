@@ -1,0 +1,66 @@
+import Foundation
+
+/// Settings of one AdamW step (Google's AdamWeightDecay or PyTorch's AdamW) with global-norm clipping.
+public struct AdamWConfig: Sendable, Equatable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    /// PyTorch AdamW (bias-corrected moments, decoupled decay first) when true; Google's AdamWeightDecay
+    /// (no bias correction) when false.
+    public var biasCorrection: Bool
+    /// 1-based step number (for bias correction).
+    public var step: Int
+    /// Clip gradients to this global norm before the update; 0 disables clipping.
+    public var maxGradNorm: Float
+
+    public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
+                weightDecay: Float = 0.01, biasCorrection: Bool = false, step: Int = 1, maxGradNorm: Float = 1) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.biasCorrection = biasCorrection
+        self.step = step
+        self.maxGradNorm = maxGradNorm
+    }
+
+    /// 1 − β1ᵗ and 1 − β2ᵗ.
+    var corrections: (Float, Float) {
+        (1 - Float(pow(Double(beta1), Double(step))), 1 - Float(pow(Double(beta2), Double(step))))
+    }
+}
+
+/// One range of the optimizer's arenas: parameters, gradients and both moments, all of the same length.
+public struct OptimizerSlice {
+    public var parameters: BufferView
+    public var gradients: BufferView
+    public var m: BufferView
+    public var v: BufferView
+
+    public init(parameters: BufferView, gradients: BufferView, m: BufferView, v: BufferView) {
+        self.parameters = parameters
+        self.gradients = gradients
+        self.m = m
+        self.v = v
+    }
+}
+
+/// The optimizer's device work: the deterministic global gradient norm and the fused AdamW update.
+public protocol OptimizerOps {
+    /// `out[0] = Σ x²` (or `+=` with `accumulate`), summed in a fixed order. out: [1].
+    func sumOfSquares(_ x: BufferView, into out: BufferView, accumulate: Bool) throws
+    /// AdamW over one slice; gradients are scaled by the clip factor computed from `normSquared` ([1], the
+    /// global Σ grad²) and `config.maxGradNorm`, on the device.
+    func adamw(_ slice: OptimizerSlice, normSquared: BufferView, config: AdamWConfig) throws
+}
+
+extension OptimizerSlice {
+    func validate() throws {
+        try OpChecks.floats("adamw", count: parameters.count, ("parameters", parameters), ("gradients", gradients),
+                            ("m", m), ("v", v))
+    }
+}
+
