@@ -32,12 +32,15 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 plugins: ["EmbedKernels"]),
 
+        .target(name: "BERT", dependencies: ["Compute"]),
+
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute",
+                          dependencies: ["Compute", "BERT",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute"], resources: [.copy("Fixtures")]),
     ]
 )

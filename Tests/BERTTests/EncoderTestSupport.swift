@@ -37,22 +37,8 @@ enum EncoderTestSupport {
     static func devices() throws -> [any Device] { [cpu, try openCL()] }
 
     /// A committed fixture file.
-    static func fixture(_ path: String) throws -> String {
-        guard let base = Bundle.module.resourceURL else { throw XCTSkip("no resource bundle") }
-        return base.appendingPathComponent("Fixtures/encoder/\(path)").path
-    }
-
-    /// The packaged all-MiniLM-L6-v2 folder (Tools/fetch-minilm.sh); skips when absent outside CI.
-    static func miniLMFolder() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let base = environment["SWIFTBERT_CACHE_DIR"] ?? (environment["XDG_CACHE_HOME"].map { $0 + "/swiftbert" }
-            ?? NSHomeDirectory() + "/.cache/swiftbert")
-        let folder = environment["SWIFTBERT_MINILM_DIR"] ?? base + "/models/all-MiniLM-L6-v2"
-        guard FileManager.default.fileExists(atPath: folder + "/model.safetensors") else {
-            if isCI { XCTFail("the packaged MiniLM model is missing at \(folder): .ci/run must run Tools/fetch-minilm.sh") }
-            throw XCTSkip("all-MiniLM-L6-v2 not found at \(folder); run Tools/fetch-minilm.sh")
-        }
-        return folder
+    static func fixture(_ path: String) -> String {
+        Fixtures.root + "/encoder/" + path
     }
 }
 

@@ -8,7 +8,7 @@ import XCTest
 final class EncoderTests: XCTestCase {
     /// Loads the tiny random model of the fixture onto `device`.
     private func tinyModel(_ device: any Device, training: Bool) throws -> ParameterStore {
-        let checkpoint = try Checkpoint.open(try EncoderTestSupport.fixture("tiny"))
+        let checkpoint = try Checkpoint.open(EncoderTestSupport.fixture("tiny"))
         let parameters = try ParameterStore(config: try checkpoint.requireConfig(), heads: .encoder, device: device,
                                             training: training)
         try parameters.load(from: checkpoint)
@@ -16,8 +16,8 @@ final class EncoderTests: XCTestCase {
     }
 
     func testMiniLMHiddenStatesMatchPyTorch() throws {
-        let folder = try EncoderTestSupport.miniLMFolder()
-        let expected = try SafetensorsFile(path: try EncoderTestSupport.fixture("minilm_hidden_states.safetensors"))
+        let folder = try Fixtures.miniLMFolder()
+        let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("minilm_hidden_states.safetensors"))
         let ids = try expected.readInt32("input_ids")
         let shapeEntry = try XCTUnwrap(expected.entry("input_ids"))
         let shape = EncoderShape(batch: shapeEntry.shape[0], sequence: shapeEntry.shape[1])
@@ -42,7 +42,7 @@ final class EncoderTests: XCTestCase {
     /// Runs the fixture's loss L = Σ last·r_hidden + Σ pooled·r_pooled forward and backward.
     private func tinyGradients(_ device: any Device, dropout: DropoutPlan? = nil) throws
         -> (loss: Double, last: [Float], pooled: [Float], grads: [String: [Float]]) {
-        let expected = try SafetensorsFile(path: try EncoderTestSupport.fixture("tiny/expected.safetensors"))
+        let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let parameters = try tinyModel(device, training: true)
         let entry = try XCTUnwrap(expected.entry("input_ids"))
         let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: entry.shape[0], sequence: entry.shape[1]),
@@ -65,7 +65,7 @@ final class EncoderTests: XCTestCase {
     }
 
     func testTinyModelLossAndEveryGradientMatchPyTorch() throws {
-        let expected = try SafetensorsFile(path: try EncoderTestSupport.fixture("tiny/expected.safetensors"))
+        let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let expectedLoss = Double(try expected.readFloats("loss")[0])
         for device in try EncoderTestSupport.devices() {
             let result = try tinyGradients(device)
@@ -91,7 +91,7 @@ final class EncoderTests: XCTestCase {
             ("encoder.layer.1.attention.self.value.weight", 33), ("encoder.layer.1.intermediate.dense.weight", 200),
             ("encoder.layer.1.output.LayerNorm.bias", 9), ("pooler.dense.weight", 65),
         ]
-        let expected = try SafetensorsFile(path: try EncoderTestSupport.fixture("tiny/expected.safetensors"))
+        let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let rHidden = try expected.readFloats("r_hidden"), rPooled = try expected.readFloats("r_pooled")
         let parameters = try tinyModel(device, training: false)
         let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: 3, sequence: 11), mode: .inference)
@@ -137,7 +137,7 @@ final class EncoderTests: XCTestCase {
 
     func testPaddedAndUnpaddedInputsAgreeAndInferenceEqualsTraining() throws {
         let device = EncoderTestSupport.cpu
-        let expected = try SafetensorsFile(path: try EncoderTestSupport.fixture("tiny/expected.safetensors"))
+        let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let ids = try expected.readInt32("input_ids"), types = try expected.readInt32("token_type_ids")
         // Example 1 of the fixture has 8 real tokens, then padding.
         let alone = try BertEncoder(parameters: try tinyModel(device, training: false), shape: EncoderShape(batch: 1, sequence: 8),

@@ -98,8 +98,8 @@ public final class ParameterStore {
 
     /// Sets every gradient to zero (before the first micro-batch of a step).
     public func zeroGradients() throws {
-        guard gradients != nil else { return }
-        for spec in specs { try device.fill(try gradient(spec.name), value: 0) }
+        guard let gradients else { return }
+        for chunk in gradients.chunkViews { try device.fill(chunk, value: 0) }
     }
 
     /// Loads every parameter from a checkpoint (names and shapes must match; missing tensors are an error

@@ -1,0 +1,84 @@
+import ArgumentParser
+import BERT
+import Compute
+import Foundation
+
+/// `bert bench`: encoder throughput (tokens/s) for a model shape on a device.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the encoder's forward (infer) or forward+backward (train) and print tokens/s.")
+
+    @Option(name: .long, help: "tiny, mini, small, medium, base, large, minilm, or a model folder (config.json / bert_config.json).")
+    var model: String = "base"
+
+    @Option(name: .long, help: "Sequences per step.")
+    var batchSize: Int = 8
+
+    @Option(name: .long, help: "Tokens per sequence.")
+    var maxSeqLength: Int = 128
+
+    @Option(name: .long, help: "train (forward + backward, dropout on) or infer (forward only).")
+    var mode: String = "train"
+
+    @Option(name: .long, help: "Timed repetitions (the median is reported).")
+    var repetitions: Int = 5
+
+    @Option(name: .long, help: "Untimed warm-up runs.")
+    var warmup: Int = 1
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    @OptionGroup var deviceArguments: DeviceArguments
+
+    func validate() throws {
+        guard ["train", "infer"].contains(mode) else { throw ValidationError("--mode must be train or infer, got '\(mode)'") }
+        guard batchSize > 0, maxSeqLength > 0, repetitions > 0, warmup >= 0 else {
+            throw ValidationError("--batch-size, --max-seq-length and --repetitions must be positive")
+        }
+    }
+
+    func run() throws {
+        let config = try ModelShapes.config(for: model)
+        guard maxSeqLength <= config.maxPositionEmbeddings else {
+            throw ValidationError("--max-seq-length \(maxSeqLength) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
+        }
+        let device = try deviceArguments.open()
+        let settings = EncoderBenchmark.Settings(batch: batchSize, sequence: maxSeqLength,
+                                                 mode: mode == "train" ? .training : .inference,
+                                                 warmup: warmup, repetitions: repetitions)
+        let result = try EncoderBenchmark(config: config, settings: settings).run(on: device)
+        if json {
+            let object: [String: Any] = [
+                "model": model, "device": device.info.description, "mode": mode, "batch_size": batchSize,
+                "max_seq_length": maxSeqLength, "tokens_per_second": result.tokensPerSecond,
+                "median_seconds": result.medianSeconds, "seconds": result.seconds, "spread": result.spread,
+                "peak_device_bytes": result.peakBytes, "repetitions": repetitions,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(String(format: "%@ %@ batch %d × seq %d on %@: %.1f tokens/s (median %.3f s of %d, spread %.0f%%), peak memory %@",
+                         model, mode, batchSize, maxSeqLength, device.info.description, result.tokensPerSecond,
+                         result.medianSeconds, repetitions, result.spread * 100, ByteCount.format(result.peakBytes)))
+        }
+    }
+}
+
+/// Model shapes by name or folder, for commands that need only the architecture.
+enum ModelShapes {
+    static func config(for name: String) throws -> BertConfig {
+        if let size = BertSize(rawValue: name.lowercased()) { return BertConfig(size: size) }
+        if name.lowercased() == "minilm" {
+            // all-MiniLM-L6-v2: 6 layers, H 384, 12 heads, intermediate 1536, erf GELU.
+            return BertConfig(vocabSize: 30522, hiddenSize: 384, numHiddenLayers: 6, numAttentionHeads: 12,
+                              intermediateSize: 1536, activation: .erf)
+        }
+        for file in ["config.json", "bert_config.json"] {
+            let path = URL(fileURLWithPath: name).appendingPathComponent(file).path
+            if FileManager.default.fileExists(atPath: path) { return try BertConfig.read(contentsOf: path) }
+        }
+        throw ValidationError("--model '\(name)' is neither a named size (tiny, mini, small, medium, base, large, minilm) nor a folder with config.json or bert_config.json")
+    }
+}
