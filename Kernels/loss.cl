@@ -7,9 +7,12 @@
 //     loss[r]       = w · (log Σ_c exp(logit[r, c]) − logit[r, y])
 //     dlogits[r, c] = w · scale · (softmax(logit[r])[c] − [c == y])     (overwrites; may alias logits)
 //
-// Shapes: logits, dlogits: [rows, classes]; labels: int [rows]; weights, loss: [rows].
+//   squared_error (regression): loss[r] = (pred[r] − target[r])²,  dpred[r] = 2 · scale · (pred[r] − target[r]);
+//                 rows with valid[r] < 0 (padding) give 0 and 0
+//
+// Shapes: logits, dlogits: [rows, classes]; labels: int [rows]; weights, loss: [rows]; pred, target, dpred: [rows].
 // Every buffer arrives as (pointer, element offset).
-// Launch: rows work-groups of SB_ROW_WG items. CPU twin: Sources/Compute/CPU/CPUDevice+Loss.swift.
+// Launch: softmax_cross_entropy: rows work-groups of SB_ROW_WG items; squared_error: rows items. CPU twin: Sources/Compute/CPU/CPUDevice+Loss.swift.
 // OpenCL C 1.2; builds as one program together with reduce.cl.
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
@@ -38,4 +41,15 @@ void softmax_cross_entropy(const uint rows, const uint classes,
         const float p = exp(logits[logits_off + base + c] - log_total);
         dlogits[dlogits_off + base + c] = w * scale * (p - ((int)c == label ? 1.0f : 0.0f));
     }
+}
+
+__kernel void squared_error(const uint rows, __global const float* pred, const uint pred_off,
+                            __global const float* target, const uint target_off,
+                            __global const int* valid, const uint valid_off, __global float* loss,
+                            const uint loss_off, __global float* dpred, const uint dpred_off, const float scale) {
+    const uint r = get_global_id(0);
+    if (r >= rows) return;
+    const float d = valid[valid_off + r] < 0 ? 0.0f : pred[pred_off + r] - target[target_off + r];
+    loss[loss_off + r] = d * d;
+    dpred[dpred_off + r] = 2.0f * scale * d;
 }

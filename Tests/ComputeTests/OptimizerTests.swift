@@ -106,4 +106,16 @@ final class OptimizerTests: XCTestCase {
             assertClose(try device.readFloats(lv), expectedGrad, atol: 1e-7, rtol: 1e-4, "∂/∂logits on \(device.info)")
         }
     }
+
+    func testSquaredError() throws {
+        let p: [Float] = [1, 2, -3, 0.5], t: [Float] = [0.5, 2, 1, -0.5]
+        for device in [TestDevices.cpu as any Device, try TestDevices.openCL()] {
+            let pv = try device.upload(p, label: "p"), losses = try device.allocate(4, label: "l")
+            try device.squaredError(predictions: pv, targets: try device.upload(t, label: "t"),
+                                    valid: try device.upload([Int32]([0, 0, 0, -1]), label: "valid"), losses: losses,
+                                    gradPredictions: pv, scale: 0.25)
+            XCTAssertEqual(try device.readFloats(losses), [0.25, 0, 16, 0])
+            XCTAssertEqual(try device.readFloats(pv), [0.25, 0, -2, 0])
+        }
+    }
 }

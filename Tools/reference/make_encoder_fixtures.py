@@ -10,6 +10,11 @@ Outputs (safetensors, float32 / int32):
   minilm_hidden_states.safetensors  real sentences (single and paired, padded batch) through the packaged
                                     all-MiniLM-L6-v2: input_ids, token_type_ids, attention_mask [B, S] and
                                     hidden_states.N [B, S, H] for N = 0 (embeddings) … 6, pooler_output [B, H]
+  tiny/heads.safetensors            the same model with each fine-tuning head (dropout off), the heads' weights
+                                    and, per head, its loss (HF's mean over examples / scored tokens) and the
+                                    gradient of every parameter: classifier (3 labels, BertForSequenceClassification),
+                                    regression (1 output, MSE), tagger (5 labels, BertForTokenClassification, label
+                                    -100 = not scored), span (BertForQuestionAnswering)
   tiny/                             a random BERT (vocab 99, H 32, 2 layers, 4 heads, I 37, gelu_new, no dropout):
                                     model.safetensors + config.json (the weights, with non-trivial LayerNorm and
                                     biases), and expected.safetensors: inputs, the loss
@@ -101,6 +106,67 @@ def tiny(out: str) -> None:
     print(f"tiny: loss {loss.item():.6f}, {sum(1 for _ in model.parameters())} parameter tensors")
 
 
+def heads(out: str) -> None:
+    from transformers import (BertForQuestionAnswering, BertForSequenceClassification,
+                              BertForTokenClassification)
+    folder = os.path.join(out, "tiny")
+    expected = {}
+    torch.manual_seed(99)
+    batch, seq = 3, 11
+    base = BertModel.from_pretrained(folder)
+    ids = torch.randint(1, 99, (batch, seq), dtype=torch.int32)
+    types = torch.zeros(batch, seq, dtype=torch.int32)
+    types[:, 6:] = 1
+    mask = torch.ones(batch, seq, dtype=torch.int32)
+    mask[2, 7:] = 0
+    ids[2, 7:] = 0
+    expected.update({"input_ids": ids, "token_type_ids": types, "attention_mask": mask})
+    inputs = dict(input_ids=ids.long(), token_type_ids=types.long(), attention_mask=mask.long())
+
+    def run(name, model, **targets):
+        model.bert.load_state_dict(base.state_dict(), strict=False)
+        model.eval()   # dropout off; gradients still flow
+        head = {k: v for k, v in model.named_parameters() if not k.startswith("bert.")}
+        with torch.no_grad():
+            for v in head.values():
+                v.copy_(torch.randn_like(v) * 0.2)
+        for k, v in head.items():
+            expected[f"{name}.weights.{k}"] = v.detach().clone().contiguous()
+        result = model(**inputs, **targets)
+        result.loss.backward()
+        expected[f"{name}.loss"] = result.loss.detach().reshape(1)
+        for k, v in model.named_parameters():
+            if v.grad is not None:
+                expected[f"{name}.grad.{k[5:] if k.startswith('bert.') else k}"] = v.grad.contiguous()
+
+    config = base.config
+    run("classifier", BertForSequenceClassification(_with(config, num_labels=3)),
+        labels=torch.tensor([2, 0, 1]))
+    expected["classifier.labels"] = torch.tensor([2, 0, 1], dtype=torch.int32)
+    targets = torch.tensor([0.5, -1.25, 3.0])
+    run("regression", BertForSequenceClassification(_with(config, num_labels=1, problem_type="regression")),
+        labels=targets)
+    expected["regression.targets"] = targets
+    tags = torch.randint(0, 5, (batch, seq))
+    tags[:, 0] = -100
+    tags[2, 7:] = -100
+    tags[1, 3] = -100
+    run("tagger", BertForTokenClassification(_with(config, num_labels=5)), labels=tags)
+    expected["tagger.labels"] = tags.to(torch.int32)
+    start, end = torch.tensor([3, 1, 5]), torch.tensor([4, 9, 6])
+    run("span", BertForQuestionAnswering(_with(config)), start_positions=start, end_positions=end)
+    expected["span.start"], expected["span.end"] = start.to(torch.int32), end.to(torch.int32)
+    save_file({k: v.contiguous() for k, v in expected.items()}, os.path.join(folder, "heads.safetensors"))
+    print("heads: " + ", ".join(f"{n} {expected[n + '.loss'].item():.6f}" for n in ["classifier", "regression", "tagger", "span"]))
+
+
+def _with(config, **changes):
+    copy = BertConfig.from_dict(config.to_dict())
+    for k, v in changes.items():
+        setattr(copy, k, v)
+    return copy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minilm", required=True, help="the packaged all-MiniLM-L6-v2 folder")
@@ -110,6 +176,7 @@ def main() -> None:
     torch.set_num_threads(1)
     minilm(os.path.expanduser(args.minilm), args.out)
     tiny(args.out)
+    heads(args.out)
 
 
 if __name__ == "__main__":

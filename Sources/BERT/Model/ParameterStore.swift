@@ -14,6 +14,11 @@ public final class ParameterStore {
     public let values: Arena
     /// Gradients (same layout), present when created for training.
     public let gradients: Arena?
+    /// The size table both arenas (and the optimizer's moments) are placed from.
+    public let layout: ArenaLayout
+    /// Runs of tensors that lie back to back in one chunk and share a weight-decay setting, in arena order:
+    /// the optimizer updates each run with one kernel launch.
+    public let ranges: [ParameterRange]
 
     private struct Location {
         let slot: ArenaLayout.Slot
@@ -30,13 +35,17 @@ public final class ParameterStore {
         self.config = config
         self.heads = heads
         self.device = device
-        let groups = Self.groups(config.parameterSpecs(heads: heads), layers: config.numHiddenLayers)
+        // Decayed tensors first, then the rest (LayerNorm and biases), so each chunk holds at most two runs.
+        let allGroups = Self.groups(config.parameterSpecs(heads: heads), layers: config.numHiddenLayers)
+        let groups = allGroups.filter { Self.decays($0[0].name) } + allGroups.filter { !Self.decays($0[0].name) }
         var layout = ArenaLayout()
         var locations: [String: Location] = [:]
         var specs: [ParameterSpec] = []
+        var groupSlots: [ArenaLayout.Slot] = []
         for group in groups {
             let total = group.reduce(0) { $0 + $1.count }
             let slot = layout.reserve(total, label: group.count == 1 ? group[0].name : "\(group[0].name) (+\(group.count - 1) fused)")
+            groupSlots.append(slot)
             var offset = 0
             for spec in group {
                 locations[spec.name] = Location(slot: slot, offset: offset, count: spec.count)
@@ -46,8 +55,28 @@ public final class ParameterStore {
         }
         self.specs = specs
         self.locations = locations
+        self.layout = layout
         values = try device.makeArena(layout, label: "parameters")
         gradients = training ? try device.makeArena(layout, label: "parameter gradients") : nil
+        // Zero everything, alignment gaps included, so whole-chunk operations never meet garbage.
+        for arena in [values, gradients].compactMap({ $0 }) {
+            for chunk in arena.chunkViews { try device.fill(chunk, value: 0) }
+        }
+        var ranges: [ParameterRange] = []
+        for (group, slot) in zip(groups, groupSlots) {
+            let decay = Self.decays(group[0].name)
+            if let last = ranges.last, last.decay == decay, values[last.last].allocation === values[slot].allocation {
+                ranges[ranges.count - 1].last = slot
+            } else {
+                ranges.append(ParameterRange(first: slot, last: slot, decay: decay))
+            }
+        }
+        self.ranges = ranges
+    }
+
+    /// Whether weight decay applies (Google's rule: not to LayerNorm parameters or biases).
+    public static func decays(_ name: String) -> Bool {
+        !(name.contains("LayerNorm") || name.hasSuffix("bias"))
     }
 
     /// Orders specs so each layer's Q/K/V weights and Q/K/V biases form one group each.
@@ -122,3 +151,16 @@ public final class ParameterStore {
     public func read(_ name: String) throws -> [Float] { try device.readFloats(try value(name)) }
 }
 
+
+/// Consecutive arena entries in one chunk with one weight-decay setting (see `ParameterStore.ranges`).
+public struct ParameterRange: Sendable {
+    public var first: ArenaLayout.Slot
+    public var last: ArenaLayout.Slot
+    public var decay: Bool
+
+    /// The run as one view of `arena` (any arena placed from the parameters' layout), alignment gaps included.
+    public func view(in arena: Arena) throws -> BufferView {
+        let start = arena[first], end = arena[last]
+        return try start.resized(count: end.elementOffset + end.count - start.elementOffset)
+    }
+}

@@ -28,3 +28,20 @@ extension CPUDevice {
         }
     }
 }
+
+extension CPUDevice {
+    public func squaredError(predictions: BufferView, targets: BufferView, valid: BufferView, losses: BufferView,
+                             gradPredictions: BufferView, scale: Float) throws {
+        try validateSquaredError(valid: valid, rows: predictions.count)
+        try OpChecks.floats("squaredError", count: predictions.count, ("predictions", predictions), ("targets", targets),
+                            ("losses", losses), ("gradPredictions", gradPredictions))
+        let p = try floats(predictions, "squaredError"), t = try floats(targets, "squaredError")
+        let l = try floats(losses, "squaredError"), g = try floats(gradPredictions, "squaredError")
+        let v = try raw(valid, "squaredError").assumingMemoryBound(to: Int32.self)
+        for r in 0..<predictions.count {
+            let d = v[r] < 0 ? 0 : p[r] - t[r]
+            l[r] = d * d
+            g[r] = 2 * scale * d
+        }
+    }
+}

@@ -34,6 +34,18 @@ extension OpenCLDevice {
         ])
     }
 
+    public func squaredError(predictions: BufferView, targets: BufferView, valid: BufferView, losses: BufferView,
+                             gradPredictions: BufferView, scale: Float) throws {
+        try validateSquaredError(valid: valid, rows: predictions.count)
+        try OpChecks.floats("squaredError", count: predictions.count, ("predictions", predictions), ("targets", targets),
+                            ("losses", losses), ("gradPredictions", gradPredictions))
+        try launch("squared_error", in: "loss.cl", global: [predictions.count], [
+            .count(predictions.count), .buffer(predictions), .buffer(targets), .buffer(valid), .buffer(losses),
+            .buffer(gradPredictions),
+            .float(scale),
+        ])
+    }
+
     /// The partial sums of the first reduction stage, allocated (through the accountant) on first use.
     private func reductionScratch() throws -> BufferView {
         if let reductionPartials { return reductionPartials }

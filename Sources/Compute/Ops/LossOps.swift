@@ -20,6 +20,11 @@ public struct CrossEntropyBuffers {
 public protocol LossOps {
     /// Per-row cross-entropy of softmax(logits) against labels, and ∂(scale · Σ loss)/∂logits.
     func softmaxCrossEntropy(_ b: CrossEntropyBuffers, rows: Int, classes: Int, scale: Float) throws
+    /// Regression: `losses[r] = (predictions[r] − targets[r])²`, `gradPredictions[r] = 2·scale·(pred − target)`;
+    /// rows whose int32 `valid[r]` is negative (padding) give zero loss and gradient. All [rows];
+    /// gradPredictions may alias predictions.
+    func squaredError(predictions: BufferView, targets: BufferView, valid: BufferView, losses: BufferView,
+                      gradPredictions: BufferView, scale: Float) throws
 }
 
 extension CrossEntropyBuffers {
@@ -33,5 +38,13 @@ extension CrossEntropyBuffers {
             throw ComputeError.shapeMismatch(operation: op, detail: "labels must be int32 [\(rows)], got \(labels.dtype) [\(labels.count)]")
         }
         guard classes > 0 else { throw ComputeError.shapeMismatch(operation: op, detail: "zero classes") }
+    }
+}
+
+extension LossOps {
+    func validateSquaredError(valid: BufferView, rows: Int) throws {
+        guard valid.dtype == .int32, valid.count == rows else {
+            throw ComputeError.shapeMismatch(operation: "squaredError", detail: "valid must be int32 [\(rows)], got \(valid.dtype) [\(valid.count)]")
+        }
     }
 }

@@ -1,0 +1,105 @@
+import Compute
+
+/// BERT's sentence (pair) head: `logits = dense(dropout(pooled))` — cross-entropy over `labels` classes, or
+/// squared error on one output for regression (STS-B). Parameters `classifier.weight` [C, H] and
+/// `classifier.bias` [C] live in the model's `ParameterStore`.
+public final class SequenceClassifierHead {
+    public enum Objective: Sendable, Equatable {
+        case classification(labels: Int)
+        case regression
+        /// Outputs per example.
+        public var outputs: Int {
+            switch self {
+            case .classification(let labels): return labels
+            case .regression: return 1
+            }
+        }
+    }
+
+    public let objective: Objective
+    let encoder: BertEncoder
+    let arena: Arena
+    private let slots: Slots
+    private var dropout: DropoutConfig?
+
+    private struct Slots {
+        let pooledDropped, gradPooled: ArenaLayout.Slot   // [B, H]
+        let logits, gradLogits: ArenaLayout.Slot          // [B, C]
+        let labels: ArenaLayout.Slot                       // int32 [B]
+        let targets, losses: ArenaLayout.Slot              // [B]
+        let lossTotal: ArenaLayout.Slot                    // [1]
+    }
+
+    /// Allocates the head's buffers for `encoder`'s batch.
+    public init(encoder: BertEncoder, objective: Objective) throws {
+        guard encoder.parameters.heads.pooler, encoder.parameters.heads.classifierLabels == objective.outputs else {
+            throw ComputeError.shapeMismatch(operation: "classifier head",
+                detail: "the model needs a pooler and a classifier with \(objective.outputs) outputs; it has \(encoder.parameters.heads)")
+        }
+        self.encoder = encoder
+        self.objective = objective
+        let b = encoder.shape.batch, h = encoder.config.hiddenSize, c = objective.outputs
+        var layout = ArenaLayout()
+        slots = Slots(pooledDropped: layout.reserve(b * h, label: "classifier input"),
+                      gradPooled: layout.reserve(b * h, label: "classifier input gradient"),
+                      logits: layout.reserve(b * c, label: "classifier logits"),
+                      gradLogits: layout.reserve(b * c, label: "classifier logit gradients"),
+                      labels: layout.reserve(b, .int32, label: "classifier labels"),
+                      targets: layout.reserve(b, label: "regression targets"),
+                      losses: layout.reserve(b, label: "classifier losses"),
+                      lossTotal: layout.reserve(1, label: "classifier loss total"))
+        arena = try encoder.device.makeArena(layout, label: "classifier head")
+    }
+
+    var device: any Device { encoder.device }
+    private var linearShape: LinearShape {
+        LinearShape(rows: encoder.shape.batch, inFeatures: encoder.config.hiddenSize, outFeatures: objective.outputs)
+    }
+
+    /// The logits of the last `forward`: [B, C] (regression: [B, 1] predictions).
+    public var logits: BufferView { arena[slots.logits] }
+    /// Σ of the per-example losses accumulated since `resetLoss()` (unscaled). [1]
+    public var lossTotal: BufferView { arena[slots.lossTotal] }
+
+    /// Sets the targets of a micro-batch: class ids, −1 marking rows with no example (for regression the labels
+    /// are 0 for real rows, −1 for padding rows), and for regression the target values.
+    public func setTargets(labels: [Int32]? = nil, values: [Float]? = nil) throws {
+        if let labels { try device.write(labels, to: arena[slots.labels]) }
+        if let values { try device.write(values, to: arena[slots.targets]) }
+    }
+
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+
+    /// `logits = dense(dropout(pooled))` after `encoder.forward`.
+    public func forward(dropout plan: DropoutPlan?) throws {
+        let n = "classifier"
+        dropout = plan?.config(.classifier, layer: nil)
+        let input = arena[slots.pooledDropped]
+        if let dropout { try device.dropout(encoder.pooled, into: input, config: dropout) } else { try device.copy(encoder.pooled, to: input) }
+        try device.linear(input, weight: try encoder.p("\(n).weight"), bias: try encoder.p("\(n).bias"), into: logits,
+                          shape: linearShape)
+    }
+
+    /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head and the
+    /// encoder (parameter gradients accumulate). Rows whose label is −1 contribute nothing.
+    public func backward(scale: Float) throws {
+        let b = encoder.shape.batch
+        let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
+        switch objective {
+        case .classification(let labels):
+            try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels], losses: losses,
+                                                               gradLogits: gradLogits), rows: b, classes: labels, scale: scale)
+        case .regression:
+            try device.squaredError(predictions: logits, targets: arena[slots.targets], valid: arena[slots.labels],
+                                    losses: losses, gradPredictions: gradLogits, scale: scale)
+        }
+        try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true)
+        let gradInput = arena[slots.gradPooled]
+        try device.linearBackward(gradOutput: gradLogits, input: arena[slots.pooledDropped],
+                                  weight: try encoder.p("classifier.weight"), gradInput: gradInput,
+                                  gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
+                                  shape: linearShape)
+        if let dropout { try device.dropoutBackward(gradInput, into: gradInput, config: dropout) }
+        try encoder.backward(gradLastHidden: nil, gradPooled: gradInput)
+    }
+}

@@ -1,0 +1,80 @@
+import Compute
+
+/// The SQuAD head: `qa_outputs` (weight [2, H], bias [2]) on every token gives start and end logits; the loss is
+/// (cross-entropy of the start position over the sequence + that of the end position) / 2, as in Google's
+/// run_squad.py (no dropout on this head, and padding positions are not masked, as there).
+public final class SpanHead {
+    let encoder: BertEncoder
+    let arena: Arena
+    private let slots: Slots
+
+    private struct Slots {
+        let logits, gradLogits: ArenaLayout.Slot        // [T, 2]
+        let start, end: ArenaLayout.Slot                 // [B, S] each (gradients in place)
+        let startLabels, endLabels: ArenaLayout.Slot     // int32 [B] (−1 = padding row)
+        let losses, lossTotal: ArenaLayout.Slot          // [B], [1]
+        let gradHidden: ArenaLayout.Slot                 // [T, H]
+    }
+
+    public init(encoder: BertEncoder) throws {
+        guard encoder.parameters.heads.questionAnswering else {
+            throw ComputeError.shapeMismatch(operation: "span head", detail: "the model has no qa_outputs head (\(encoder.parameters.heads))")
+        }
+        self.encoder = encoder
+        let t = encoder.shape.tokens, b = encoder.shape.batch
+        var layout = ArenaLayout()
+        slots = Slots(logits: layout.reserve(2 * t, label: "span logits"), gradLogits: layout.reserve(2 * t, label: "span logit gradients"),
+                      start: layout.reserve(t, label: "start logits"), end: layout.reserve(t, label: "end logits"),
+                      startLabels: layout.reserve(b, .int32, label: "start positions"),
+                      endLabels: layout.reserve(b, .int32, label: "end positions"),
+                      losses: layout.reserve(b, label: "span losses"), lossTotal: layout.reserve(1, label: "span loss total"),
+                      gradHidden: layout.reserve(t * encoder.config.hiddenSize, label: "span head input gradient"))
+        arena = try encoder.device.makeArena(layout, label: "span head")
+    }
+
+    var device: any Device { encoder.device }
+    private var linearShape: LinearShape { LinearShape(rows: encoder.shape.tokens, inFeatures: encoder.config.hiddenSize, outFeatures: 2) }
+
+    /// Start and end logits of the last forward, [B, S] each.
+    public var startLogits: BufferView { arena[slots.start] }
+    public var endLogits: BufferView { arena[slots.end] }
+    /// Σ over examples of (start CE + end CE) since `resetLoss()` — halve it for run_squad's loss. [1]
+    public var lossTotal: BufferView { arena[slots.lossTotal] }
+
+    /// Start and end token positions of a micro-batch (−1 for padding rows).
+    public func setTargets(start: [Int32], end: [Int32]) throws {
+        try device.write(start, to: arena[slots.startLabels])
+        try device.write(end, to: arena[slots.endLabels])
+    }
+
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+
+    public func forward() throws {
+        let t = encoder.shape.tokens, logits = arena[slots.logits]
+        try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), weight: try encoder.p("qa_outputs.weight"),
+                          bias: try encoder.p("qa_outputs.bias"), into: logits, shape: linearShape)
+        // Column 0 of [T, 2] is the start logit, column 1 the end logit.
+        try device.copyRows(logits, stride: 2, into: startLogits, stride: 1, rows: t, columns: 1)
+        try device.copyRows(try logits.slice(1, count: 2 * t - 1), stride: 2, into: endLogits, stride: 1, rows: t, columns: 1)
+    }
+
+    /// Adds Σ(start CE + end CE) to `lossTotal` and back-propagates `scale · Σ(start CE + end CE)`
+    /// (run_squad: scale = 1 / (2 · batch)).
+    public func backward(scale: Float) throws {
+        let b = encoder.shape.batch, s = encoder.shape.sequence, t = encoder.shape.tokens
+        let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
+        for (logitsView, labels) in [(startLogits, slots.startLabels), (endLogits, slots.endLabels)] {
+            try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logitsView, labels: arena[labels], losses: losses,
+                                                               gradLogits: logitsView), rows: b, classes: s, scale: scale)
+            try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true)
+        }
+        try device.copyRows(startLogits, stride: 1, into: gradLogits, stride: 2, rows: t, columns: 1)
+        try device.copyRows(endLogits, stride: 1, into: try gradLogits.slice(1, count: 2 * t - 1), stride: 2, rows: t, columns: 1)
+        let gradHidden = arena[slots.gradHidden]
+        try device.linearBackward(gradOutput: gradLogits, input: encoder.hiddenState(encoder.config.numHiddenLayers),
+                                  weight: try encoder.p("qa_outputs.weight"), gradInput: gradHidden,
+                                  gradWeight: try encoder.g("qa_outputs.weight"), gradBias: try encoder.g("qa_outputs.bias"),
+                                  shape: linearShape)
+        try encoder.backward(gradLastHidden: gradHidden, gradPooled: nil)
+    }
+}

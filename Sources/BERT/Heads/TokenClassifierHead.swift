@@ -1,0 +1,75 @@
+import Compute
+
+/// The token-tagging head (NER): `logits[t] = dense(dropout(h[t]))` over every token of the last hidden state,
+/// cross-entropy against per-token labels (−1 = not scored: padding, [CLS]/[SEP], and word pieces after a
+/// word's first). Parameters `classifier.weight` [C, H] and `classifier.bias` [C].
+public final class TokenClassifierHead {
+    public let labels: Int
+    let encoder: BertEncoder
+    let arena: Arena
+    private let slots: Slots
+    private var dropout: DropoutConfig?
+
+    private struct Slots {
+        let hiddenDropped, gradHidden: ArenaLayout.Slot   // [T, H]
+        let logits, gradLogits: ArenaLayout.Slot          // [T, C]
+        let labels: ArenaLayout.Slot                       // int32 [T]
+        let losses, lossTotal: ArenaLayout.Slot            // [T], [1]
+    }
+
+    public init(encoder: BertEncoder, labels: Int) throws {
+        guard encoder.parameters.heads.classifierLabels == labels else {
+            throw ComputeError.shapeMismatch(operation: "token classifier head",
+                detail: "the model needs a classifier with \(labels) outputs; it has \(encoder.parameters.heads)")
+        }
+        self.encoder = encoder
+        self.labels = labels
+        let t = encoder.shape.tokens, h = encoder.config.hiddenSize
+        var layout = ArenaLayout()
+        slots = Slots(hiddenDropped: layout.reserve(t * h, label: "tagger input"),
+                      gradHidden: layout.reserve(t * h, label: "tagger input gradient"),
+                      logits: layout.reserve(t * labels, label: "tagger logits"),
+                      gradLogits: layout.reserve(t * labels, label: "tagger logit gradients"),
+                      labels: layout.reserve(t, .int32, label: "tagger labels"),
+                      losses: layout.reserve(t, label: "tagger losses"), lossTotal: layout.reserve(1, label: "tagger loss total"))
+        arena = try encoder.device.makeArena(layout, label: "token classifier head")
+    }
+
+    var device: any Device { encoder.device }
+    private var linearShape: LinearShape {
+        LinearShape(rows: encoder.shape.tokens, inFeatures: encoder.config.hiddenSize, outFeatures: labels)
+    }
+
+    /// [T, C] logits of the last forward.
+    public var logits: BufferView { arena[slots.logits] }
+    /// Σ of per-token losses since `resetLoss()`. [1]
+    public var lossTotal: BufferView { arena[slots.lossTotal] }
+
+    /// Per-token labels of a micro-batch, row-major [B, S] (−1 = not scored).
+    public func setTargets(labels: [Int32]) throws { try device.write(labels, to: arena[slots.labels]) }
+
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+
+    public func forward(dropout plan: DropoutPlan?) throws {
+        dropout = plan?.config(.classifier, layer: nil)
+        let last = encoder.hiddenState(encoder.config.numHiddenLayers), input = arena[slots.hiddenDropped]
+        if let dropout { try device.dropout(last, into: input, config: dropout) } else { try device.copy(last, to: input) }
+        try device.linear(input, weight: try encoder.p("classifier.weight"), bias: try encoder.p("classifier.bias"),
+                          into: logits, shape: linearShape)
+    }
+
+    /// Adds the micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss`.
+    public func backward(scale: Float) throws {
+        let t = encoder.shape.tokens, gradLogits = arena[slots.gradLogits], gradInput = arena[slots.gradHidden]
+        try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels],
+                                                           losses: arena[slots.losses], gradLogits: gradLogits),
+                                       rows: t, classes: labels, scale: scale)
+        try device.sumRows(arena[slots.losses], rows: t, columns: 1, into: lossTotal, accumulate: true)
+        try device.linearBackward(gradOutput: gradLogits, input: arena[slots.hiddenDropped],
+                                  weight: try encoder.p("classifier.weight"), gradInput: gradInput,
+                                  gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
+                                  shape: linearShape)
+        if let dropout { try device.dropoutBackward(gradInput, into: gradInput, config: dropout) }
+        try encoder.backward(gradLastHidden: gradInput, gradPooled: nil)
+    }
+}
