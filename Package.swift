@@ -34,13 +34,17 @@ let package = Package(
 
         .target(name: "BERT", dependencies: ["Compute"]),
 
+        // Fine-tuning machinery: optimizer, schedule, the training loop, checkpoints, metrics, progress.
+        .target(name: "Training", dependencies: ["BERT", "Compute"]),
+
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute", "BERT",
+                          dependencies: ["Compute", "BERT", "Training",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute"]),
         .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -17,7 +17,7 @@ public final class SequenceClassifierHead {
     }
 
     public let objective: Objective
-    let encoder: BertEncoder
+    public let encoder: BertEncoder
     let arena: Arena
     private let slots: Slots
     private var dropout: DropoutConfig?
@@ -51,7 +51,7 @@ public final class SequenceClassifierHead {
         arena = try encoder.device.makeArena(layout, label: "classifier head")
     }
 
-    var device: any Device { encoder.device }
+    public var device: any Device { encoder.device }
     private var linearShape: LinearShape {
         LinearShape(rows: encoder.shape.batch, inFeatures: encoder.config.hiddenSize, outFeatures: objective.outputs)
     }

@@ -4,7 +4,7 @@ import Compute
 /// (cross-entropy of the start position over the sequence + that of the end position) / 2, as in Google's
 /// run_squad.py (no dropout on this head, and padding positions are not masked, as there).
 public final class SpanHead {
-    let encoder: BertEncoder
+    public let encoder: BertEncoder
     let arena: Arena
     private let slots: Slots
 
@@ -32,7 +32,7 @@ public final class SpanHead {
         arena = try encoder.device.makeArena(layout, label: "span head")
     }
 
-    var device: any Device { encoder.device }
+    public var device: any Device { encoder.device }
     private var linearShape: LinearShape { LinearShape(rows: encoder.shape.tokens, inFeatures: encoder.config.hiddenSize, outFeatures: 2) }
 
     /// Start and end logits of the last forward, [B, S] each.

@@ -5,7 +5,7 @@ import Compute
 /// word's first). Parameters `classifier.weight` [C, H] and `classifier.bias` [C].
 public final class TokenClassifierHead {
     public let labels: Int
-    let encoder: BertEncoder
+    public let encoder: BertEncoder
     let arena: Arena
     private let slots: Slots
     private var dropout: DropoutConfig?
@@ -35,7 +35,7 @@ public final class TokenClassifierHead {
         arena = try encoder.device.makeArena(layout, label: "token classifier head")
     }
 
-    var device: any Device { encoder.device }
+    public var device: any Device { encoder.device }
     private var linearShape: LinearShape {
         LinearShape(rows: encoder.shape.tokens, inFeatures: encoder.config.hiddenSize, outFeatures: labels)
     }

@@ -20,7 +20,7 @@ public final class BertEncoder {
     public let mode: EncoderMode
     public let activations: Arena
     let layout: EncoderLayout
-    let device: any Device
+    public let device: any Device
     var config: BertConfig { parameters.config }
     var dropout: DropoutPlan?
     var wordIndexCount = 0, typeIndexCount = 0, positionIndexCount = 0

@@ -26,7 +26,7 @@ public final class ParameterStore {
         let count: Int
     }
     private let locations: [String: Location]
-    let device: any Device
+    public let device: any Device
 
     /// Allocates the parameters (and gradients when `training`) of a model; the values are undefined until
     /// `load(from:)` or `write(_:to:)`.
@@ -117,6 +117,9 @@ public final class ParameterStore {
         let h = config.hiddenSize
         return try first.resized(count: part == "weight" ? 3 * h * h : 3 * h)
     }
+
+    /// The view of parameter `name` in any arena placed from `layout` (gradients, optimizer moments).
+    public func view(in arena: Arena, _ name: String) throws -> BufferView { try view(arena, name) }
 
     private func view(_ arena: Arena, _ name: String) throws -> BufferView {
         guard let location = locations[name] else {

@@ -1,0 +1,34 @@
+/// One model input with its targets, already tokenized and padded to the run's sequence length — what every
+/// task's data reader produces and the trainer batches.
+public struct Feature: Sendable, Equatable {
+    public var ids: [Int32]
+    public var types: [Int32]
+    /// 1 = real token, 0 = padding.
+    public var mask: [Int32]
+    /// Sentence classification: the class id (−1 when unknown, e.g. test data).
+    public var label: Int32 = -1
+    /// Regression target (STS-B).
+    public var target: Float = 0
+    /// Token tagging: one label per position, −1 where not scored.
+    public var tokenLabels: [Int32]? = nil
+    /// SQuAD: answer start and end token positions (0 = [CLS] for "no answer" in v2.0).
+    public var start: Int32 = -1
+    public var end: Int32 = -1
+
+    public init(ids: [Int32], types: [Int32], mask: [Int32]) {
+        self.ids = ids
+        self.types = types
+        self.mask = mask
+    }
+
+    /// A row that stands for no example (pads the last micro-batch): all padding, nothing scored.
+    public static func padding(length: Int) -> Feature {
+        var feature = Feature(ids: [Int32](repeating: 0, count: length), types: [Int32](repeating: 0, count: length),
+                              mask: [Int32](repeating: 0, count: length))
+        feature.tokenLabels = [Int32](repeating: -1, count: length)
+        return feature
+    }
+
+    /// Real tokens (the mask's ones).
+    public var tokenCount: Int { mask.reduce(0) { $0 + Int($1) } }
+}

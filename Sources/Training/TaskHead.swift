@@ -1,0 +1,71 @@
+import BERT
+import Compute
+
+/// What the trainer needs from a fine-tuning head: targets in, loss and gradients out, and the outputs a task
+/// turns into predictions. Implemented for the sequence, token and span heads.
+public protocol TaskHead: AnyObject {
+    /// Uploads the targets of one micro-batch; `isPadding[i]` marks rows that stand for no example.
+    func setTargets(_ features: [Feature], isPadding: [Bool]) throws
+    func resetLoss() throws
+    func forward(dropout: DropoutPlan?) throws
+    /// Back-propagates `scale · Σ loss` through the head and the encoder; adds Σ loss to `lossTotal`.
+    func backward(scale: Float) throws
+    /// Σ of the unscaled losses since `resetLoss()`. [1]
+    var lossTotal: BufferView { get }
+    /// How many loss terms a feature contributes (1 per example; scored tokens for tagging; 2 for spans).
+    func lossTerms(_ feature: Feature) -> Int
+    /// The head's outputs for each row of the last forward: logits [C], [1] (regression), [S·C] (tagging)
+    /// or [2·S] (start logits, then end logits).
+    func outputs() throws -> [[Float]]
+}
+
+extension SequenceClassifierHead: TaskHead {
+    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+        let labels = zip(features, isPadding).map { $1 ? -1 : (objective == .regression ? 0 : $0.label) }
+        try setTargets(labels: labels, values: objective == .regression ? features.map(\.target) : nil)
+    }
+
+    public func lossTerms(_ feature: Feature) -> Int { 1 }
+
+    public func outputs() throws -> [[Float]] {
+        let values: [Float] = try device.readFloats(logits)
+        return rows(values, width: objective.outputs)
+    }
+}
+
+extension TokenClassifierHead: TaskHead {
+    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+        let s = encoder.shape.sequence
+        try setTargets(labels: zip(features, isPadding).flatMap { feature, padding in
+            padding ? [Int32](repeating: -1, count: s) : (feature.tokenLabels ?? [Int32](repeating: -1, count: s))
+        })
+    }
+
+    public func lossTerms(_ feature: Feature) -> Int { feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }
+
+    public func outputs() throws -> [[Float]] {
+        rows(try device.readFloats(logits), width: encoder.shape.sequence * labels)
+    }
+}
+
+extension SpanHead: TaskHead {
+    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+        try setTargets(start: zip(features, isPadding).map { $1 ? -1 : $0.start },
+                       end: zip(features, isPadding).map { $1 ? -1 : $0.end })
+    }
+
+    public func forward(dropout: DropoutPlan?) throws { try forward() }
+
+    public func lossTerms(_ feature: Feature) -> Int { 2 }
+
+    public func outputs() throws -> [[Float]] {
+        let s = encoder.shape.sequence
+        let starts = rows(try device.readFloats(startLogits), width: s), ends = rows(try device.readFloats(endLogits), width: s)
+        return zip(starts, ends).map { $0 + $1 }
+    }
+}
+
+/// Splits a flat row-major array into rows of `width`.
+func rows(_ values: [Float], width: Int) -> [[Float]] {
+    stride(from: 0, to: values.count, by: width).map { Array(values[$0..<min($0 + width, values.count)]) }
+}

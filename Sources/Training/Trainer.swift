@@ -1,0 +1,194 @@
+import BERT
+import Compute
+import Foundation
+
+/// How a run is evaluated: the dev features, a function from the head's outputs to metrics, and which metric
+/// is the headline (plotted, printed).
+public struct Evaluation {
+    public var features: [Feature]
+    public var metrics: ([[Float]]) throws -> [String: Double]
+    public var primaryMetric: String
+
+    public init(features: [Feature], primaryMetric: String, metrics: @escaping ([[Float]]) throws -> [String: Double]) {
+        self.features = features
+        self.primaryMetric = primaryMetric
+        self.metrics = metrics
+    }
+}
+
+/// What a model checkpoint needs besides the weights: the configuration and the tokenizer files.
+public struct ModelFiles {
+    public var config: BertConfig
+    public var vocabulary: VocabularyFile
+    public var doLowerCase: Bool
+
+    public init(config: BertConfig, vocabulary: VocabularyFile, doLowerCase: Bool) {
+        self.config = config
+        self.vocabulary = vocabulary
+        self.doLowerCase = doLowerCase
+    }
+}
+
+/// The result of `Trainer.train`.
+public struct TrainingSummary {
+    public var steps: Int
+    public var finalLoss: Double
+    public var evaluation: [String: Double]
+    public var seconds: Double
+    public var modelFolder: String
+}
+
+/// The fine-tuning loop: effective batches of `batchSize` drawn from a seeded shuffle of the training features,
+/// each split into micro-batches whose gradients accumulate (exactly the large batch: one loss scale
+/// 1 / (loss terms of the effective batch) for all of them), the global gradient norm checked for NaN/Inf
+/// before every update, clipping + AdamW on the device, BERT's warmup-then-linear-decay rate, metrics,
+/// evaluation, and atomic checkpoints that resume bit-for-bit.
+public final class Trainer {
+    public let encoder: BertEncoder
+    public let head: TaskHead
+    public let config: TrainerConfig
+    public let files: ModelFiles
+    public let optimizer: AdamWOptimizer
+    var device: any Device { encoder.device }
+    var parameters: ParameterStore { encoder.parameters }
+
+    public init(encoder: BertEncoder, head: TaskHead, config: TrainerConfig, files: ModelFiles) throws {
+        try config.validate()
+        guard encoder.shape.batch == config.microBatchSize, encoder.mode == .training else {
+            throw TrainingError.invalidSetting("the encoder must be a training encoder for micro-batches of \(config.microBatchSize)")
+        }
+        self.encoder = encoder
+        self.head = head
+        self.config = config
+        self.files = files
+        optimizer = try AdamWOptimizer(parameters: encoder.parameters, kind: config.optimizer,
+                                       weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm)
+    }
+
+    /// Total optimizer steps for `count` training features: ⌊count / batch · epochs⌋, as Google's run_classifier.
+    public func totalSteps(featureCount count: Int) -> Int {
+        max(1, Int((Double(count) / Double(config.batchSize) * config.epochs).rounded(.down)))
+    }
+
+    /// The feature index at stream position `position`: epoch e = position / count is a seeded shuffle of all
+    /// features, and the stream runs through epochs without a break (TF's repeat + batch, drop remainder).
+    func featureIndex(at position: Int, count: Int, permutations: inout [Int: [Int]]) -> Int {
+        let epoch = position / count
+        if permutations[epoch] == nil {
+            var random = SplitMix64(seed: config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+            var order = Array(0..<count)
+            for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+            permutations = [epoch: order]
+        }
+        return permutations[epoch]![position % count]
+    }
+
+    /// Trains on `features`; with `resume`, continues from that checkpoint folder (weights, moments, step,
+    /// data position and dropout stream are restored, so the loss curve continues as if uninterrupted).
+    @discardableResult
+    public func train(_ features: [Feature], evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
+        guard !features.isEmpty else { throw TrainingError.data("no training examples") }
+        let output = config.outputDirectory
+        try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true)
+        let total = totalSteps(featureCount: features.count)
+        let schedule = LearningRateSchedule(baseRate: config.learningRate, totalSteps: total,
+                                            warmupProportion: config.warmupProportion)
+        var step = 0
+        if let resume { step = try restore(from: resume) }
+        let log = try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step)
+        let progress = ProgressReporter(total: total, logEvery: config.logEvery, startStep: step)
+        let start = Date()
+        var permutations: [Int: [Int]] = [:]
+        var lastLoss = Double.nan, lastCheckpoint: String? = resume
+        var evaluationResult: [String: Double] = [:]
+        let micro = config.microBatchSize
+
+        while step < total {
+            let stepStart = Date()
+            let batch = (0..<config.batchSize).map {
+                features[featureIndex(at: step * config.batchSize + $0, count: features.count, permutations: &permutations)]
+            }
+            let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
+            let scale: Float = terms > 0 ? 1 / Float(terms) : 0
+            try parameters.zeroGradients()
+            try head.resetLoss()
+            var tokens = 0
+            for m in 0..<(config.batchSize / micro) {
+                let rows = Array(batch[(m * micro)..<((m + 1) * micro)])
+                tokens += rows.reduce(0) { $0 + $1.tokenCount }
+                let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
+                                                        step: UInt64(step) << 10 | UInt64(m)) : nil
+                try run(rows, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
+            }
+            let loss = Double(try device.readFloats(head.lossTotal)[0]) * Double(scale)
+            let norm = try optimizer.globalNorm()
+            guard loss.isFinite, norm.isFinite else {
+                throw TrainingError.nonFinite(step: step + 1, what: try firstNonFinite(loss: loss), checkpoint: lastCheckpoint)
+            }
+            let rate = schedule.rate(at: step)
+            try optimizer.update(learningRate: rate, step: step + 1)
+            step += 1
+            lastLoss = loss
+            let tokensPerSecond = Double(tokens) / Date().timeIntervalSince(stepStart)
+            try log.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: loss,
+                            learningRate: rate, gradNorm: norm, tokensPerSecond: tokensPerSecond, devicePeak: device.memory.peak)
+            progress.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond)
+
+            let last = step == total
+            if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true {
+                evaluationResult = try evaluation.metrics(try predict(evaluation.features))
+                try log.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
+                progress.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
+                    .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+            }
+            if !last, config.checkpointEvery.map({ step % $0 == 0 }) == true {
+                lastCheckpoint = try saveCheckpoint(step: step)
+                progress.note("checkpoint: \(lastCheckpoint!)")
+            }
+        }
+        try log.writePlot()
+        lastCheckpoint = try saveCheckpoint(step: step)
+        let modelFolder = output + "/model"
+        try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+        if !evaluationResult.isEmpty {
+            let data = try JSONSerialization.data(withJSONObject: evaluationResult, options: [.sortedKeys, .prettyPrinted])
+            try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
+        }
+        return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
+                               seconds: Date().timeIntervalSince(start), modelFolder: modelFolder)
+    }
+
+    /// Forward, loss and backward of one micro-batch (padded to the micro-batch size).
+    private func run(_ rows: [Feature], isPadding: [Bool], dropout: DropoutPlan?, scale: Float) throws {
+        try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)))
+        try head.setTargets(rows, isPadding: isPadding)
+        try encoder.forward(dropout: dropout)
+        try head.forward(dropout: dropout)
+        try head.backward(scale: scale)
+    }
+
+    /// The head's outputs for every feature (no dropout, no gradients kept), in order.
+    public func predict(_ features: [Feature]) throws -> [[Float]] {
+        let micro = config.microBatchSize, length = encoder.shape.sequence
+        var outputs: [[Float]] = []
+        outputs.reserveCapacity(features.count)
+        for start in stride(from: 0, to: features.count, by: micro) {
+            let real = Array(features[start..<min(start + micro, features.count)])
+            let rows = real + [Feature](repeating: .padding(length: length), count: micro - real.count)
+            try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)))
+            try encoder.forward(dropout: nil)
+            try head.forward(dropout: nil)
+            outputs += try head.outputs().prefix(real.count)
+        }
+        return outputs
+    }
+
+    /// Names the first tensor whose gradient is not finite (or the loss).
+    private func firstNonFinite(loss: Double) throws -> String {
+        if !loss.isFinite { return "the loss (\(loss))" }
+        for spec in parameters.specs where try device.readFloats(try parameters.gradient(spec.name)).contains(where: { !$0.isFinite }) {
+            return "the gradient of \(spec.name)"
+        }
+        return "the global gradient norm"
+    }
+}

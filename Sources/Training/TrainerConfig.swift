@@ -1,0 +1,46 @@
+/// Settings of a fine-tuning run, named after Google's flags.
+public struct TrainerConfig: Sendable {
+    /// Examples per optimizer step (the effective batch).
+    public var batchSize: Int = 32
+    /// Examples per forward/backward; `batchSize / microBatchSize` micro-batches are accumulated per step.
+    public var microBatchSize: Int = 32
+    public var epochs: Double = 3
+    public var learningRate: Float = 5e-5
+    public var warmupProportion: Double = 0.1
+    public var optimizer: OptimizerKind = .google
+    public var weightDecay: Float = 0.01
+    public var maxGradNorm: Float = 1
+    public var seed: UInt64 = 12345
+    /// Apply the model's dropout while training.
+    public var dropout: Bool = true
+    /// Evaluate every N steps (and always at the end); nil = only at the end.
+    public var evalEvery: Int?
+    /// Write a checkpoint every N steps (and always at the end); nil = only at the end.
+    public var checkpointEvery: Int?
+    /// Checkpoints kept besides the final model.
+    public var keepCheckpoints: Int = 2
+    /// Print a progress line every N steps when standard error is not a terminal.
+    public var logEvery: Int = 10
+    /// Where checkpoints, metrics.jsonl, training.svg and eval_results.json go.
+    public var outputDirectory: String
+
+    public init(outputDirectory: String) {
+        self.outputDirectory = outputDirectory
+    }
+
+    func validate() throws {
+        guard batchSize > 0, microBatchSize > 0, batchSize % microBatchSize == 0 else {
+            throw TrainingError.invalidSetting(
+                "--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize))")
+        }
+        guard epochs > 0, learningRate > 0, learningRate.isFinite else {
+            throw TrainingError.invalidSetting("--epochs and --learning-rate must be positive")
+        }
+        guard (0..<1).contains(warmupProportion) else {
+            throw TrainingError.invalidSetting("--warmup-proportion must be in [0, 1), got \(warmupProportion)")
+        }
+        guard keepCheckpoints >= 0, (evalEvery ?? 1) > 0, (checkpointEvery ?? 1) > 0, logEvery > 0 else {
+            throw TrainingError.invalidSetting("--eval-every, --save-every and --log-every must be positive")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import BERT
+import Compute
+import Foundation
+import XCTest
+@testable import Training
+
+/// The training loop on a tiny random model: schedule, gradient accumulation = the large batch, bit-for-bit
+/// resume, NaN stop, and the files a run writes.
+final class TrainerTests: XCTestCase {
+    private let config = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
+                                    intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
+    private let sequence = 8
+
+    private func outputFolder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-trainer-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    /// 24 random two-class examples whose label is whether token 7 occurs.
+    private func features() -> [Feature] {
+        var random = SplitMix64(seed: 5)
+        return (0..<24).map { i in
+            let length = 4 + i % 5
+            var ids = (0..<sequence).map { _ in Int32(8 + random.next() % 40) }
+            if i % 2 == 0 { ids[1] = 7 }
+            let mask = (0..<sequence).map { Int32($0 < length ? 1 : 0) }
+            var feature = Feature(ids: zip(ids, mask).map { $1 == 1 ? $0 : 0 }, types: [Int32](repeating: 0, count: sequence),
+                                  mask: mask)
+            feature.label = i % 2 == 0 ? 1 : 0
+            return feature
+        }
+    }
+
+    private func makeTrainer(_ device: any Device, micro: Int, output: String, configure: (inout TrainerConfig) -> Void = { _ in })
+        throws -> Trainer {
+        let parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
+        try parameters.initialize(seed: 11)
+        let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: sequence), mode: .training)
+        let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 2))
+        var settings = TrainerConfig(outputDirectory: output)
+        settings.batchSize = 8
+        settings.microBatchSize = micro
+        settings.epochs = 1
+        settings.learningRate = 1e-3
+        settings.logEvery = 1000
+        configure(&settings)
+        return try Trainer(encoder: encoder, head: head, config: settings,
+                           files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
+                                             doLowerCase: true))
+    }
+
+    private func parameterValues(_ trainer: Trainer) throws -> [Float] {
+        try trainer.parameters.specs.flatMap { try trainer.parameters.read($0.name) }
+    }
+
+    private func losses(_ output: String) throws -> [Double] {
+        try String(contentsOfFile: output + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["loss"] as? Double
+        }
+    }
+
+    func testScheduleWarmsUpThenDecaysToZero() {
+        let schedule = LearningRateSchedule(baseRate: 1e-4, totalSteps: 100, warmupProportion: 0.1)
+        XCTAssertEqual(schedule.warmupSteps, 10)
+        XCTAssertEqual(schedule.rate(at: 0), 0)
+        XCTAssertEqual(schedule.rate(at: 5), 5e-5, accuracy: 1e-10)
+        XCTAssertEqual(schedule.rate(at: 10), 9e-5, accuracy: 1e-10)
+        XCTAssertEqual(schedule.rate(at: 99), 1e-6, accuracy: 1e-10)
+        XCTAssertEqual(LearningRateSchedule(baseRate: 1, totalSteps: 10, warmupProportion: 0).rate(at: 0), 1)
+    }
+
+    func testGradientAccumulationEqualsTheLargeBatch() throws {
+        for device in [CPUDevice() as any Device] + ((try? OpenCLDevice.availableDevices().isEmpty == false) == true
+                                                     ? [try OpenCLDevice(index: 0)] : []) {
+            var results: [[Float]] = []
+            for micro in [8, 2] {
+                let trainer = try makeTrainer(device, micro: micro, output: try outputFolder()) { $0.dropout = false }
+                try trainer.train(features(), evaluation: nil)
+                results.append(try parameterValues(trainer))
+            }
+            let comparison = Comparison(results[1], results[0], atol: 1e-6, rtol: 1e-5)
+            XCTAssertTrue(comparison.passed, "micro-batch 2 × 4 vs batch 8 on \(device.info): \(comparison)")
+        }
+    }
+
+    func testResumeContinuesBitForBit() throws {
+        let device = CPUDevice()
+        let full = try outputFolder()
+        let uninterrupted = try makeTrainer(device, micro: 4, output: full) { $0.epochs = 2; $0.checkpointEvery = 3 }
+        try uninterrupted.train(features(), evaluation: nil)
+        let expected = try losses(full)
+        XCTAssertEqual(expected.count, 6)
+
+        let resumedOutput = try outputFolder()
+        try FileManager.default.createDirectory(atPath: resumedOutput, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: full + "/metrics.jsonl", toPath: resumedOutput + "/metrics.jsonl")
+        let resumed = try makeTrainer(device, micro: 4, output: resumedOutput) { $0.epochs = 2; $0.checkpointEvery = 3 }
+        try resumed.train(features(), evaluation: nil, resume: full + "/checkpoints/step-000003")
+        XCTAssertEqual(try losses(resumedOutput), expected, "the continued loss curve is identical")
+        XCTAssertEqual(try parameterValues(resumed), try parameterValues(uninterrupted), "identical final weights")
+    }
+
+    func testNonFiniteLossStopsWithTheStepAndKeepsNoBadCheckpoint() throws {
+        let output = try outputFolder()
+        let trainer = try makeTrainer(CPUDevice(), micro: 8, output: output)
+        var values = try trainer.parameters.read("classifier.weight")
+        values[0] = .nan
+        try trainer.parameters.device.write(values, to: try trainer.parameters.value("classifier.weight"))
+        XCTAssertThrowsError(try trainer.train(features(), evaluation: nil)) { error in
+            XCTAssertEqual(error as? TrainingError, .nonFinite(step: 1, what: "the loss (nan)", checkpoint: nil))
+            XCTAssertTrue("\(error)".contains("training stopped at step 1"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/model"))
+    }
+
+    func testRunWritesMetricsPlotEvaluationAndLoadableModel() throws {
+        let output = try outputFolder()
+        let trainer = try makeTrainer(CPUDevice(), micro: 4, output: output) { $0.epochs = 3; $0.evalEvery = 4 }
+        let dev = Array(features().prefix(6))
+        let summary = try trainer.train(features(), evaluation: Evaluation(features: dev, primaryMetric: "accuracy") { outputs in
+            let correct = zip(outputs, dev).filter { (($0.0[1] > $0.0[0]) ? 1 : 0) == $0.1.label }.count
+            return ["accuracy": Double(correct) / Double(dev.count)]
+        })
+        XCTAssertEqual(summary.steps, 9)
+        XCTAssertNotNil(summary.evaluation["accuracy"])
+        let lines = try String(contentsOfFile: output + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 9 + 3, "9 steps and evaluations at 4, 8 and 9")
+        XCTAssertTrue(try String(contentsOfFile: output + "/training.svg", encoding: .utf8).contains("<polyline"))
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/eval_results.json"))))
+        let checkpoint = try Checkpoint.open(output + "/model")
+        XCTAssertEqual(checkpoint.heads, .classifier(labels: 2))
+        XCTAssertEqual(try checkpoint.readFloats("classifier.bias"), try trainer.parameters.read("classifier.bias"))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: output + "/checkpoints")
+        XCTAssertEqual(kept, ["step-000009"])
+    }
+}
