@@ -32,14 +32,17 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 plugins: ["EmbedKernels"]),
 
-        .target(name: "BERT", dependencies: ["Compute"]),
+        // WordPiece tokenization exactly as Google's tokenization.py; depends on nothing of ours.
+        .target(name: "Tokenizer"),
+
+        .target(name: "BERT", dependencies: ["Compute", "Tokenizer"]),
 
         // Fine-tuning machinery: optimizer, schedule, the training loop, checkpoints, metrics, progress.
         .target(name: "Training", dependencies: ["BERT", "Compute"]),
 
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute", "BERT", "Training",
+                          dependencies: ["Compute", "BERT", "Training", "Tokenizer",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 

@@ -7,7 +7,7 @@ struct BERTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bert",
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
-        subcommands: [DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self, InspectCommand.self,
+        subcommands: [DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self, ExtractFeaturesCommand.self, InspectCommand.self,
                       ConvertCommand.self])
 }
 

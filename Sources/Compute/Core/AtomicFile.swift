@@ -49,3 +49,51 @@ public struct AtomicFileError: Error, CustomStringConvertible {
     public let code: Int32
     public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
 }
+
+/// A file written piece by piece and made visible only by `commit()`: the bytes stream into a temporary file in
+/// the same folder, which `commit` syncs and renames over the target. Dropped without `commit`, the temporary
+/// file is removed and the target is untouched.
+public final class AtomicFileWriter {
+    public let path: String
+    private let temporary: String
+    private var handle: FileHandle?
+
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw AtomicFileError(path: temporary, operation: "create", code: errno)
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        if let handle {
+            try? handle.close()
+            unlink(temporary)
+        }
+    }
+
+    public func write(_ data: Data) throws {
+        guard let handle else { throw AtomicFileError(path: path, operation: "write after commit to", code: EBADF) }
+        try handle.write(contentsOf: data)
+    }
+
+    public func write(_ text: String) throws { try write(Data(text.utf8)) }
+
+    /// Syncs the data and renames the file into place.
+    public func commit() throws {
+        guard let handle else { return }
+        try handle.synchronize()
+        try handle.close()
+        self.handle = nil
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw AtomicFileError(path: path, operation: "rename into place", code: code)
+        }
+    }
+}
