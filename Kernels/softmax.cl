@@ -50,6 +50,11 @@ void attention_softmax_forward(const uint rows, const uint heads, const uint q_l
     }
 }
 
+// dP = dropout'(dD): the forward's mask and scale applied to the incoming gradient.
+inline float sb_undrop(float grad, float p, float drop_scale, ulong seed, ulong stream, size_t n) {
+    return p > 0.0f ? (sb_uniform(seed, stream, n) < p ? 0.0f : grad * drop_scale) : grad;
+}
+
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
 void attention_softmax_backward(const uint rows, const uint k_len,
                                 __global const float* grad_dropped, const uint grad_dropped_off,
@@ -63,14 +68,12 @@ void attention_softmax_backward(const uint rows, const uint k_len,
     const size_t base = (size_t)g * k_len;
     float partial = 0.0f;
     for (uint j = t; j < k_len; j += SB_ROW_WG) {
-        float dp = grad_dropped[grad_dropped_off + base + j];
-        if (p > 0.0f) dp = sb_uniform(seed, stream, base + j) < p ? 0.0f : dp * drop_scale;
+        const float dp = sb_undrop(grad_dropped[grad_dropped_off + base + j], p, drop_scale, seed, stream, base + j);
         partial += dp * probs[probs_off + base + j];
     }
     const float dot = sb_row_sum(partial, scratch);
     for (uint j = t; j < k_len; j += SB_ROW_WG) {
-        float dp = grad_dropped[grad_dropped_off + base + j];
-        if (p > 0.0f) dp = sb_uniform(seed, stream, base + j) < p ? 0.0f : dp * drop_scale;
+        const float dp = sb_undrop(grad_dropped[grad_dropped_off + base + j], p, drop_scale, seed, stream, base + j);
         grad_scores[grad_scores_off + base + j] = scale * probs[probs_off + base + j] * (dp - dot);
     }
 }

@@ -24,9 +24,7 @@ extension CPUDevice {
 extension CPUDevice {
     public func biasGELU(_ x: BufferView, bias: BufferView, into y: BufferView, rows: Int, columns: Int,
                          kind: GELUKind) throws {
-        try OpChecks.matrix("biasGELU", "x", x, rows: rows, columns: columns)
-        try OpChecks.matrix("biasGELU", "y", y, rows: rows, columns: columns)
-        try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
+        try validateBiasGELU(x, bias, y, rows: rows, columns: columns)
         let xp = try floats(x, "biasGELU"), bp = try floats(bias, "biasGELU"), yp = try floats(y, "biasGELU")
         parallel(rows, grain: max(1, 4096 / max(columns, 1))) { rowRange in
             for r in rowRange {

@@ -60,9 +60,7 @@ extension OpenCLDevice {
 
     public func biasGELU(_ x: BufferView, bias: BufferView, into y: BufferView, rows: Int, columns: Int,
                          kind: GELUKind) throws {
-        try OpChecks.matrix("biasGELU", "x", x, rows: rows, columns: columns)
-        try OpChecks.matrix("biasGELU", "y", y, rows: rows, columns: columns)
-        try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
+        try validateBiasGELU(x, bias, y, rows: rows, columns: columns)
         try launch("bias_gelu_forward_\(kind.rawValue)", in: "gelu.cl", global: [rows * columns],
                    [.count(rows), .count(columns), .buffer(x), .buffer(bias), .buffer(y)])
     }

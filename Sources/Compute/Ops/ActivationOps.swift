@@ -22,3 +22,11 @@ public protocol ActivationOps {
     /// `dx = dy · (1 − y²)` from the forward's output y.
     func tanhBackward(output y: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView) throws
 }
+
+extension ActivationOps {
+    func validateBiasGELU(_ x: BufferView, _ bias: BufferView, _ y: BufferView, rows: Int, columns: Int) throws {
+        try OpChecks.matrix("biasGELU", "x", x, rows: rows, columns: columns)
+        try OpChecks.matrix("biasGELU", "y", y, rows: rows, columns: columns)
+        try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
+    }
+}
