@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "bert", targets: ["bert"]),
         .library(name: "Compute", targets: ["Compute"]),
+        .library(name: "Tokenizer", targets: ["Tokenizer"]),
+        .library(name: "BERT", targets: ["BERT"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +38,7 @@ let package = Package(
         // WordPiece tokenization exactly as Google's tokenization.py; depends on nothing of ours.
         .target(name: "Tokenizer"),
 
+        // The model: config, parameters, layers, heads, checkpoints (HF safetensors folders, Google TF bundles).
         .target(name: "BERT", dependencies: ["Compute", "Tokenizer"]),
 
         // Fine-tuning machinery: optimizer, schedule, the training loop, checkpoints, metrics, progress.
@@ -47,6 +51,7 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute"]),
         .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute"], resources: [.copy("Fixtures")]),
     ]

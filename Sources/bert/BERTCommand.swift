@@ -7,8 +7,8 @@ struct BERTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bert",
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
-        subcommands: [DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self, ExtractFeaturesCommand.self, InspectCommand.self,
-                      ConvertCommand.self])
+        subcommands: [DevicesCommand.self, SelfCheckCommand.self, TokenizeCommand.self, InspectCommand.self,
+                      ConvertCommand.self, ExtractFeaturesCommand.self, BenchCommand.self])
 }
 
 @main
