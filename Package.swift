@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
         .library(name: "BERT", targets: ["BERT"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Tasks", targets: ["Tasks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,17 +42,22 @@ let package = Package(
         // The model: config, parameters, layers, heads, checkpoints (HF safetensors folders, Google TF bundles).
         .target(name: "BERT", dependencies: ["Compute", "Tokenizer"]),
 
+        // Task data formats, feature building, post-processing and official metrics: GLUE, CoNLL NER, SQuAD.
+        .target(name: "Tasks", dependencies: ["Tokenizer", "Training", "BERT", "Compute"]),
+
         // Fine-tuning machinery: optimizer, schedule, the training loop, checkpoints, metrics, progress.
         .target(name: "Training", dependencies: ["BERT", "Compute"]),
 
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute", "BERT", "Training", "Tokenizer",
+                          dependencies: ["Compute", "BERT", "Training", "Tokenizer", "Tasks",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenizer", "Training", "BERT", "Compute"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute"]),
         .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute"], resources: [.copy("Fixtures")]),
     ]

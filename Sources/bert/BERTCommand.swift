@@ -7,8 +7,9 @@ struct BERTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bert",
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
-        subcommands: [DevicesCommand.self, SelfCheckCommand.self, TokenizeCommand.self, InspectCommand.self,
-                      ConvertCommand.self, ExtractFeaturesCommand.self, BenchCommand.self])
+        subcommands: [DemoCommand.self, FinetuneCommand.self, PredictCommand.self, EvaluateCommand.self,
+                      ExtractFeaturesCommand.self, TokenizeCommand.self, InspectCommand.self, ConvertCommand.self,
+                      DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self])
 }
 
 @main

@@ -3,7 +3,7 @@
 
 Same data and split (VADER movie-review snippets: rating > 0 positive, < 0 negative, 0 dropped; ids that are
 multiples of 10 are the dev set), same model (all-MiniLM-L6-v2 with a fresh 2-way classifier), same
-hyper-parameters (max_seq_length 64, batch 32, 1 epoch, lr 5e-5, warmup 10 %, weight decay 0.01, dropout on,
+hyper-parameters (max_seq_length 64, batch 32, 2 epochs, lr 5e-5, warmup 10 %, weight decay 0.01, dropout on,
 gradient clipping 1.0), HuggingFace's usual optimizer (torch AdamW), 2 CPU threads.
 
     HF_HUB_OFFLINE=1 /path/to/venv/bin/python Tools/reference/finetune_sentiment_pytorch.py \
@@ -40,7 +40,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
     parser.add_argument("--data", required=True)
-    parser.add_argument("--epochs", type=float, default=1)
+    parser.add_argument("--epochs", type=float, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--max-seq-length", type=int, default=64)

@@ -68,10 +68,7 @@ public final class FeatureExtractor {
             return index
         }
         self.options = options
-        let location = checkpoint.format == .tensorFlow
-            ? try WordPieceTokenizer(vocabularyFile: checkpoint.folder + "/vocab.txt", lowercase: checkpoint.vocabulary?.looksUncased ?? true)
-            : try WordPieceTokenizer(modelDirectory: checkpoint.folder)
-        tokenizer = location
+        tokenizer = try checkpoint.tokenizer()
         let parameters = try ParameterStore(config: config, heads: BertHeads(pooler: checkpoint.heads.pooler),
                                             device: device, training: false)
         try parameters.load(from: checkpoint)

@@ -135,9 +135,23 @@ public final class ParameterStore {
     }
 
     /// Loads every parameter from a checkpoint (names and shapes must match; missing tensors are an error
-    /// naming them, so a model without a head cannot silently start from garbage).
-    public func load(from checkpoint: Checkpoint) throws {
+    /// naming them, so a model without a head cannot silently start from garbage). With `newHeadsSeed`, the
+    /// task heads' tensors (classifier, qa_outputs) the checkpoint lacks are initialized as Google's
+    /// run_classifier does — weights from a truncated normal (σ = initializer_range), biases 0 — and their names
+    /// are returned; encoder and pooler tensors must still all be there.
+    @discardableResult
+    public func load(from checkpoint: Checkpoint, newHeadsSeed: UInt64? = nil) throws -> [String] {
+        var initialized: [String] = []
+        var random = SplitMix64(seed: newHeadsSeed ?? 0)
         for spec in specs {
+            if checkpoint.tensor(spec.name) == nil, newHeadsSeed != nil,
+               spec.name.hasPrefix("classifier.") || spec.name.hasPrefix("qa_outputs.") {
+                let values = spec.name.hasSuffix("bias") ? [Float](repeating: 0, count: spec.count)
+                    : (0..<spec.count).map { _ in Float(config.initializerRange) * Self.truncatedNormal(&random) }
+                try device.write(values, to: try value(spec.name))
+                initialized.append(spec.name)
+                continue
+            }
             guard let tensor = checkpoint.tensor(spec.name) else {
                 throw CheckpointError(.missingTensor, file: checkpoint.location, subject: "tensor '\(spec.name)'",
                                       "is needed by the model (\(heads)) but is not in the checkpoint")
@@ -148,6 +162,7 @@ public final class ParameterStore {
             }
             try device.write(try checkpoint.readFloats(spec.name), to: try value(spec.name))
         }
+        return initialized
     }
 
     /// Reads one parameter's values back to the host.

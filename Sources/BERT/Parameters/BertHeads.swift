@@ -50,7 +50,8 @@ public struct BertHeads: Sendable, Hashable, CustomStringConvertible {
 
     /// The transformers class that loads a model with these heads (written to config.json's `architectures`).
     public var architecture: String {
-        if classifierLabels != nil { return "BertForSequenceClassification" }
+        // A sequence classifier reads the pooled output; a token classifier (NER) has no pooler.
+        if classifierLabels != nil { return pooler ? "BertForSequenceClassification" : "BertForTokenClassification" }
         if questionAnswering { return "BertForQuestionAnswering" }
         switch (maskedLM, nextSentence) {
         case (true, true): return "BertForPreTraining"

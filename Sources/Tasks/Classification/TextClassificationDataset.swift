@@ -1,0 +1,150 @@
+import Tokenizer
+import Training
+
+/// Sentence and sentence-pair examples (GLUE or a generic text file) as features, with their official metrics.
+public struct TextClassificationDataset: TaskDataset {
+    /// The examples, one feature each, in file order.
+    public let examples: [TextExample]
+    public let features: [Feature]
+    public let head: TaskHeadKind
+    public let sequenceLength: Int
+    /// Which official metrics ``metrics(_:)`` reports.
+    public let metricSet: ClassificationMetricSet
+    public let warnings: [DataWarning]
+    /// How many examples lost tokens to truncation (Google's: a single text keeps its first pieces; a pair drops
+    /// pieces from the end of the longer text, `_truncate_seq_pair`).
+    public let truncatedExamples: Int
+
+    /// Tokenizes and pads the examples; labels become class ids (their index in the head's labels) or regression
+    /// targets. Unlabelled examples get label −1.
+    ///
+    /// - Throws: ``TaskDataError/invalidSetting(name:expected:)`` for a sequence length below 3 or an empty
+    ///   label list; ``TaskDataError/unknownLabel(path:line:label:known:)`` for a label outside the list.
+    public init(examples: [TextExample], head: TaskHeadKind, metricSet: ClassificationMetricSet,
+                tokenizer: WordPieceTokenizer, maxSequenceLength: Int, warnings: [DataWarning] = []) throws {
+        let options: EncodingOptions
+        do {
+            options = try EncodingOptions(maxLength: maxSequenceLength, padsToMaxLength: true)
+        } catch {
+            throw TaskDataError.invalidSetting(name: "maxSequenceLength", expected: "at least 3, got \(maxSequenceLength)")
+        }
+        let labelIDs: [String: Int32]
+        switch head {
+        case .classification(let labels):
+            guard !labels.isEmpty else { throw TaskDataError.invalidSetting(name: "labels", expected: "at least one label") }
+            labelIDs = Dictionary(labels.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        case .regression:
+            labelIDs = [:]
+        case .tagging, .span:
+            throw TaskDataError.invalidSetting(name: "head", expected: "classification or regression for text examples")
+        }
+        let session = TokenizerSession()
+        var features: [Feature] = []
+        features.reserveCapacity(examples.count)
+        var truncated = 0
+        for example in examples {
+            var first = TokenizedText(), second = TokenizedText()
+            tokenizer.tokenize(example.text, session: session, into: &first)
+            if let pair = example.textPair { tokenizer.tokenize(pair, session: session, into: &second) }
+            let encoding = tokenizer.encode(first: first, second: example.textPair == nil ? nil : second, options: options)
+            if encoding.truncated.first + encoding.truncated.second > 0 { truncated += 1 }
+            var feature = Feature(ids: encoding.ids, types: encoding.segmentIDs, mask: encoding.attentionMask)
+            if let label = example.label {
+                if head == .regression {
+                    guard let value = Double(label), value.isFinite else {
+                        throw TaskDataError.malformedRow(path: example.path, line: example.line,
+                                                         reason: "the score '\(label)' is not a number")
+                    }
+                    feature.target = Float(value)
+                } else {
+                    guard let id = labelIDs[label] else {
+                        throw TaskDataError.unknownLabel(path: example.path, line: example.line, label: label, known: head.labels)
+                    }
+                    feature.label = id
+                }
+            }
+            features.append(feature)
+        }
+        self.examples = examples
+        self.features = features
+        self.head = head
+        self.sequenceLength = maxSequenceLength
+        self.metricSet = metricSet
+        self.warnings = warnings
+        self.truncatedExamples = truncated
+    }
+
+    /// The class labels (empty for regression).
+    public var labels: [String] { head.labels }
+
+    public var primaryMetric: String {
+        if metricSet == .accuracyBySubset, !examples.contains(where: { $0.subset == "matched" }) { return "accuracy" }
+        return metricSet.primary
+    }
+
+    /// The official metrics over the labelled examples: see ``ClassificationMetricSet``.
+    ///
+    /// - Throws: ``TaskDataError/outputMismatch(expected:got:)`` for outputs of the wrong shape;
+    ///   ``TaskDataError/invalidSetting(name:expected:)`` when no example has a label.
+    public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
+        try checkOutputs(outputs)
+        let scored = zip(examples, zip(features, outputs)).filter { $0.0.label != nil }
+        guard !scored.isEmpty else {
+            throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
+        }
+        if head == .regression {
+            // Gold scores as written in the file (the features hold them rounded to Float).
+            let predicted = scored.map { Double($0.1.1.first ?? 0) }
+            let gold = scored.map { $0.0.label.flatMap(Double.init) ?? Double($0.1.0.target) }
+            return ["pearson": ClassificationMetrics.pearson(predicted, gold),
+                    "spearman": ClassificationMetrics.spearman(predicted, gold)]
+        }
+        let predicted = scored.map { Scores.argmax($0.1.1) ?? 0 }, gold = scored.map { Int($0.1.0.label) }
+        var metrics = ["accuracy": ClassificationMetrics.accuracy(predicted: predicted, gold: gold)]
+        switch metricSet {
+        case .accuracy, .correlation:
+            break
+        case .accuracyAndF1:
+            metrics["f1"] = ClassificationMetrics.f1(predicted: predicted, gold: gold)
+        case .matthews:
+            metrics["matthews_correlation"] = ClassificationMetrics.matthewsCorrelation(predicted: predicted, gold: gold)
+        case .accuracyBySubset:
+            let subsets = zip(scored.map(\.0.subset), zip(predicted, gold))
+            for subset in Set(scored.compactMap(\.0.subset)) {
+                let pairs = subsets.filter { $0.0 == subset }.map(\.1)
+                metrics["\(subset)_accuracy"] = ClassificationMetrics.accuracy(predicted: pairs.map(\.0), gold: pairs.map(\.1))
+            }
+        }
+        return metrics
+    }
+
+    /// One prediction per example: the arg-max label and the class probabilities, or the regression score.
+    public func predictions(_ outputs: [[Float]]) throws -> [TextPrediction] {
+        try checkOutputs(outputs)
+        return zip(examples, outputs).map { example, row in
+            guard head != .regression else { return TextPrediction(id: example.id, score: Double(row.first ?? 0)) }
+            let probabilities = Scores.softmax(row.map(Double.init))
+            let label = Scores.argmax(row).flatMap { labels.indices.contains($0) ? labels[$0] : nil }
+            return TextPrediction(id: example.id, label: label, probabilities: probabilities)
+        }
+    }
+}
+
+/// What `bert predict` writes for one text example (one JSON line).
+public struct TextPrediction: Codable, Sendable, Equatable {
+    /// The example's id.
+    public var id: String
+    /// The predicted class (classification).
+    public var label: String?
+    /// The probability of each class, in the head's label order (classification).
+    public var probabilities: [Double]?
+    /// The predicted score (regression).
+    public var score: Double?
+
+    public init(id: String, label: String? = nil, probabilities: [Double]? = nil, score: Double? = nil) {
+        self.id = id
+        self.label = label
+        self.probabilities = probabilities
+        self.score = score
+    }
+}

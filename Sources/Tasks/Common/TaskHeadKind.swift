@@ -1,0 +1,33 @@
+/// Which fine-tuning head a task needs, and what its outputs look like.
+///
+/// The CLI builds the matching head from this: `.classification` and `.regression` a sequence classifier (with
+/// `labels.count` outputs, or 1), `.tagging` a token classifier with `labels.count` outputs per position, and
+/// `.span` the SQuAD start/end head.
+public enum TaskHeadKind: Sendable, Equatable {
+    /// One label per example, from `labels` (index = class id).
+    case classification(labels: [String])
+    /// One real-valued score per example (STS-B).
+    case regression
+    /// One label per token position, from `labels` (index = class id).
+    case tagging(labels: [String])
+    /// A start and an end position per feature (SQuAD).
+    case span
+
+    /// The label names, for classification and tagging.
+    public var labels: [String] {
+        switch self {
+        case .classification(let labels), .tagging(let labels): return labels
+        case .regression, .span: return []
+        }
+    }
+
+    /// The width of one feature's output row (what `TaskHead.outputs()` gives per row).
+    public func outputWidth(sequenceLength: Int) -> Int {
+        switch self {
+        case .classification(let labels): return labels.count
+        case .regression: return 1
+        case .tagging(let labels): return sequenceLength * labels.count
+        case .span: return 2 * sequenceLength
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Tokenizer
+import Training
+
+/// CoNLL sentences as token-tagging features, with seqeval's entity metrics.
+///
+/// Each word is tokenized on its own into word pieces; the first piece of a word carries the word's label and
+/// the others −1, as do [CLS], [SEP] and padding. A sentence whose pieces do not fit in `maxSequenceLength − 2`
+/// is **truncated** (not split into windows): the words whose first piece is cut off are counted in
+/// ``truncatedWords``, predicted `O`, and still scored against their gold tags, so truncation lowers the metrics
+/// rather than hiding words. A word that tokenizes to nothing (only characters the tokenizer drops) is handled the
+/// same way and counted in ``wordsWithoutPieces``.
+public struct NERDataset: TaskDataset {
+    /// The sentences, one feature each, in file order.
+    public let sentences: [NERSentence]
+    public let features: [Feature]
+    public let sequenceLength: Int
+    public let warnings: [DataWarning]
+    /// The tag of every label id.
+    public let labels: [String]
+    /// The gold tags in IOB2 (IOB1 input repaired as seqeval reads it); `nil` for unlabelled sentences.
+    public let goldTags: [[String]?]
+    /// Sentences that lost word pieces to truncation.
+    public let truncatedSentences: Int
+    /// Words whose first piece did not fit.
+    public let truncatedWords: Int
+    /// Words with no word piece at all.
+    public let wordsWithoutPieces: Int
+    /// Gold tags rewritten from IOB1 to IOB2.
+    public let repairedTags: Int
+    /// For each sentence and word, the feature position of the word's first piece (`nil`: truncated or empty).
+    let firstPiecePositions: [[Int?]]
+
+    public var head: TaskHeadKind { .tagging(labels: labels) }
+    public var primaryMetric: String { "f1" }
+
+    /// Tokenizes and labels the sentences.
+    ///
+    /// - Throws: ``TaskDataError/unknownLabel(path:line:label:known:)`` for a gold tag outside `labels`;
+    ///   ``TaskDataError/invalidSetting(name:expected:)`` for a sequence length below 3 or no labels.
+    public init(sentences: [NERSentence], labels: [String], tokenizer: WordPieceTokenizer, maxSequenceLength: Int,
+                warnings: [DataWarning] = []) throws {
+        guard maxSequenceLength >= 3 else {
+            throw TaskDataError.invalidSetting(name: "maxSequenceLength", expected: "at least 3, got \(maxSequenceLength)")
+        }
+        guard !labels.isEmpty else { throw TaskDataError.invalidSetting(name: "labels", expected: "at least one tag") }
+        let labelIDs = Dictionary(labels.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        let session = TokenizerSession()
+        let special = tokenizer.specialIDs
+        var features: [Feature] = [], positions: [[Int?]] = [], gold: [[String]?] = []
+        var truncatedSentences = 0, truncatedWords = 0, emptyWords = 0, repaired = 0
+        for sentence in sentences {
+            let tags = sentence.tags.map(EntityTags.toIOB2)
+            if let tags, let original = sentence.tags { repaired += zip(tags, original).filter { $0 != $1 }.count }
+            var wordLabels = [Int32](repeating: -1, count: sentence.words.count)
+            for (index, tag) in (tags ?? []).enumerated() where index < wordLabels.count {
+                guard let id = labelIDs[tag] else {
+                    throw TaskDataError.unknownLabel(path: sentence.path, line: sentence.line + index, label: tag, known: labels)
+                }
+                wordLabels[index] = id
+            }
+            var ids: [Int32] = [special.classifier], tokenLabels: [Int32] = [-1], wordPositions: [Int?] = []
+            var pieces = TokenizedText(), cut = 0, lostPieces = false
+            for (index, word) in sentence.words.enumerated() {
+                pieces.ids.removeAll(keepingCapacity: true)
+                pieces.offsets.removeAll(keepingCapacity: true)
+                tokenizer.tokenize(word, session: session, into: &pieces)
+                if pieces.count == 0 { emptyWords += 1 }
+                let room = maxSequenceLength - 1 - ids.count
+                guard pieces.count > 0, room > 0 else {
+                    if pieces.count > 0 { cut += 1 }
+                    wordPositions.append(nil)
+                    continue
+                }
+                wordPositions.append(ids.count)
+                let kept = min(room, pieces.count)
+                if kept < pieces.count { lostPieces = true }
+                ids += pieces.ids.prefix(kept)
+                tokenLabels += [wordLabels[index]] + [Int32](repeating: -1, count: kept - 1)
+            }
+            if cut > 0 || lostPieces { truncatedSentences += 1 }
+            truncatedWords += cut
+            ids.append(special.separator)
+            tokenLabels.append(-1)
+            let real = ids.count, padding = maxSequenceLength - real
+            var feature = Feature(ids: ids + [Int32](repeating: special.padding, count: padding),
+                                  types: [Int32](repeating: 0, count: maxSequenceLength),
+                                  mask: [Int32](repeating: 1, count: real) + [Int32](repeating: 0, count: padding))
+            feature.tokenLabels = tokenLabels + [Int32](repeating: -1, count: padding)
+            features.append(feature)
+            positions.append(wordPositions)
+            gold.append(tags)
+        }
+        self.sentences = sentences
+        self.features = features
+        self.sequenceLength = maxSequenceLength
+        self.warnings = warnings
+        self.labels = labels
+        self.goldTags = gold
+        self.truncatedSentences = truncatedSentences
+        self.truncatedWords = truncatedWords
+        self.wordsWithoutPieces = emptyWords
+        self.repairedTags = repaired
+        self.firstPiecePositions = positions
+    }
+
+    /// The predicted tag of every word: the arg-max label at its first piece; `O` for words that have no piece in
+    /// the feature.
+    public func predictedTags(_ outputs: [[Float]]) throws -> [[String]] {
+        try checkOutputs(outputs)
+        let classes = labels.count
+        let outside = labels.contains("O") ? "O" : labels[0]
+        return zip(firstPiecePositions, outputs).map { positions, row in
+            positions.map { position in
+                guard let position, (position + 1) * classes <= row.count else { return outside }
+                let best = Scores.argmax(row[(position * classes)..<((position + 1) * classes)]) ?? 0
+                return labels.indices.contains(best) ? labels[best] : outside
+            }
+        }
+    }
+
+    /// seqeval's entity-level precision, recall and F1 (micro), per type, and word accuracy, over the labelled
+    /// sentences (see ``EntityMetrics/dictionary``).
+    public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
+        try entityMetrics(outputs).dictionary
+    }
+
+    /// The metrics as a structure.
+    public func entityMetrics(_ outputs: [[Float]]) throws -> EntityMetrics {
+        let predicted = try predictedTags(outputs)
+        let scored = zip(goldTags, predicted).compactMap { gold, predicted in gold.map { ($0, predicted) } }
+        guard !scored.isEmpty else {
+            throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled sentences (these have no tags)")
+        }
+        return EntityMetrics(gold: scored.map(\.0), predicted: scored.map(\.1))
+    }
+
+    /// One prediction per sentence: its words and their predicted tags.
+    public func predictions(_ outputs: [[Float]]) throws -> [NERPrediction] {
+        zip(sentences, try predictedTags(outputs)).map { NERPrediction(line: $0.line, words: $0.words, tags: $1) }
+    }
+}
+
+/// What `bert predict` writes for one sentence (one JSON line).
+public struct NERPrediction: Codable, Sendable, Equatable {
+    /// The line of the sentence's first word in the input file.
+    public var line: Int
+    /// The sentence's words.
+    public var words: [String]
+    /// One predicted tag per word.
+    public var tags: [String]
+
+    public init(line: Int, words: [String], tags: [String]) {
+        self.line = line
+        self.words = words
+        self.tags = tags
+    }
+}
+
+/// Loading CoNLL files.
+public enum NERData {
+    /// The sentences of a CoNLL file as features.
+    ///
+    /// - Parameters:
+    ///   - labels: The tag of every label id; `nil` takes them from this file (``labels(of:)``): pass the training
+    ///     set's ``NERDataset/labels`` when loading its dev or test file.
+    ///   - labelled: Whether the file has a tag column (prediction input need not).
+    public static func load(path: String, labels: [String]? = nil, labelled: Bool = true, tokenizer: WordPieceTokenizer,
+                            options: TaskOptions = TaskOptions()) throws -> NERDataset {
+        let read = try CoNLLReader.read(path: path, labelled: labelled, policy: options.badRows)
+        guard let labels = labels ?? (labelled ? self.labels(of: read.sentences) : nil) else {
+            throw TaskDataError.invalidSetting(name: "labels", expected: "the tag list for the unlabelled file \(path)")
+        }
+        return try NERDataset(sentences: read.sentences, labels: labels, tokenizer: tokenizer,
+                              maxSequenceLength: options.maxSequenceLength, warnings: read.warnings)
+    }
+
+    /// The tag list of labelled sentences: `O` and, for every entity type seen, `B-<type>` and `I-<type>`,
+    /// sorted by code point (for CoNLL-2003: B-LOC, B-MISC, B-ORG, B-PER, I-LOC, I-MISC, I-ORG, I-PER, O).
+    public static func labels(of sentences: [NERSentence]) -> [String] {
+        var tags: Set<String> = ["O"]
+        for sentence in sentences {
+            for tag in sentence.tags ?? [] where tag != "O" {
+                let type = EntityTags.parts(tag).type
+                tags.insert("B-" + type)
+                tags.insert("I-" + type)
+            }
+        }
+        return tags.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import BERT
+import Compute
+import Foundation
+import Tasks
+import Training
+
+/// Flags every `bert finetune` task shares, named after Google's (kebab-case).
+struct TrainingArguments: ParsableArguments {
+    @Option(name: .long, help: "Model folder to start from (HF folder or Google checkpoint).")
+    var model: String
+
+    @Option(name: .long, help: "Training data file.")
+    var train: String
+
+    @Option(name: .long, help: "Dev data file (evaluated every --eval-every steps and at the end).")
+    var dev: String?
+
+    @Option(name: .long, help: "Output folder: checkpoints/, model/, metrics.jsonl, training.svg, eval_results.json.")
+    var output: String
+
+    @Option(name: .long, help: "Tokens per input, [CLS]/[SEP] included (default: 128; SQuAD 384).")
+    var maxSeqLength: Int?
+
+    @Option(name: .long, help: "Examples per optimizer step (the effective batch).")
+    var batchSize: Int = 32
+
+    @Option(name: .long, help: "Examples per forward/backward; gradients of batch-size / micro-batch-size micro-batches accumulate.")
+    var microBatchSize: Int?
+
+    @Option(name: .long, help: "Passes over the training data (fractions allowed).")
+    var epochs: Double = 3
+
+    @Option(name: .long, help: "Peak learning rate.")
+    var learningRate: Float = 5e-5
+
+    @Option(name: .long, help: "Fraction of steps with linear warmup.")
+    var warmupProportion: Double = 0.1
+
+    @Option(name: .long, help: "adamw (Google's AdamWeightDecay, no bias correction) or adamw-torch (PyTorch's AdamW).")
+    var optimizer: String = "adamw"
+
+    @Option(name: .long, help: "Weight decay (not applied to LayerNorm and biases).")
+    var weightDecay: Float = 0.01
+
+    @Option(name: .long, help: "Clip gradients to this global norm (0 = off).")
+    var maxGradNorm: Float = 1
+
+    @Option(name: .long, help: "Seed of the data order, dropout and new head weights.")
+    var seed: UInt64 = 12345
+
+    @Option(name: .long, help: "Evaluate on --dev every N steps (always at the end).")
+    var evalEvery: Int?
+
+    @Option(name: .long, help: "Write a checkpoint every N steps (always at the end).")
+    var saveEvery: Int?
+
+    @Option(name: .long, help: "Checkpoints to keep.")
+    var keepCheckpoints: Int = 2
+
+    @Option(name: .long, help: "Print a progress line every N steps when not on a terminal.")
+    var logEvery: Int = 10
+
+    @Option(name: .long, help: "Continue from a checkpoint folder of this run (output/checkpoints/step-N).")
+    var resume: String?
+
+    @Flag(name: .long, help: "Train without dropout.")
+    var noDropout = false
+
+    @Flag(name: .long, help: "Skip malformed data rows (counted and reported) instead of stopping at the first.")
+    var skipBadRows = false
+
+    @OptionGroup var deviceArguments: DeviceArguments
+
+    var badRows: BadRowPolicy { skipBadRows ? .skip : .fail }
+
+    func validate() throws {
+        guard OptimizerKind(rawValue: optimizer) != nil else {
+            throw ValidationError("--optimizer must be adamw or adamw-torch, got '\(optimizer)'")
+        }
+        guard batchSize > 0, (microBatchSize ?? batchSize) > 0, batchSize % (microBatchSize ?? batchSize) == 0 else {
+            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize ?? batchSize))")
+        }
+        if let maxSeqLength, maxSeqLength < 8 { throw ValidationError("--max-seq-length must be at least 8, got \(maxSeqLength)") }
+    }
+
+    func trainerConfig() -> TrainerConfig {
+        var config = TrainerConfig(outputDirectory: output)
+        config.batchSize = batchSize
+        config.microBatchSize = microBatchSize ?? batchSize
+        config.epochs = epochs
+        config.learningRate = learningRate
+        config.warmupProportion = warmupProportion
+        config.optimizer = OptimizerKind(rawValue: optimizer) ?? .google
+        config.weightDecay = weightDecay
+        config.maxGradNorm = maxGradNorm
+        config.seed = seed
+        config.dropout = !noDropout
+        config.evalEvery = evalEvery
+        config.checkpointEvery = saveEvery
+        config.keepCheckpoints = keepCheckpoints
+        config.logEvery = logEvery
+        return config
+    }
+
+    /// Fine-tunes on `train`, evaluating on `dev`; prints and returns the final dev metrics.
+    @discardableResult
+    func run<Train: TaskDataset>(train: Train, dev: (any TaskDataset)?, device: any Device) throws -> TrainingSummary {
+        report(train.warnings, "training data")
+        if let dev { report(dev.warnings, "dev data") }
+        let config = trainerConfig()
+        let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
+                                  sequence: train.sequenceLength, training: true, seed: seed)
+        if !model.initializedHeads.isEmpty {
+            printError("new head: \(model.initializedHeads.joined(separator: ", ")) (initialized, seed \(seed))")
+        }
+        let trainer = try Trainer(encoder: model.encoder, head: model.head, config: config, files: model.files)
+        printError("training on \(train.features.count) features: \(trainer.totalSteps(featureCount: train.features.count)) steps "
+                   + "of \(config.batchSize) (micro-batches of \(config.microBatchSize)), seq \(train.sequenceLength), "
+                   + "peak memory so far \(ByteCount.format(device.memory.peak))")
+        let summary = try trainer.train(train.features, evaluation: dev?.evaluation(), resume: resume)
+        printError(String(format: "trained %d steps in %.0f s; final loss %.4f; model in %@", summary.steps, summary.seconds,
+                          summary.finalLoss, summary.modelFolder))
+        if !summary.evaluation.isEmpty {
+            print(summary.evaluation.sorted { $0.key < $1.key }.map { "\($0.key) = \(String(format: "%.4f", $0.value))" }
+                .joined(separator: "\n"))
+        }
+        return summary
+    }
+}
+
+/// Prints data warnings: a count and the first few, so a skipped row never goes unnoticed.
+func report(_ warnings: [DataWarning], _ what: String) {
+    guard !warnings.isEmpty else { return }
+    printError("\(warnings.count) warning(s) in the \(what):")
+    for warning in warnings.prefix(5) { printError("  \(warning)") }
+    if warnings.count > 5 { printError("  … and \(warnings.count - 5) more") }
+}

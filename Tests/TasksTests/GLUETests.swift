@@ -1,0 +1,173 @@
+import Tokenizer
+import XCTest
+@testable import Tasks
+
+final class GLUETests: XCTestCase {
+    private func load(_ task: GLUETask, _ split: GLUESplit, _ folder: String, maxSequenceLength: Int = 32,
+                      badRows: BadRowPolicy = .fail) throws -> TextClassificationDataset {
+        try GLUEData.load(task, split: split, directory: Fixtures.path("glue/\(folder)"), tokenizer: Fixtures.tokenizer(),
+                          options: TaskOptions(maxSequenceLength: maxSequenceLength, badRows: badRows))
+    }
+
+    func testCoLAHasNoHeaderInTrainAndAHeaderInTest() throws {
+        let train = try load(.cola, .train, "CoLA")
+        XCTAssertEqual(train.examples.map(\.text), ["The sailors rode the breeze clear of the rocks.",
+                                                     "The more books I ask to whom he will give, the more he reads.",
+                                                     "John said \"it was good\"."])
+        XCTAssertEqual(train.examples.map(\.label), ["1", "0", "1"])
+        XCTAssertEqual(train.examples.map(\.id), ["train-1", "train-2", "train-3"])
+        XCTAssertNil(train.examples[0].textPair)
+        XCTAssertEqual(train.features.map(\.label), [1, 0, 1])
+        let test = try load(.cola, .test, "CoLA")
+        XCTAssertEqual(test.examples.map(\.text), ["Bill whistled past the house.", "The car honked its way down the road."])
+        XCTAssertEqual(test.examples.map(\.id), ["0", "1"])
+        XCTAssertEqual(test.examples.map(\.label), [nil, nil])
+        XCTAssertEqual(test.features.map(\.label), [-1, -1])
+    }
+
+    func testQuotesAreOrdinaryCharactersInGLUEFiles() throws {
+        let sst = try load(.sst2, .dev, "SST-2")
+        XCTAssertEqual(sst.examples.map(\.text), ["it 's a charming and often affecting journey . ", "unflinchingly bleak and desperate ",
+                                                  "the movie was \"not good", "\"quoted\" start"])
+        XCTAssertEqual(sst.examples.map(\.label), ["1", "0", "0", "1"])
+        let mrpc = try load(.mrpc, .dev, "MRPC")
+        XCTAssertEqual(mrpc.examples[0].text, "Amrozi accused his brother, whom he called \"the witness\", of lying.")
+        XCTAssertEqual(mrpc.examples[0].textPair, "Referring to him as only \"the witness\", Amrozi accused his brother.")
+        XCTAssertEqual(mrpc.examples.map(\.label), ["1", "0", "1"])
+        XCTAssertEqual(try load(.mrpc, .test, "MRPC").examples.map(\.id), ["0"])
+    }
+
+    func testPairTasksReadTheirColumns() throws {
+        let sts = try load(.stsb, .dev, "STS-B")
+        XCTAssertEqual(sts.head, .regression)
+        XCTAssertEqual(sts.examples[1].text, "A young child is riding a horse.")
+        XCTAssertEqual(sts.examples[1].textPair, "A child is riding a horse.")
+        XCTAssertEqual(sts.features.map(\.target), [5, 4.75, 0.2])
+        let qnli = try load(.qnli, .dev, "QNLI")
+        XCTAssertEqual(qnli.examples[1].text, "What is the first major city in the stream of the Rhine?")
+        XCTAssertEqual(qnli.features.map(\.label), [0, 1])
+        XCTAssertEqual(try load(.rte, .dev, "RTE").features.map(\.label), [1, 0])
+        XCTAssertEqual(try load(.wnli, .train, "WNLI").features.map(\.label), [1, 1, 0])
+        let mnli = try load(.mnli, .dev, "MNLI")
+        XCTAssertEqual(mnli.examples.map(\.subset), ["matched", "matched", "mismatched", "mismatched", "mismatched"])
+        XCTAssertEqual(mnli.examples.map(\.label), ["neutral", "contradiction", "contradiction", "contradiction", "entailment"])
+        XCTAssertEqual(mnli.examples[0].text, "The new rights are nice enough")
+        XCTAssertEqual(mnli.examples[0].textPair, "Everyone really likes the newest benefits")
+        XCTAssertEqual(mnli.features.map(\.label), [2, 0, 0, 0, 1])
+        XCTAssertEqual(mnli.examples.map(\.id), ["0", "1", "0", "1", "2"])
+    }
+
+    func testAPairBecomesExactIDs() throws {
+        let mrpc = try load(.mrpc, .dev, "MRPC", maxSequenceLength: 16)
+        let feature = mrpc.features[2]   // "The movie was good." / "The movie was great."
+        XCTAssertEqual(feature.ids, [2, 5, 42, 11, 43, 19, 3, 5, 42, 11, 45, 19, 3, 0, 0, 0])
+        XCTAssertEqual(feature.types, [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        XCTAssertEqual(feature.mask, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        XCTAssertEqual(feature.label, 1)
+    }
+
+    func testLongPairsAreTruncatedLikeGoogle() throws {
+        let mrpc = try load(.mrpc, .dev, "MRPC", maxSequenceLength: 8)
+        XCTAssertEqual(mrpc.features[2].ids, [2, 5, 42, 11, 3, 5, 42, 3])
+        XCTAssertEqual(mrpc.features[2].types, [0, 0, 0, 0, 0, 1, 1, 1])
+        XCTAssertEqual(mrpc.truncatedExamples, 3)
+    }
+
+    func testMalformedRowsFailOrAreSkippedWithAWarning() throws {
+        let path = try Fixtures.path("glue/QQP/train.tsv")
+        XCTAssertThrowsError(try load(.qqp, .train, "QQP")) { error in
+            XCTAssertEqual(error as? TaskDataError,
+                           .malformedRow(path: path, line: 4, reason: "expected 6 tab-separated columns, found 4"))
+            XCTAssertEqual("\(error)", "\(path):4: expected 6 tab-separated columns, found 4")
+        }
+        let skipped = try load(.qqp, .train, "QQP", badRows: .skip)
+        XCTAssertEqual(skipped.examples.map(\.id), ["133273", "402555", "18"])
+        XCTAssertEqual(skipped.warnings.count, 1)
+        XCTAssertEqual(skipped.warnings.first?.location, .line(4))
+    }
+
+    func testBadFilesGiveErrorsNamingFileAndLine() throws {
+        let tokenizer = try Fixtures.tokenizer()
+        func read(_ task: GLUETask, _ name: String) throws -> TextClassificationDataset {
+            try GLUEData.load(task, split: .dev, files: [(try Fixtures.path("glue/bad/\(name)"), nil)], tokenizer: tokenizer)
+        }
+        let bad = try Fixtures.path("glue/bad")
+        XCTAssertThrowsError(try read(.sst2, "unknown-label.tsv")) {
+            XCTAssertEqual($0 as? TaskDataError, .unknownLabel(path: bad + "/unknown-label.tsv", line: 3, label: "positive", known: ["0", "1"]))
+        }
+        XCTAssertThrowsError(try read(.sst2, "empty-text.tsv")) {
+            XCTAssertEqual($0 as? TaskDataError, .emptyText(path: bad + "/empty-text.tsv", line: 3, field: "text in column 1"))
+        }
+        XCTAssertThrowsError(try read(.sst2, "header-only.tsv")) {
+            XCTAssertEqual($0 as? TaskDataError, .emptyFile(path: bad + "/header-only.tsv"))
+        }
+        XCTAssertThrowsError(try read(.sst2, "empty.tsv")) { XCTAssertEqual($0 as? TaskDataError, .emptyFile(path: bad + "/empty.tsv")) }
+        XCTAssertThrowsError(try read(.stsb, "bad-score.tsv")) {
+            XCTAssertEqual($0 as? TaskDataError, .malformedRow(path: bad + "/bad-score.tsv", line: 2, reason: "the score 'five' is not a number"))
+        }
+        XCTAssertThrowsError(try read(.sst2, "missing.tsv")) {
+            guard case .unreadableFile(let path, _)? = $0 as? TaskDataError else { return XCTFail("\($0)") }
+            XCTAssertEqual(path, bad + "/missing.tsv")
+        }
+    }
+
+    func testOfficialMetricsFromOutputs() throws {
+        let mnli = try load(.mnli, .dev, "MNLI")
+        // Gold: neutral, contradiction | contradiction, contradiction, entailment. Predicted (arg-max):
+        // neutral, entailment | contradiction, neutral, entailment.
+        let outputs: [[Float]] = [[0, 0, 1], [0, 2, 1], [3, 1, 2], [0, -1, 0.5], [0.1, 0.2, 0.15]]
+        let metrics = try mnli.metrics(outputs)
+        XCTAssertEqual(metrics["matched_accuracy"], 0.5)
+        XCTAssertEqual(metrics["mismatched_accuracy"] ?? 0, 2.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(metrics["accuracy"], 0.6)
+        XCTAssertEqual(mnli.primaryMetric, "matched_accuracy")
+        XCTAssertEqual(mnli.evaluation().primaryMetric, "matched_accuracy")
+        XCTAssertEqual(try mnli.evaluation().metrics(outputs), metrics)
+
+        let mrpc = try load(.mrpc, .dev, "MRPC")   // gold 1, 0, 1; predicted 1, 1, 0
+        let scores = try mrpc.metrics([[0, 1], [-1, 1], [1, 0]])
+        XCTAssertEqual(scores["accuracy"] ?? 0, 1.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(scores["f1"], 0.5)   // TP 1, FP 1, FN 1
+        XCTAssertEqual(mrpc.primaryMetric, "f1")
+
+        let cola = try load(.cola, .train, "CoLA")   // gold 1, 0, 1; predicted 1, 0, 0
+        let colaScores = try cola.metrics([[0, 1], [1, 0], [2, 1]])
+        XCTAssertEqual(colaScores["matthews_correlation"] ?? 0, 0.5, accuracy: 1e-15)   // (2·3 − 5) / √(4 · 4)
+
+        let sts = try load(.stsb, .dev, "STS-B")
+        let stsScores = try sts.metrics([[4], [4.5], [1]])
+        XCTAssertEqual(stsScores["spearman"] ?? 0, 0.5, accuracy: 1e-12)   // ranks (2, 3, 1) vs (3, 2, 1)
+        XCTAssertEqual(stsScores["pearson"] ?? 0, ClassificationMetrics.pearson([4, 4.5, 1], [5, 4.75, 0.2]), accuracy: 1e-12)
+    }
+
+    func testPredictionsAndOutputChecks() throws {
+        let mrpc = try load(.mrpc, .test, "MRPC")
+        let predictions = try mrpc.predictions([[0, Float(log(3.0))]])
+        XCTAssertEqual(predictions.first?.id, "0")
+        XCTAssertEqual(predictions.first?.label, "1")
+        XCTAssertEqual(predictions.first?.probabilities?[1] ?? 0, 0.75, accuracy: 1e-7)
+        XCTAssertThrowsError(try mrpc.metrics([[0, 1]])) {
+            XCTAssertEqual($0 as? TaskDataError, .invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)"))
+        }
+        XCTAssertThrowsError(try mrpc.predictions([[0, 1, 2]])) {
+            XCTAssertEqual($0 as? TaskDataError, .outputMismatch(expected: "rows of 2 values", got: "3 values in row 0"))
+        }
+        XCTAssertThrowsError(try mrpc.predictions([])) {
+            XCTAssertEqual($0 as? TaskDataError, .outputMismatch(expected: "1 rows (one per feature)", got: "0 rows"))
+        }
+        let sts = try load(.stsb, .dev, "STS-B")
+        XCTAssertEqual(try sts.predictions([[1.5], [2], [3]]).map(\.score), [1.5, 2, 3])
+    }
+
+    func testTaskNamesAndHeads() {
+        XCTAssertEqual(GLUETask(name: "SST-2"), .sst2)
+        XCTAssertEqual(GLUETask(name: "sts_b"), .stsb)
+        XCTAssertNil(GLUETask(name: "squad"))
+        XCTAssertEqual(GLUETask.mnli.head, .classification(labels: ["contradiction", "entailment", "neutral"]))
+        XCTAssertEqual(GLUETask.qnli.labels, ["entailment", "not_entailment"])
+        XCTAssertEqual(GLUETask.stsb.head.outputWidth(sequenceLength: 128), 1)
+        XCTAssertEqual(TaskHeadKind.tagging(labels: ["O", "B-X"]).outputWidth(sequenceLength: 10), 20)
+        XCTAssertEqual(TaskHeadKind.span.outputWidth(sequenceLength: 10), 20)
+        XCTAssertEqual(GLUETask.mnli.files(for: .test).map(\.name), ["test_matched.tsv", "test_mismatched.tsv"])
+    }
+}
