@@ -38,17 +38,27 @@ public final class SequenceClassifierHead {
         }
         self.encoder = encoder
         self.objective = objective
-        let b = encoder.shape.batch, h = encoder.config.hiddenSize, c = objective.outputs
-        var layout = ArenaLayout()
-        slots = Slots(pooledDropped: layout.reserve(b * h, label: "classifier input"),
-                      gradPooled: layout.reserve(b * h, label: "classifier input gradient"),
-                      logits: layout.reserve(b * c, label: "classifier logits"),
-                      gradLogits: layout.reserve(b * c, label: "classifier logit gradients"),
-                      labels: layout.reserve(b, .int32, label: "classifier labels"),
-                      targets: layout.reserve(b, label: "regression targets"),
-                      losses: layout.reserve(b, label: "classifier losses"),
-                      lossTotal: layout.reserve(1, label: "classifier loss total"))
+        let (layout, slots) = Self.plan(batch: encoder.shape.batch, hidden: encoder.config.hiddenSize, outputs: objective.outputs)
+        self.slots = slots
         arena = try encoder.device.makeArena(layout, label: "classifier head")
+    }
+
+    /// The head's buffers for a batch: its size table, for the memory planner.
+    public static func layout(batch: Int, hidden: Int, outputs: Int) -> ArenaLayout {
+        plan(batch: batch, hidden: hidden, outputs: outputs).0
+    }
+
+    private static func plan(batch b: Int, hidden h: Int, outputs c: Int) -> (ArenaLayout, Slots) {
+        var layout = ArenaLayout()
+        let slots = Slots(pooledDropped: layout.reserve(b * h, label: "classifier input"),
+                          gradPooled: layout.reserve(b * h, label: "classifier input gradient"),
+                          logits: layout.reserve(b * c, label: "classifier logits"),
+                          gradLogits: layout.reserve(b * c, label: "classifier logit gradients"),
+                          labels: layout.reserve(b, .int32, label: "classifier labels"),
+                          targets: layout.reserve(b, label: "regression targets"),
+                          losses: layout.reserve(b, label: "classifier losses"),
+                          lossTotal: layout.reserve(1, label: "classifier loss total"))
+        return (layout, slots)
     }
 
     public var device: any Device { encoder.device }

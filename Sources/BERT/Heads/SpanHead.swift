@@ -21,15 +21,27 @@ public final class SpanHead {
             throw ComputeError.shapeMismatch(operation: "span head", detail: "the model has no qa_outputs head (\(encoder.parameters.heads))")
         }
         self.encoder = encoder
-        let t = encoder.shape.tokens, b = encoder.shape.batch
-        var layout = ArenaLayout()
-        slots = Slots(logits: layout.reserve(2 * t, label: "span logits"), gradLogits: layout.reserve(2 * t, label: "span logit gradients"),
-                      start: layout.reserve(t, label: "start logits"), end: layout.reserve(t, label: "end logits"),
-                      startLabels: layout.reserve(b, .int32, label: "start positions"),
-                      endLabels: layout.reserve(b, .int32, label: "end positions"),
-                      losses: layout.reserve(b, label: "span losses"), lossTotal: layout.reserve(1, label: "span loss total"),
-                      gradHidden: layout.reserve(t * encoder.config.hiddenSize, label: "span head input gradient"))
+        let (layout, slots) = Self.plan(batch: encoder.shape.batch, sequence: encoder.shape.sequence,
+                                        hidden: encoder.config.hiddenSize)
+        self.slots = slots
         arena = try encoder.device.makeArena(layout, label: "span head")
+    }
+
+    /// The head's buffers: its size table, for the memory planner.
+    public static func layout(batch: Int, sequence: Int, hidden: Int) -> ArenaLayout {
+        plan(batch: batch, sequence: sequence, hidden: hidden).0
+    }
+
+    private static func plan(batch b: Int, sequence: Int, hidden: Int) -> (ArenaLayout, Slots) {
+        let t = b * sequence
+        var layout = ArenaLayout()
+        let slots = Slots(logits: layout.reserve(2 * t, label: "span logits"), gradLogits: layout.reserve(2 * t, label: "span logit gradients"),
+                          start: layout.reserve(t, label: "start logits"), end: layout.reserve(t, label: "end logits"),
+                          startLabels: layout.reserve(b, .int32, label: "start positions"),
+                          endLabels: layout.reserve(b, .int32, label: "end positions"),
+                          losses: layout.reserve(b, label: "span losses"), lossTotal: layout.reserve(1, label: "span loss total"),
+                          gradHidden: layout.reserve(t * hidden, label: "span head input gradient"))
+        return (layout, slots)
     }
 
     public var device: any Device { encoder.device }

@@ -24,15 +24,25 @@ public final class TokenClassifierHead {
         }
         self.encoder = encoder
         self.labels = labels
-        let t = encoder.shape.tokens, h = encoder.config.hiddenSize
-        var layout = ArenaLayout()
-        slots = Slots(hiddenDropped: layout.reserve(t * h, label: "tagger input"),
-                      gradHidden: layout.reserve(t * h, label: "tagger input gradient"),
-                      logits: layout.reserve(t * labels, label: "tagger logits"),
-                      gradLogits: layout.reserve(t * labels, label: "tagger logit gradients"),
-                      labels: layout.reserve(t, .int32, label: "tagger labels"),
-                      losses: layout.reserve(t, label: "tagger losses"), lossTotal: layout.reserve(1, label: "tagger loss total"))
+        let (layout, slots) = Self.plan(tokens: encoder.shape.tokens, hidden: encoder.config.hiddenSize, labels: labels)
+        self.slots = slots
         arena = try encoder.device.makeArena(layout, label: "token classifier head")
+    }
+
+    /// The head's buffers: its size table, for the memory planner.
+    public static func layout(tokens: Int, hidden: Int, labels: Int) -> ArenaLayout {
+        plan(tokens: tokens, hidden: hidden, labels: labels).0
+    }
+
+    private static func plan(tokens t: Int, hidden h: Int, labels: Int) -> (ArenaLayout, Slots) {
+        var layout = ArenaLayout()
+        let slots = Slots(hiddenDropped: layout.reserve(t * h, label: "tagger input"),
+                          gradHidden: layout.reserve(t * h, label: "tagger input gradient"),
+                          logits: layout.reserve(t * labels, label: "tagger logits"),
+                          gradLogits: layout.reserve(t * labels, label: "tagger logit gradients"),
+                          labels: layout.reserve(t, .int32, label: "tagger labels"),
+                          losses: layout.reserve(t, label: "tagger losses"), lossTotal: layout.reserve(1, label: "tagger loss total"))
+        return (layout, slots)
     }
 
     public var device: any Device { encoder.device }

@@ -47,8 +47,8 @@ struct GradientSlots {
 
 /// The size table of an encoder run: every activation tensor for (config, batch, sequence, mode), in order.
 /// `arena.place(maxChunkBytes:)` gives its exact footprint — the memory planner's input.
-struct EncoderLayout {
-    private(set) var arena = ArenaLayout()
+public struct EncoderLayout {
+    public private(set) var arena = ArenaLayout()
     let ids, types, mask: ArenaLayout.Slot                       // int32 [T], [T], [T]
     let wordIndex, typeIndex, positionIndex: ScatterSlots        // CSR indices for the embedding gradients
     let embeddingSum, embeddingOut: ArenaLayout.Slot             // [T, H]: word+pos+type, LN output before dropout
@@ -63,7 +63,7 @@ struct EncoderLayout {
         let rows, offsets, members: ArenaLayout.Slot
     }
 
-    init(config c: BertConfig, shape s: EncoderShape, mode: EncoderMode, attentionDropout: Bool) {
+    public init(config c: BertConfig, shape s: EncoderShape, mode: EncoderMode, attentionDropout: Bool) {
         var a = ArenaLayout()
         let t = s.tokens, h = c.hiddenSize, i = c.intermediateSize, b = s.batch
         let scores = s.batch * c.numAttentionHeads * s.sequence * s.sequence

@@ -28,6 +28,37 @@ public final class ParameterStore {
     private let locations: [String: Location]
     public let device: any Device
 
+    /// The arena layout of a model's parameters (also of its gradients and optimizer moments) — the size
+    /// table the memory planner reads without allocating.
+    public static func layout(config: BertConfig, heads: BertHeads) -> ArenaLayout { plan(config: config, heads: heads).layout }
+
+    private struct Plan {
+        var layout = ArenaLayout()
+        var locations: [String: Location] = [:]
+        var specs: [ParameterSpec] = []
+        var groups: [[ParameterSpec]] = []
+        var groupSlots: [ArenaLayout.Slot] = []
+    }
+
+    private static func plan(config: BertConfig, heads: BertHeads) -> Plan {
+        // Decayed tensors first, then the rest (LayerNorm and biases), so each chunk holds at most two runs.
+        let allGroups = groups(config.parameterSpecs(heads: heads), layers: config.numHiddenLayers)
+        var plan = Plan()
+        plan.groups = allGroups.filter { decays($0[0].name) } + allGroups.filter { !decays($0[0].name) }
+        for group in plan.groups {
+            let total = group.reduce(0) { $0 + $1.count }
+            let slot = plan.layout.reserve(total, label: group.count == 1 ? group[0].name : "\(group[0].name) (+\(group.count - 1) fused)")
+            plan.groupSlots.append(slot)
+            var offset = 0
+            for spec in group {
+                plan.locations[spec.name] = Location(slot: slot, offset: offset, count: spec.count)
+                offset += spec.count
+                plan.specs.append(spec)
+            }
+        }
+        return plan
+    }
+
     /// Allocates the parameters (and gradients when `training`) of a model; the values are undefined until
     /// `load(from:)` or `write(_:to:)`.
     public init(config: BertConfig, heads: BertHeads, device: any Device, training: Bool) throws {
@@ -35,24 +66,8 @@ public final class ParameterStore {
         self.config = config
         self.heads = heads
         self.device = device
-        // Decayed tensors first, then the rest (LayerNorm and biases), so each chunk holds at most two runs.
-        let allGroups = Self.groups(config.parameterSpecs(heads: heads), layers: config.numHiddenLayers)
-        let groups = allGroups.filter { Self.decays($0[0].name) } + allGroups.filter { !Self.decays($0[0].name) }
-        var layout = ArenaLayout()
-        var locations: [String: Location] = [:]
-        var specs: [ParameterSpec] = []
-        var groupSlots: [ArenaLayout.Slot] = []
-        for group in groups {
-            let total = group.reduce(0) { $0 + $1.count }
-            let slot = layout.reserve(total, label: group.count == 1 ? group[0].name : "\(group[0].name) (+\(group.count - 1) fused)")
-            groupSlots.append(slot)
-            var offset = 0
-            for spec in group {
-                locations[spec.name] = Location(slot: slot, offset: offset, count: spec.count)
-                offset += spec.count
-                specs.append(spec)
-            }
-        }
+        let plan = Self.plan(config: config, heads: heads)
+        let (layout, locations, specs, groups, groupSlots) = (plan.layout, plan.locations, plan.specs, plan.groups, plan.groupSlots)
         self.specs = specs
         self.locations = locations
         self.layout = layout
