@@ -2,6 +2,7 @@ import ArgumentParser
 import BERT
 import Compute
 import Foundation
+import Training
 
 /// `bert bench`: encoder throughput (tokens/s) for a model shape on a device.
 struct BenchCommand: ParsableCommand {
@@ -49,19 +50,22 @@ struct BenchCommand: ParsableCommand {
                                                  mode: mode == "train" ? .training : .inference,
                                                  warmup: warmup, repetitions: repetitions)
         let result = try EncoderBenchmark(config: config, settings: settings).run(on: device)
+        let planned = try MemoryPlan(config: config, head: .none, microBatch: batchSize, sequence: maxSeqLength,
+                                     training: mode == "train", maxAllocation: device.info.maxAllocation, optimizer: false).total
         if json {
             let object: [String: Any] = [
                 "model": model, "device": device.info.description, "mode": mode, "batch_size": batchSize,
                 "max_seq_length": maxSeqLength, "tokens_per_second": result.tokensPerSecond,
                 "median_seconds": result.medianSeconds, "seconds": result.seconds, "spread": result.spread,
-                "peak_device_bytes": result.peakBytes, "repetitions": repetitions,
+                "peak_device_bytes": result.peakBytes, "planned_peak_bytes": planned, "repetitions": repetitions,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ batch %d × seq %d on %@: %.1f tokens/s (median %.3f s of %d, spread %.0f%%), peak memory %@",
+            print(String(format: "%@ %@ batch %d × seq %d on %@: %.1f tokens/s (median %.3f s of %d, spread %.0f%%), peak memory %@ (planned %@)",
                          model, mode, batchSize, maxSeqLength, device.info.description, result.tokensPerSecond,
-                         result.medianSeconds, repetitions, result.spread * 100, ByteCount.format(result.peakBytes)))
+                         result.medianSeconds, repetitions, result.spread * 100, ByteCount.format(result.peakBytes),
+                         ByteCount.format(planned)))
         }
     }
 }

@@ -33,6 +33,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: "Print the largest micro-batch per sequence length (64 … 512) under 8, 12 and 16 GiB instead.")
+    var grid = false
+
     @OptionGroup var deviceArguments: DeviceArguments
 
     func run() throws {
@@ -48,6 +51,7 @@ struct PlanCommand: ParsableCommand {
         default: throw ValidationError("--task must be classify, ner or squad, got '\(task)'")
         }
         let device = try deviceArguments.open()
+        if grid { return try printGrid(config: config, head: head, maxAllocation: device.info.maxAllocation) }
         let budget = device.memory.budget ?? device.info.globalMemory
         let maxAllocation = device.info.maxAllocation
         let chosen = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: maxSeqLength,
@@ -74,6 +78,29 @@ struct PlanCommand: ParsableCommand {
         } else {
             print("\nnothing fits in \(ByteCount.format(budget)): even micro-batch 1 needs \(ByteCount.format(shown.total)). "
                   + "Give --device-memory at least that, or a shorter --max-seq-length.")
+        }
+    }
+
+    /// The largest micro-batch (up to 512) that fits each budget at each sequence length, as a markdown table.
+    private func printGrid(config: BertConfig, head: PlannedHead, maxAllocation: Int) throws {
+        let lengths = [64, 128, 256, 320, 384, 512].filter { $0 <= config.maxPositionEmbeddings }
+        print("| budget | " + lengths.map { "seq \($0)" }.joined(separator: " | ") + " |")
+        print("|---|" + lengths.map { _ in "---" }.joined(separator: "|") + "|")
+        for gib in [8, 12, 16] {
+            let budget = gib << 30
+            var cells: [String] = []
+            for length in lengths {
+                var low = 0, high = 512          // largest micro-batch that fits, by bisection (the plan grows with it)
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    // A tensor larger than one allocation does not fit either.
+                    let plan = try? MemoryPlan(config: config, head: head, microBatch: mid, sequence: length, training: true,
+                                               maxAllocation: maxAllocation)
+                    if let plan, plan.total <= budget { low = mid } else { high = mid - 1 }
+                }
+                cells.append(String(low))
+            }
+            print("| \(gib) GiB | " + cells.joined(separator: " | ") + " |")
         }
     }
 }

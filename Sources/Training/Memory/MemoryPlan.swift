@@ -45,9 +45,10 @@ public struct MemoryPlan: Sendable {
     public var total: Int { items.reduce(0) { $0 + $1.bytes } }
 
     /// Plans a run of `config` with `head` for micro-batches of `microBatch` × `sequence` on a device whose
-    /// largest single allocation is `maxAllocation` bytes.
+    /// largest single allocation is `maxAllocation` bytes (`optimizer: false` leaves out the Adam state, as in
+    /// `bert bench`).
     public init(config: BertConfig, head: PlannedHead, microBatch: Int, sequence: Int, training: Bool,
-                maxAllocation: Int) throws {
+                maxAllocation: Int, optimizer: Bool = true) throws {
         self.microBatch = microBatch
         self.sequence = sequence
         self.training = training
@@ -59,6 +60,8 @@ public struct MemoryPlan: Sendable {
         var items = [try place("parameters", parameters)]
         if training {
             items.append(try place("parameter gradients", parameters))
+        }
+        if training, optimizer {
             items.append(try place("Adam first moments", parameters))
             items.append(try place("Adam second moments", parameters))
             items.append(Item(name: "gradient norm²", bytes: DType.float32.size, overhead: 0))
@@ -86,8 +89,9 @@ public struct MemoryPlan: Sendable {
     public static func choose(config: BertConfig, head: PlannedHead, batchSize: Int, sequence: Int, budget: Int,
                               maxAllocation: Int) throws -> MemoryPlan? {
         for micro in (1...max(batchSize, 1)).reversed() where batchSize % micro == 0 {
-            let plan = try MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true,
-                                      maxAllocation: maxAllocation)
+            // A micro-batch whose largest tensor exceeds one allocation does not fit either.
+            guard let plan = try? MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true,
+                                             maxAllocation: maxAllocation) else { continue }
             if plan.total <= budget { return plan }
         }
         return nil
