@@ -25,8 +25,8 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Examples per optimizer step.")
     var batchSize: Int = 32
 
-    @Option(name: .long, help: "Examples per forward/backward (gradient accumulation below --batch-size).")
-    var microBatchSize: Int?
+    @Option(name: .long, help: "Examples per forward/backward (gradient accumulation below --batch-size), or auto.")
+    var microBatchSize: String?
 
     @Option(name: .long, help: "Peak learning rate.")
     var learningRate: Float = 5e-5
@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
         var arguments = try TrainingArguments.parse([
             "--model", model, "--train", split.train, "--dev", split.dev, "--output", output,
             "--max-seq-length", String(maxSeqLength), "--batch-size", String(batchSize),
-            "--micro-batch-size", String(microBatchSize ?? batchSize), "--epochs", String(epochs),
+            "--micro-batch-size", microBatchSize ?? String(batchSize), "--epochs", String(epochs),
             "--learning-rate", String(learningRate), "--seed", String(seed), "--eval-every", "100",
         ])
         arguments.deviceArguments = deviceArguments

@@ -25,8 +25,13 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Examples per optimizer step (the effective batch).")
     var batchSize: Int = 32
 
-    @Option(name: .long, help: "Examples per forward/backward; gradients of batch-size / micro-batch-size micro-batches accumulate.")
-    var microBatchSize: Int?
+    @Option(name: .long, help: ArgumentHelp(
+        "Examples per forward/backward (gradients of batch-size / micro-batch-size micro-batches accumulate), or auto: "
+            + "the largest that fits --device-memory by the memory plan."))
+    var microBatchSize: String?
+
+    /// The explicit micro-batch size, nil for "auto" or when not given.
+    var fixedMicroBatch: Int? { microBatchSize.flatMap(Int.init) }
 
     @Option(name: .long, help: "Passes over the training data (fractions allowed).")
     var epochs: Double = 3
@@ -78,8 +83,11 @@ struct TrainingArguments: ParsableArguments {
         guard OptimizerKind(rawValue: optimizer) != nil else {
             throw ValidationError("--optimizer must be adamw or adamw-torch, got '\(optimizer)'")
         }
-        guard batchSize > 0, (microBatchSize ?? batchSize) > 0, batchSize % (microBatchSize ?? batchSize) == 0 else {
-            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize ?? batchSize))")
+        if let microBatchSize, microBatchSize != "auto", Int(microBatchSize) == nil {
+            throw ValidationError("--micro-batch-size must be a whole number or auto, got '\(microBatchSize)'")
+        }
+        guard batchSize > 0, (fixedMicroBatch ?? batchSize) > 0, batchSize % (fixedMicroBatch ?? batchSize) == 0 else {
+            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(fixedMicroBatch ?? batchSize))")
         }
         if let maxSeqLength, maxSeqLength < 8 { throw ValidationError("--max-seq-length must be at least 8, got \(maxSeqLength)") }
     }
@@ -87,7 +95,7 @@ struct TrainingArguments: ParsableArguments {
     func trainerConfig() -> TrainerConfig {
         var config = TrainerConfig(outputDirectory: output)
         config.batchSize = batchSize
-        config.microBatchSize = microBatchSize ?? batchSize
+        config.microBatchSize = fixedMicroBatch ?? batchSize
         config.epochs = epochs
         config.learningRate = learningRate
         config.warmupProportion = warmupProportion
@@ -108,7 +116,10 @@ struct TrainingArguments: ParsableArguments {
     func run<Train: TaskDataset>(train: Train, dev: (any TaskDataset)?, device: any Device) throws -> TrainingSummary {
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
-        let config = trainerConfig()
+        var config = trainerConfig()
+        if microBatchSize == "auto" {
+            config.microBatchSize = try autoMicroBatch(head: train.head, sequence: train.sequenceLength, device: device)
+        }
         let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
                                   sequence: train.sequenceLength, training: true, seed: seed)
         if !model.initializedHeads.isEmpty {
@@ -126,6 +137,32 @@ struct TrainingArguments: ParsableArguments {
                 .joined(separator: "\n"))
         }
         return summary
+    }
+}
+
+extension TrainingArguments {
+    /// `--micro-batch-size auto`: the largest micro-batch dividing --batch-size whose memory plan fits the budget
+    /// (--device-memory, else the device's memory).
+    func autoMicroBatch(head: TaskHeadKind, sequence: Int, device: any Device) throws -> Int {
+        let config = try Checkpoint.open(model).requireConfig()
+        let planned: PlannedHead
+        switch head {
+        case .classification(let labels): planned = .sequence(outputs: labels.count)
+        case .regression: planned = .sequence(outputs: 1)
+        case .tagging(let labels): planned = .tokens(labels: labels.count)
+        case .span: planned = .span
+        }
+        let budget = device.memory.budget ?? device.info.globalMemory
+        guard let plan = try MemoryPlan.choose(config: config, head: planned, batchSize: batchSize, sequence: sequence,
+                                               budget: budget, maxAllocation: device.info.maxAllocation) else {
+            let smallest = try MemoryPlan(config: config, head: planned, microBatch: 1, sequence: sequence, training: true,
+                                          maxAllocation: device.info.maxAllocation)
+            throw ValidationError("nothing fits in \(ByteCount.format(budget)): even a micro-batch of 1 at seq \(sequence) needs "
+                                  + "\(ByteCount.format(smallest.total)); raise --device-memory or shorten --max-seq-length")
+        }
+        printError("micro-batch auto: \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), planned peak "
+                   + "\(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
+        return plan.microBatch
     }
 }
 
