@@ -54,11 +54,14 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
-        .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        // Devices, data and assertions every test target shares (one OpenCL context per test process).
+        .target(name: "TestSupport", dependencies: ["Compute"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenizer", "Training", "BERT", "Compute"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute"]),
-        .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute", "TestSupport"]),
+        .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute", "TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

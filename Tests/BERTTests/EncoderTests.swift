@@ -1,5 +1,6 @@
 import Compute
 import Foundation
+import TestSupport
 import XCTest
 @testable import BERT
 
@@ -22,7 +23,7 @@ final class EncoderTests: XCTestCase {
         let shapeEntry = try XCTUnwrap(expected.entry("input_ids"))
         let shape = EncoderShape(batch: shapeEntry.shape[0], sequence: shapeEntry.shape[1])
         let checkpoint = try Checkpoint.open(folder)
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let parameters = try ParameterStore(config: try checkpoint.requireConfig(), heads: .encoder, device: device,
                                                 training: false)
             try parameters.load(from: checkpoint)
@@ -67,7 +68,7 @@ final class EncoderTests: XCTestCase {
     func testTinyModelLossAndEveryGradientMatchPyTorch() throws {
         let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let expectedLoss = Double(try expected.readFloats("loss")[0])
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let result = try tinyGradients(device)
             XCTAssertEqual(result.loss, expectedLoss, accuracy: 1e-4 * abs(expectedLoss), "loss on \(device.info)")
             assertClose(result.last, try expected.readFloats("last_hidden"), atol: 1e-4, rtol: 1e-4, "last hidden on \(device.info)")
@@ -83,7 +84,7 @@ final class EncoderTests: XCTestCase {
 
     func testGradientsMatchFiniteDifferences() throws {
         // Central differences of the double-accumulated loss for a few coordinates of several tensors.
-        let device = EncoderTestSupport.cpu
+        let device = TestDevices.cpu
         let analytic = try tinyGradients(device).grads
         let probes: [(String, Int)] = [
             ("embeddings.word_embeddings.weight", 5 * 32 + 3), ("embeddings.LayerNorm.weight", 7),
@@ -124,9 +125,9 @@ final class EncoderTests: XCTestCase {
 
     func testDropoutGivesTheSameLossAndGradientsOnBothDevices() throws {
         let plan = DropoutPlan(seed: 42, step: 3, hiddenProbability: 0.1, attentionProbability: 0.1)
-        let cpu = try tinyGradients(EncoderTestSupport.cpu, dropout: plan)
-        let cl = try tinyGradients(try EncoderTestSupport.openCL(), dropout: plan)
-        let plain = try tinyGradients(EncoderTestSupport.cpu)
+        let cpu = try tinyGradients(TestDevices.cpu, dropout: plan)
+        let cl = try tinyGradients(try TestDevices.openCL(), dropout: plan)
+        let plain = try tinyGradients(TestDevices.cpu)
         XCTAssertNotEqual(cpu.loss, plain.loss, "dropout changes the loss")
         XCTAssertEqual(cl.loss, cpu.loss, accuracy: 1e-4 * abs(cpu.loss))
         for (name, grad) in cpu.grads {
@@ -136,7 +137,7 @@ final class EncoderTests: XCTestCase {
     }
 
     func testPaddedAndUnpaddedInputsAgreeAndInferenceEqualsTraining() throws {
-        let device = EncoderTestSupport.cpu
+        let device = TestDevices.cpu
         let expected = try SafetensorsFile(path: EncoderTestSupport.fixture("tiny/expected.safetensors"))
         let ids = try expected.readInt32("input_ids"), types = try expected.readInt32("token_type_ids")
         // Example 1 of the fixture has 8 real tokens, then padding.

@@ -1,5 +1,6 @@
 import Compute
 import Foundation
+import TestSupport
 import XCTest
 @testable import BERT
 
@@ -20,7 +21,7 @@ final class FeatureExtractorTests: XCTestCase {
         let (s, h) = (entry.shape[1], 384)
         let ids = try expected.readInt32("input_ids"), mask = try expected.readInt32("attention_mask")
         let last = try expected.readFloats("hidden_states.6")
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let extractor = try FeatureExtractor(model: folder, device: device,
                                                  options: .init(layers: [-1, 0], maxSequenceLength: 32, batchSize: 3))
             let results = try extractor.extract(sentences)
@@ -41,10 +42,10 @@ final class FeatureExtractorTests: XCTestCase {
 
     func testBadLayerAndLengthAreClearErrors() throws {
         let folder = try Fixtures.miniLMFolder()
-        XCTAssertThrowsError(try FeatureExtractor(model: folder, device: EncoderTestSupport.cpu, options: .init(layers: [-8]))) {
+        XCTAssertThrowsError(try FeatureExtractor(model: folder, device: TestDevices.cpu, options: .init(layers: [-8]))) {
             XCTAssertTrue("\($0)".contains("layer -8 does not exist: the model has 6 layers"), "\($0)")
         }
-        XCTAssertThrowsError(try FeatureExtractor(model: folder, device: EncoderTestSupport.cpu, options: .init(maxSequenceLength: 600))) {
+        XCTAssertThrowsError(try FeatureExtractor(model: folder, device: TestDevices.cpu, options: .init(maxSequenceLength: 600))) {
             XCTAssertTrue("\($0)".contains("max_position_embeddings 512"), "\($0)")
         }
     }

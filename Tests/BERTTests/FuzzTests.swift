@@ -1,3 +1,4 @@
+import Compute
 @testable import BERT
 import Foundation
 import XCTest
@@ -144,25 +145,12 @@ private struct Outcomes: CustomStringConvertible {
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so every run mutates the same way.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Byte-level mutations: bit flips, random bytes, truncation, insertions and deletions, huge length fields,
 /// maximal varints and altered JSON digits.
 private struct Mutator {
     var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SplitMix64(state: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func mutate(_ seed: [UInt8], focus: Range<Int>, lengthField: Range<Int>?) -> [UInt8] {
         var bytes = seed

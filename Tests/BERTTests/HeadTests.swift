@@ -1,5 +1,6 @@
 import Compute
 import Foundation
+import TestSupport
 import XCTest
 @testable import BERT
 
@@ -39,7 +40,7 @@ final class HeadTests: XCTestCase {
     }
 
     func testSequenceClassifierAndRegression() throws {
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let encoder = try model(device, heads: .classifier(labels: 3), name: "classifier")
             let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 3))
             try head.setTargets(labels: try expected.readInt32("classifier.labels"))
@@ -61,7 +62,7 @@ final class HeadTests: XCTestCase {
     func testTokenClassifier() throws {
         let labels = try expected.readInt32("tagger.labels").map { $0 == -100 ? Int32(-1) : $0 }
         let scored = Float(labels.filter { $0 >= 0 }.count)
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let encoder = try model(device, heads: BertHeads(pooler: false, classifierLabels: 5), name: "tagger")
             let head = try TokenClassifierHead(encoder: encoder, labels: 5)
             try head.setTargets(labels: labels)
@@ -73,7 +74,7 @@ final class HeadTests: XCTestCase {
     }
 
     func testSpanHead() throws {
-        for device in try EncoderTestSupport.devices() {
+        for device in try TestDevices.both() {
             let encoder = try model(device, heads: .questionAnswering, name: "span")
             let head = try SpanHead(encoder: encoder)
             try head.setTargets(start: try expected.readInt32("span.start"), end: try expected.readInt32("span.end"))

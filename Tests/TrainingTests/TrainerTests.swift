@@ -1,6 +1,7 @@
 import BERT
 import Compute
 import Foundation
+import TestSupport
 import XCTest
 @testable import Training
 
@@ -71,8 +72,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testGradientAccumulationEqualsTheLargeBatch() throws {
-        for device in [CPUDevice() as any Device] + ((try? OpenCLDevice.availableDevices().isEmpty == false) == true
-                                                     ? [try OpenCLDevice(index: 0)] : []) {
+        for device in try TestDevices.both() {
             var results: [[Float]] = []
             for micro in [8, 2] {
                 let trainer = try makeTrainer(device, micro: micro, output: try outputFolder()) { $0.dropout = false }

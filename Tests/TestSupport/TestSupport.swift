@@ -1,13 +1,15 @@
 import Foundation
 import XCTest
-@testable import Compute
+import Compute
+
+// Shared by every test target (one test process, so one OpenCL context and one set of PoCL compiles).
 
 /// Devices shared by every test in the process (one OpenCL context: PoCL compiles are slow the first time).
-enum TestDevices {
-    static let cpu = CPUDevice()
+public enum TestDevices {
+    public static let cpu = CPUDevice()
 
     /// Program cache for the tests, kept between runs so warm runs are fast.
-    static let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-test-cache").path
+    public static let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-test-cache").path
 
     private static let openCLResult: Result<OpenCLDevice, Error>? = {
         do {
@@ -21,7 +23,7 @@ enum TestDevices {
 
     /// The first OpenCL device. Skips the test when no OpenCL platform exists — except under CI (the `CI`
     /// variable set), where CI installs PoCL and a missing device is a failure.
-    static func openCL() throws -> OpenCLDevice {
+    public static func openCL() throws -> OpenCLDevice {
         switch openCLResult {
         case .success(let device): return device
         case .failure(let error): throw error
@@ -34,22 +36,25 @@ enum TestDevices {
             throw XCTSkip("no OpenCL platform installed")
         }
     }
+
+    /// Both devices, the CPU backend first.
+    public static func both() throws -> [any Device] { [cpu, try openCL()] }
 }
 
 /// Deterministic test data.
-struct TestData {
-    var random: SplitMix64
+public struct TestData {
+    public var random: SplitMix64
 
-    init(seed: UInt64) { random = SplitMix64(seed: seed) }
+    public init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func uniform(_ count: Int, _ low: Float = -1, _ high: Float = 1) -> [Float] {
+    public mutating func uniform(_ count: Int, _ low: Float = -1, _ high: Float = 1) -> [Float] {
         (0..<count).map { _ in low + (high - low) * random.nextUnitFloat() }
     }
 }
 
 /// Fails with the comparison (counts, max errors, first mismatches) unless every value is within
 /// atol + rtol·|reference|.
-func assertClose(_ values: [Float], _ reference: [Float], atol: Double = 1e-6, rtol: Double = 1e-5,
+public func assertClose(_ values: [Float], _ reference: [Float], atol: Double = 1e-6, rtol: Double = 1e-5,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(values.count, reference.count, "length differs \(message())", file: file, line: line)
     let comparison = Comparison(values, reference, atol: atol, rtol: rtol)
@@ -59,7 +64,7 @@ func assertClose(_ values: [Float], _ reference: [Float], atol: Double = 1e-6, r
 }
 
 /// Asserts that `body` throws a `ComputeError` whose message contains every fragment.
-func assertComputeError(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+public func assertComputeError(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
                         _ body: () throws -> Void) {
     do {
         try body()
@@ -76,7 +81,7 @@ func assertComputeError(_ fragments: [String], file: StaticString = #filePath, l
 
 extension Device {
     /// Uploads `values` into the middle of a larger buffer, so kernels are exercised with a non-zero offset.
-    func uploadAtOffset(_ values: [Float], label: String, padding: Int = 37) throws -> BufferView {
+    public func uploadAtOffset(_ values: [Float], label: String, padding: Int = 37) throws -> BufferView {
         let backing = try upload([Float](repeating: .nan, count: padding) + values + [Float](repeating: .nan, count: 5),
                                  label: label)
         return try backing.slice(padding, count: values.count)
