@@ -8,8 +8,6 @@ enum KernelArgument {
     case int(Int32)
     case ulong(UInt64)
     case float(Float)
-    /// Work-group local memory of this many bytes.
-    case local(Int)
 
     /// Counts and offsets are passed as 32-bit values (allocations are capped at 4 GiB).
     static func count(_ value: Int) -> KernelArgument { .uint(UInt32(clamping: value)) }
@@ -35,9 +33,6 @@ extension CLKernel {
             case let .int(value): try set(value)
             case let .ulong(value): try set(value)
             case let .float(value): try set(value)
-            case let .local(bytes):
-                try OpenCLStatus.check(clSetKernelArg(handle, index, bytes, nil), "clSetKernelArg(\(name), \(index))")
-                index += 1
             }
         }
     }

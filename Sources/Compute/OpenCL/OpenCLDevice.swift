@@ -182,6 +182,4 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         if let event { profile.record(name, global: global, local: local, event: CLEvent(event)) }
     }
 
-    /// Statistics of the program cache (memory hits, disk hits, source builds).
-    var programCacheStatistics: ProgramCache.Statistics { programs.statistics }
 }
