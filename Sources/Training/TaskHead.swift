@@ -17,6 +17,8 @@ public protocol TaskHead: AnyObject {
     /// The head's outputs for each row of the last forward: logits [C], [1] (regression), [S·C] (tagging)
     /// or [2·S] (start logits, then end logits).
     func outputs() throws -> [[Float]]
+    /// The head as the memory planner sees it.
+    var plannedHead: PlannedHead { get }
 }
 
 extension SequenceClassifierHead: TaskHead {
@@ -26,6 +28,8 @@ extension SequenceClassifierHead: TaskHead {
     }
 
     public func lossTerms(_ feature: Feature) -> Int { 1 }
+
+    public var plannedHead: PlannedHead { .sequence(outputs: objective.outputs) }
 
     public func outputs() throws -> [[Float]] {
         let values: [Float] = try device.readFloats(logits)
@@ -43,6 +47,8 @@ extension TokenClassifierHead: TaskHead {
 
     public func lossTerms(_ feature: Feature) -> Int { feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }
 
+    public var plannedHead: PlannedHead { .tokens(labels: labels) }
+
     public func outputs() throws -> [[Float]] {
         rows(try device.readFloats(logits), width: encoder.shape.sequence * labels)
     }
@@ -57,6 +63,8 @@ extension SpanHead: TaskHead {
     public func forward(dropout: DropoutPlan?) throws { try forward() }
 
     public func lossTerms(_ feature: Feature) -> Int { 2 }
+
+    public var plannedHead: PlannedHead { .span }
 
     public func outputs() throws -> [[Float]] {
         let s = encoder.shape.sequence

@@ -65,6 +65,10 @@ public final class Trainer {
         self.files = files
         optimizer = try AdamWOptimizer(parameters: encoder.parameters, kind: config.optimizer,
                                        weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm)
+        // The GEMM temporary buffer and kernel scratch, reserved now as the memory plan counts them, so no
+        // step allocates.
+        try encoder.device.reserveWorkspace(gemmBytes: try MemoryPlan.gemmWorkspaceBytes(
+            config: encoder.parameters.config, head: head.plannedHead, shape: encoder.shape, training: true, device: encoder.device))
     }
 
     /// Total optimizer steps for `count` training features: ⌊count / batch · epochs⌋, as Google's run_classifier.
@@ -104,32 +108,13 @@ public final class Trainer {
         var lastLoss = Double.nan, lastCheckpoint: String? = resume
         var evaluationResult: [String: Double] = [:]
         var evaluationOutputs: [[Float]] = []
-        let micro = config.microBatchSize
 
         while step < total {
             let stepStart = Date()
             let batch = (0..<config.batchSize).map {
                 features[featureIndex(at: step * config.batchSize + $0, count: features.count, permutations: &permutations)]
             }
-            let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
-            let scale: Float = terms > 0 ? 1 / Float(terms) : 0
-            try parameters.zeroGradients()
-            try head.resetLoss()
-            var tokens = 0
-            for m in 0..<(config.batchSize / micro) {
-                let rows = Array(batch[(m * micro)..<((m + 1) * micro)])
-                tokens += rows.reduce(0) { $0 + $1.tokenCount }
-                let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
-                                                        step: UInt64(step) << 10 | UInt64(m)) : nil
-                try run(rows, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
-            }
-            let loss = Double(try device.readFloats(head.lossTotal)[0]) * Double(scale)
-            let norm = try optimizer.globalNorm()
-            guard loss.isFinite, norm.isFinite else {
-                throw TrainingError.nonFinite(step: step + 1, what: try firstNonFinite(loss: loss), checkpoint: lastCheckpoint)
-            }
-            let rate = schedule.rate(at: step)
-            try optimizer.update(learningRate: rate, step: step + 1)
+            let (loss, norm, rate, tokens) = try optimizerStep(batch, step: step, schedule: schedule, checkpoint: lastCheckpoint)
             step += 1
             lastLoss = loss
             let tokensPerSecond = Double(tokens) / Date().timeIntervalSince(stepStart)
@@ -161,6 +146,33 @@ public final class Trainer {
         return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
                                evaluationOutputs: evaluationOutputs, seconds: Date().timeIntervalSince(start),
                                modelFolder: modelFolder)
+    }
+
+    /// One optimizer step on an effective batch: gradients of its micro-batches accumulated under one loss scale,
+    /// the loss and global norm checked for NaN/Inf, then the update at the schedule's rate for `step`.
+    func optimizerStep(_ batch: [Feature], step: Int, schedule: LearningRateSchedule, checkpoint: String?) throws
+        -> (loss: Double, norm: Float, rate: Float, tokens: Int) {
+        let micro = config.microBatchSize
+        let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
+        let scale: Float = terms > 0 ? 1 / Float(terms) : 0
+        try parameters.zeroGradients()
+        try head.resetLoss()
+        var tokens = 0
+        for m in 0..<(config.batchSize / micro) {
+            let rows = Array(batch[(m * micro)..<((m + 1) * micro)])
+            tokens += rows.reduce(0) { $0 + $1.tokenCount }
+            let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
+                                                    step: UInt64(step) << 10 | UInt64(m)) : nil
+            try run(rows, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
+        }
+        let loss = Double(try device.readFloats(head.lossTotal)[0]) * Double(scale)
+        let norm = try optimizer.globalNorm()
+        guard loss.isFinite, norm.isFinite else {
+            throw TrainingError.nonFinite(step: step + 1, what: try firstNonFinite(loss: loss), checkpoint: checkpoint)
+        }
+        let rate = schedule.rate(at: step)
+        try optimizer.update(learningRate: rate, step: step + 1)
+        return (loss, norm, rate, tokens)
     }
 
     /// Forward, loss and backward of one micro-batch (padded to the micro-batch size).

@@ -31,12 +31,27 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(name: .long, help: "Training only: none, attention or layer (activation recompute).")
+    var recompute: String = "none"
+
+    @Option(name: .long, help: "Training only: fp32 or half (precision of the activations kept for backward).")
+    var activations: String = "fp32"
+
     @OptionGroup var deviceArguments: DeviceArguments
+
+    var policy: ActivationPolicy? {
+        ActivationPolicy.Recompute(rawValue: recompute).flatMap { r in
+            ActivationPolicy.Storage(rawValue: activations).map { ActivationPolicy(recompute: r, storage: $0) }
+        }
+    }
 
     func validate() throws {
         guard ["train", "infer"].contains(mode) else { throw ValidationError("--mode must be train or infer, got '\(mode)'") }
         guard batchSize > 0, maxSeqLength > 0, repetitions > 0, warmup >= 0 else {
             throw ValidationError("--batch-size, --max-seq-length and --repetitions must be positive")
+        }
+        guard policy != nil else {
+            throw ValidationError("--recompute must be none, attention or layer and --activations fp32 or half, got '\(recompute)', '\(activations)'")
         }
     }
 
@@ -48,22 +63,22 @@ struct BenchCommand: ParsableCommand {
         let device = try deviceArguments.open()
         let settings = EncoderBenchmark.Settings(batch: batchSize, sequence: maxSeqLength,
                                                  mode: mode == "train" ? .training : .inference,
-                                                 warmup: warmup, repetitions: repetitions)
+                                                 warmup: warmup, repetitions: repetitions, policy: policy ?? .keepAll)
         let result = try EncoderBenchmark(config: config, settings: settings).run(on: device)
         let planned = try MemoryPlan(config: config, head: .none, microBatch: batchSize, sequence: maxSeqLength,
-                                     training: mode == "train", maxAllocation: device.info.maxAllocation, optimizer: false).total
+                                     training: mode == "train", policy: policy ?? .keepAll, device: device, optimizer: false).total
         if json {
             let object: [String: Any] = [
                 "model": model, "device": device.info.description, "mode": mode, "batch_size": batchSize,
-                "max_seq_length": maxSeqLength, "tokens_per_second": result.tokensPerSecond,
+                "max_seq_length": maxSeqLength, "recompute": recompute, "activations": activations, "tokens_per_second": result.tokensPerSecond,
                 "median_seconds": result.medianSeconds, "seconds": result.seconds, "spread": result.spread,
                 "peak_device_bytes": result.peakBytes, "planned_peak_bytes": planned, "repetitions": repetitions,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ batch %d × seq %d on %@: %.1f tokens/s (median %.3f s of %d, spread %.0f%%), peak memory %@ (planned %@)",
-                         model, mode, batchSize, maxSeqLength, device.info.description, result.tokensPerSecond,
+            print(String(format: "%@ %@ (%@) batch %d × seq %d on %@: %.1f tokens/s (median %.3f s of %d, spread %.0f%%), peak memory %@ (planned %@)",
+                         model, mode, (policy ?? .keepAll).description, batchSize, maxSeqLength, device.info.description, result.tokensPerSecond,
                          result.medianSeconds, repetitions, result.spread * 100, ByteCount.format(result.peakBytes),
                          ByteCount.format(planned)))
         }

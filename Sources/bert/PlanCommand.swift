@@ -4,15 +4,18 @@ import Compute
 import Foundation
 import Training
 
-/// `bert plan`: the device memory of a fine-tuning run, item by item, and the micro-batch that fits a budget.
+/// `bert plan`: the device memory of a fine-tuning run, item by item, and the micro-batch, accumulation steps
+/// and activation policy that reach the effective batch fastest within a budget.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plan device memory for fine-tuning: parameters, gradients, Adam moments, activations, head → peak; pick the micro-batch.",
+        abstract: "Plan device memory for fine-tuning and pick the micro-batch, accumulation and activation recompute/precision.",
         discussion: """
-            The plan is computed from the same size tables the run allocates from, so it equals the peak the memory \
-            accountant measures (tested to the byte on the CPU backend). Not yet planned: activation recompute, half \
-            storage and CLBlast's GEMM temporary buffer on OpenCL devices (issue 6).
+            The plan is computed from the same size tables the run allocates from (parameters, gradients, Adam moments, \
+            the activation arena shaped by the recompute/precision policy, the head, CLBlast's GEMM temporary buffer and \
+            kernel scratch), so it equals the peak the memory accountant measures. --dry-run builds the chosen run on a \
+            device that allocates virtually and runs one optimizer step without computing, and prints its measured peak; \
+            --run-steps N runs N real steps of it (random weights and inputs) and prints the measured peak and tokens/s.
             """)
 
     @Option(name: .long, help: "tiny, mini, small, medium, base, large, minilm, or a model folder.")
@@ -27,16 +30,35 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Tokens per input.")
     var maxSeqLength: Int = 128
 
-    @Option(name: .long, help: "The effective batch; the plan picks the largest micro-batch dividing it that fits.")
+    @Option(name: .long, help: "The effective batch; the plan picks the micro-batch (dividing it) and policy that reach it fastest.")
     var batchSize: Int = 32
+
+    @Option(name: .long, help: "Plan this micro-batch instead of choosing one.")
+    var microBatchSize: Int?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    @Flag(name: .long, help: "Print the largest micro-batch per sequence length (64 … 512) under 8, 12 and 16 GiB instead.")
+    @Flag(name: .long, help: "Print the largest micro-batch per sequence length (64 … 512) under 8, 12 and 16 GiB, per policy.")
     var grid = false
 
+    @Flag(name: .long, help: "Also build the chosen run on a virtual device and execute one step without compute; print its peak.")
+    var dryRun = false
+
+    @Option(name: .long, help: "Also run N real optimizer steps of the chosen plan on the device (random weights and inputs); print the measured peak and tokens/s.")
+    var runSteps: Int?
+
+    @OptionGroup var activationArguments: ActivationArguments
+
     @OptionGroup var deviceArguments: DeviceArguments
+
+    func validate() throws {
+        guard batchSize > 0, (microBatchSize ?? 1) > 0, batchSize % (microBatchSize ?? 1) == 0 else {
+            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize ?? 1))")
+        }
+        guard labels > 0 else { throw ValidationError("--labels must be positive, got \(labels)") }
+        guard (runSteps ?? 1) > 0 else { throw ValidationError("--run-steps must be positive, got \(runSteps ?? 0)") }
+    }
 
     func run() throws {
         let config = try ModelShapes.config(for: model)
@@ -51,56 +73,117 @@ struct PlanCommand: ParsableCommand {
         default: throw ValidationError("--task must be classify, ner or squad, got '\(task)'")
         }
         let device = try deviceArguments.open()
-        if grid { return try printGrid(config: config, head: head, maxAllocation: device.info.maxAllocation) }
+        if grid { return try printGrid(config: config, head: head, device: device) }
         let budget = device.memory.budget ?? device.info.globalMemory
-        let maxAllocation = device.info.maxAllocation
-        let chosen = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: maxSeqLength,
-                                           budget: budget, maxAllocation: maxAllocation)
-        let shown = try chosen ?? MemoryPlan(config: config, head: head, microBatch: 1, sequence: maxSeqLength, training: true,
-                                             maxAllocation: maxAllocation)
-        if json {
-            let object: [String: Any] = [
-                "model": model, "task": task, "max_seq_length": maxSeqLength, "batch_size": batchSize, "budget_bytes": budget,
-                "fits": chosen != nil, "micro_batch_size": shown.microBatch, "accumulation_steps": batchSize / shown.microBatch,
-                "peak_bytes": shown.total,
-                "items": shown.items.map { ["name": $0.name, "bytes": $0.bytes, "overhead_bytes": $0.overhead] },
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
-            return
+        let policies = activationArguments.candidates
+        // Every allowed policy's best micro-batch (the explanation), then the fastest of them.
+        var considered: [MemoryPlan] = []
+        for policy in policies {
+            if let micro = microBatchSize {
+                let plan = try MemoryPlan(config: config, head: head, microBatch: micro, sequence: maxSeqLength, training: true,
+                                          policy: policy, device: device)
+                if plan.total <= budget { considered.append(plan) }
+            } else if let plan = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: maxSeqLength,
+                                                       budget: budget, device: device, policies: [policy]) {
+                considered.append(plan)
+            }
         }
-        var rows = [["item", "bytes", "of which alignment/chunking"]]
-        rows += shown.items.map { [$0.name, ByteCount.format($0.bytes), ByteCount.format($0.overhead)] }
-        rows.append(["peak", ByteCount.format(shown.total), ""])
-        print(table(rows))
-        if chosen != nil {
-            print("\nbudget \(ByteCount.format(budget)): micro-batch \(shown.microBatch) × \(batchSize / shown.microBatch) accumulation "
-                  + "step(s) reaches the batch of \(batchSize) at seq \(maxSeqLength) (the largest micro-batch that fits).")
-        } else {
-            print("\nnothing fits in \(ByteCount.format(budget)): even micro-batch 1 needs \(ByteCount.format(shown.total)). "
-                  + "Give --device-memory at least that, or a shorter --max-seq-length.")
+        guard let chosen = considered.min(by: { ($0.relativeStepTime, $0.total) < ($1.relativeStepTime, $1.total) }) else {
+            throw try activationArguments.nothingFits(config: config, head: head, sequence: maxSeqLength, budget: budget,
+                                                      device: device, microBatch: microBatchSize)
+        }
+        let dry = dryRun ? try PlanCheck.dryRun(chosen, config: config, head: head, batchSize: batchSize, target: device) : nil
+        let executed = try runSteps.map {
+            try PlanCheck.execute(chosen, config: config, head: head, batchSize: batchSize, device: device, steps: $0)
+        }
+        if json { return try printJSON(chosen, considered: considered, budget: budget, dry: dry, executed: executed) }
+        print(table(rows(chosen)))
+        print("\nkept per layer: " + Set(chosen.keptPerLayer).sorted().map(ByteCount.format).joined(separator: ", ")
+              + " (× \(chosen.keptPerLayer.count) layers)")
+        print("\nbudget \(ByteCount.format(budget)); effective batch \(batchSize) at seq \(maxSeqLength). Fastest that fits, per policy:")
+        var options = [["policy", "micro-batch", "accumulation", "peak", "est. step time"]]
+        for plan in considered {
+            options.append([plan.policy.description + (plan.policy == chosen.policy ? "  ← chosen" : ""), String(plan.microBatch),
+                            String(batchSize / plan.microBatch), ByteCount.format(plan.total),
+                            String(format: "%.2f", plan.relativeStepTime / chosen.relativeStepTime)])
+        }
+        print(table(options))
+        print("\nchosen: micro-batch \(chosen.microBatch) × \(batchSize / chosen.microBatch) accumulation step(s), \(chosen.policy): "
+              + "the least estimated time per effective batch (policy compute × small-micro-batch overhead; docs/memory.md).")
+        if let dry {
+            print(String(format: "dry run: measured peak %@ (%d bytes) vs planned %d bytes — %@; %.2f s",
+                         ByteCount.format(dry.peak), dry.peak, chosen.total, dry.peak == chosen.total ? "equal" : "DIFFERENT",
+                         dry.stepSeconds[0]))
+        }
+        if let executed {
+            print(String(format: "%d real step(s) on %@: measured peak %@ (%d bytes) vs planned %d bytes — %@; "
+                         + "median step %.2f s, %.1f tokens/s", executed.stepSeconds.count, device.info.description,
+                         ByteCount.format(executed.peak), executed.peak, chosen.total,
+                         executed.peak == chosen.total ? "equal" : "DIFFERENT",
+                         executed.stepSeconds.sorted()[executed.stepSeconds.count / 2], executed.tokensPerSecond))
         }
     }
 
-    /// The largest micro-batch (up to 512) that fits each budget at each sequence length, as a markdown table.
-    private func printGrid(config: BertConfig, head: PlannedHead, maxAllocation: Int) throws {
-        let lengths = [64, 128, 256, 320, 384, 512].filter { $0 <= config.maxPositionEmbeddings }
-        print("| budget | " + lengths.map { "seq \($0)" }.joined(separator: " | ") + " |")
-        print("|---|" + lengths.map { _ in "---" }.joined(separator: "|") + "|")
-        for gib in [8, 12, 16] {
-            let budget = gib << 30
-            var cells: [String] = []
-            for length in lengths {
-                var low = 0, high = 512          // largest micro-batch that fits, by bisection (the plan grows with it)
-                while low < high {
-                    let mid = (low + high + 1) / 2
-                    // A tensor larger than one allocation does not fit either.
-                    let plan = try? MemoryPlan(config: config, head: head, microBatch: mid, sequence: length, training: true,
-                                               maxAllocation: maxAllocation)
-                    if let plan, plan.total <= budget { low = mid } else { high = mid - 1 }
+    private func rows(_ plan: MemoryPlan) -> [[String]] {
+        var rows = [["item", "bytes", "", "of which alignment/chunking"]]
+        for item in plan.items {
+            rows.append([item.name, ByteCount.format(item.bytes), String(item.bytes), item.overhead > 0 ? ByteCount.format(item.overhead) : ""])
+            for part in item.parts {
+                rows.append(["  " + part.name, ByteCount.format(part.bytes), String(part.bytes), ""])
+                if part.name == EncoderLayout.Category.kept.rawValue {
+                    for kind in plan.keptByKind {
+                        rows.append(["    " + kind.kind, ByteCount.format(kind.bytes), String(kind.bytes), ""])
+                    }
                 }
-                cells.append(String(low))
             }
-            print("| \(gib) GiB | " + cells.joined(separator: " | ") + " |")
+        }
+        rows.append(["peak", ByteCount.format(plan.total), String(plan.total), ""])
+        return rows
+    }
+
+    private func printJSON(_ chosen: MemoryPlan, considered: [MemoryPlan], budget: Int, dry: PlanCheck.Result?,
+                           executed: PlanCheck.Result?) throws {
+        func describe(_ plan: MemoryPlan) -> [String: Any] {
+            [
+                "micro_batch_size": plan.microBatch, "accumulation_steps": batchSize / plan.microBatch,
+                "recompute": plan.policy.recompute.rawValue, "activations": plan.policy.storage.rawValue,
+                "peak_bytes": plan.total, "relative_step_time": plan.relativeStepTime,
+            ]
+        }
+        var object: [String: Any] = describe(chosen)
+        object["model"] = model
+        object["task"] = task
+        object["max_seq_length"] = maxSeqLength
+        object["batch_size"] = batchSize
+        object["budget_bytes"] = budget
+        object["items"] = chosen.items.map { item -> [String: Any] in
+            ["name": item.name, "bytes": item.bytes, "overhead_bytes": item.overhead,
+             "parts": item.parts.map { ["name": $0.name, "bytes": $0.bytes] }]
+        }
+        object["kept_by_kind"] = chosen.keptByKind.map { ["kind": $0.kind, "bytes": $0.bytes] }
+        object["kept_per_layer"] = chosen.keptPerLayer
+        object["considered"] = considered.map(describe)
+        if let dry { object["dry_run"] = ["peak_bytes": dry.peak, "seconds": dry.stepSeconds[0]] }
+        if let executed {
+            object["executed"] = ["peak_bytes": executed.peak, "step_seconds": executed.stepSeconds,
+                                  "tokens_per_second": executed.tokensPerSecond]
+        }
+        print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+    }
+
+    /// The largest micro-batch that fits each budget at each sequence length, per allowed policy, as markdown.
+    private func printGrid(config: BertConfig, head: PlannedHead, device: any Device) throws {
+        let lengths = [64, 128, 256, 320, 384, 512].filter { $0 <= config.maxPositionEmbeddings }
+        print("| budget | policy | " + lengths.map { "seq \($0)" }.joined(separator: " | ") + " |")
+        print("|---|---|" + lengths.map { _ in "---" }.joined(separator: "|") + "|")
+        for gib in [8, 12, 16] {
+            for policy in activationArguments.candidates {
+                let cells = lengths.map {
+                    String(MemoryPlan.largestMicroBatch(config: config, head: head, sequence: $0, budget: gib << 30,
+                                                        policy: policy, device: device))
+                }
+                print("| \(gib) GiB | \(policy.recompute.rawValue), \(policy.storage.rawValue) | " + cells.joined(separator: " | ") + " |")
+            }
         }
     }
 }

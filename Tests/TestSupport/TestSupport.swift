@@ -39,6 +39,15 @@ public enum TestDevices {
 
     /// Both devices, the CPU backend first.
     public static func both() throws -> [any Device] { [cpu, try openCL()] }
+
+    /// A new device on the same OpenCL hardware as `openCL()`, with its own context and accountant (to measure
+    /// memory from zero, or with a budget); it shares the test program cache.
+    public static func freshOpenCL(_ options: DeviceOptions = DeviceOptions()) throws -> OpenCLDevice {
+        let shared = try openCL()
+        var options = options
+        options.kernelCacheDirectory = options.kernelCacheDirectory ?? cacheDirectory
+        return try OpenCLDevice(index: shared.info.index ?? 0, options: options)
+    }
 }
 
 /// Deterministic test data.
@@ -84,6 +93,30 @@ extension Device {
     public func uploadAtOffset(_ values: [Float], label: String, padding: Int = 37) throws -> BufferView {
         let backing = try upload([Float](repeating: .nan, count: padding) + values + [Float](repeating: .nan, count: 5),
                                  label: label)
+        return try backing.slice(padding, count: values.count)
+    }
+}
+
+extension Device {
+    /// Reads a view as raw elements of `T`, which must have the view's element size (e.g. the `UInt16` bits of a
+    /// float16 view, the `UInt32` bits of a float32 view).
+    public func readRaw<T: BitwiseCopyable>(_ view: BufferView, as _: T.Type) throws -> [T] {
+        guard MemoryLayout<T>.stride == view.dtype.size else {
+            throw ComputeError.shapeMismatch(operation: "readRaw",
+                detail: "\(MemoryLayout<T>.stride)-byte host elements for a \(view.dtype) view")
+        }
+        return try [T](unsafeUninitializedCapacity: view.count) { buffer, initialized in
+            try read(view, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = view.count
+        }
+    }
+
+    /// Uploads raw elements (`T` of the dtype's size) into the middle of a larger buffer of `dtype`, with
+    /// `sentinel` on both sides, so kernels are exercised with a non-zero offset and stray writes show.
+    public func uploadRawAtOffset<T: BitwiseCopyable>(_ values: [T], _ dtype: DType, sentinel: T, label: String,
+                                                      padding: Int = 37) throws -> BufferView {
+        let backing = try allocate(padding + values.count + 5, dtype, label: label)
+        try write([T](repeating: sentinel, count: padding) + values + [T](repeating: sentinel, count: 5), to: backing)
         return try backing.slice(padding, count: values.count)
     }
 }

@@ -1,60 +1,153 @@
 import BERT
 import Compute
 import Foundation
+import TestSupport
 import XCTest
 @testable import Training
 
-/// The memory plan equals, to the byte, the peak the memory accountant measures in a real training step.
+/// The memory plan equals, to the byte, the peak the memory accountant measures in real training runs — on
+/// both devices, for several heads, micro-batches, chunk limits and activation policies — and the dry run
+/// (virtual allocations, no compute) measures the same peak.
 final class MemoryPlanTests: XCTestCase {
     private let config = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
                                     intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
 
-    private func measuredPeak(maxAllocation: Int?, micro: Int) throws -> (peak: Int, plan: MemoryPlan) {
-        let device = CPUDevice(options: DeviceOptions(maxAllocation: maxAllocation))
-        let parameters = try ParameterStore(config: config, heads: .classifier(labels: 3), device: device, training: true)
-        try parameters.initialize(seed: 1)
-        let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: 8), mode: .training)
-        let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 3))
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-plan-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: output) }
-        var settings = TrainerConfig(outputDirectory: output)
-        settings.batchSize = 4
-        settings.microBatchSize = micro
-        settings.epochs = 1
-        let trainer = try Trainer(encoder: encoder, head: head, config: settings,
-                                  files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
-                                                    doLowerCase: true))
-        let features = (0..<8).map { i -> Feature in
-            var f = Feature(ids: (0..<8).map { Int32(($0 * 7 + i) % 50) }, types: [Int32](repeating: 0, count: 8),
-                            mask: [Int32](repeating: 1, count: 8))
-            f.label = Int32(i % 3)
-            return f
-        }
-        try trainer.train(features, evaluation: nil)
-        let plan = try MemoryPlan(config: config, head: .sequence(outputs: 3), microBatch: micro, sequence: 8, training: true,
-                                  maxAllocation: device.info.maxAllocation)
-        return (device.memory.peak, plan)
+    private struct Case {
+        var head: PlannedHead = .sequence(outputs: 3)
+        var micro: Int
+        var policy: ActivationPolicy = .keepAll
+        var maxAllocation: Int? = nil
     }
 
-    func testPlannedPeakEqualsMeasuredPeakToTheByte() throws {
-        for (maxAllocation, micro) in [(nil, 4), (nil, 2), (8192, 2)] as [(Int?, Int)] {
-            let (peak, plan) = try measuredPeak(maxAllocation: maxAllocation, micro: micro)
-            XCTAssertEqual(plan.total, peak, "micro-batch \(micro), max allocation \(String(describing: maxAllocation)): "
-                           + plan.items.map { "\($0.name) \($0.bytes)" }.joined(separator: ", "))
+    /// Trains 2 steps of effective batch 4 on `device` (nil: a fresh CPU device with the case's allocation
+    /// limit) and returns the peak the run added to the device, with the plan.
+    private func measure(_ c: Case, on shared: (any Device)? = nil) throws -> (peak: Int, plan: MemoryPlan, dry: Int) {
+        let device = shared ?? CPUDevice(options: DeviceOptions(maxAllocation: c.maxAllocation))
+        try device.releaseWorkspace()
+        let baseline = device.memory.current
+        device.memory.resetPeak()
+        let peak: Int
+        do {
+            let heads = c.head.modelHeads
+            let parameters = try ParameterStore(config: config, heads: heads, device: device, training: true)
+            try parameters.initialize(seed: 1)
+            let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: c.micro, sequence: 8), mode: .training,
+                                          policy: c.policy)
+            let head: TaskHead
+            switch c.head {
+            case .sequence(let outputs): head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: outputs))
+            case .tokens(let labels): head = try TokenClassifierHead(encoder: encoder, labels: labels)
+            default: head = try SpanHead(encoder: encoder)
+            }
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-plan-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            var settings = TrainerConfig(outputDirectory: output)
+            settings.batchSize = 4
+            settings.microBatchSize = c.micro
+            settings.epochs = 1
+            let trainer = try Trainer(encoder: encoder, head: head, config: settings,
+                                      files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
+                                                        doLowerCase: true))
+            let features = (0..<8).map { i -> Feature in
+                var f = Feature(ids: (0..<8).map { Int32(($0 * 7 + i) % 50) }, types: [Int32](repeating: 0, count: 8),
+                                mask: (0..<8).map { Int32($0 < 6 + i % 3 ? 1 : 0) })
+                f.label = Int32(i % 3)
+                f.tokenLabels = (0..<8).map { Int32(($0 + i) % 3) }
+                f.start = Int32(1 + i % 3)
+                f.end = Int32(2 + i % 3)
+                return f
+            }
+            try trainer.train(features, evaluation: nil)
+            peak = device.memory.peak - baseline
+        }
+        let plan = try MemoryPlan(config: config, head: c.head, microBatch: c.micro, sequence: 8, training: true,
+                                  policy: c.policy, device: device)
+        let dry = try PlanCheck.dryRun(plan, config: config, head: c.head, batchSize: 4, target: device)
+        return (peak, plan, dry.peak)
+    }
+
+    private func check(_ c: Case, on device: (any Device)? = nil) throws {
+        let (peak, plan, dry) = try measure(c, on: device)
+        let what = "\(c.head), micro-batch \(c.micro), \(c.policy), max allocation \(String(describing: c.maxAllocation)) on "
+            + "\(device?.info.description ?? "cpu"): " + plan.items.map { "\($0.name) \($0.bytes)" }.joined(separator: ", ")
+        XCTAssertEqual(plan.total, peak, what)
+        XCTAssertEqual(dry, peak, "dry run: " + what)
+    }
+
+    func testPlannedPeakEqualsMeasuredPeakToTheByteOnCPU() throws {
+        for c in [Case(micro: 4), Case(micro: 2), Case(micro: 2, maxAllocation: 8192),
+                  Case(micro: 2, policy: ActivationPolicy(recompute: .attention)),
+                  Case(micro: 4, policy: ActivationPolicy(recompute: .layer), maxAllocation: 8192),
+                  Case(micro: 2, policy: ActivationPolicy(recompute: .none, storage: .float16)),
+                  Case(micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
+                  Case(head: .tokens(labels: 3), micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
+                  Case(head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer))] {
+            try check(c)
         }
     }
 
-    func testChoosesTheLargestMicroBatchThatFits() throws {
-        let full = try MemoryPlan(config: config, head: .sequence(outputs: 3), microBatch: 8, sequence: 8, training: true,
-                                  maxAllocation: 1 << 30)
-        let half = try MemoryPlan(config: config, head: .sequence(outputs: 3), microBatch: 4, sequence: 8, training: true,
-                                  maxAllocation: 1 << 30)
-        XCTAssertLessThan(half.total, full.total)
-        XCTAssertEqual(try MemoryPlan.choose(config: config, head: .sequence(outputs: 3), batchSize: 8, sequence: 8,
-                                             budget: full.total, maxAllocation: 1 << 30)?.microBatch, 8)
-        XCTAssertEqual(try MemoryPlan.choose(config: config, head: .sequence(outputs: 3), batchSize: 8, sequence: 8,
-                                             budget: full.total - 1, maxAllocation: 1 << 30)?.microBatch, 4)
-        XCTAssertNil(try MemoryPlan.choose(config: config, head: .sequence(outputs: 3), batchSize: 8, sequence: 8,
-                                           budget: 1000, maxAllocation: 1 << 30))
+    func testPlannedPeakEqualsMeasuredPeakToTheByteOnOpenCL() throws {
+        let device = try TestDevices.openCL()
+        for c in [Case(micro: 4), Case(micro: 2, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
+                  Case(head: .span, micro: 2, policy: ActivationPolicy(recompute: .attention))] {
+            try check(c, on: device)
+        }
+    }
+
+    /// BERT-Large at seq 512 (the case of Google's README), on a dry device mirroring each real one: the dry run
+    /// takes seconds and equals the plan, and the GEMMs it issued are all in the census the workspace is sized by.
+    func testDryRunOfBertLargeAtSeq512EqualsThePlan() throws {
+        let large = BertConfig(size: .large)
+        for device in try TestDevices.both() {
+            for policy in [ActivationPolicy(recompute: .layer, storage: .float16), .keepAll] {
+                let plan = try MemoryPlan(config: large, head: .span, microBatch: 2, sequence: 512, training: true,
+                                          policy: policy, device: device)
+                let dry = try PlanCheck.dryRun(plan, config: large, head: .span, batchSize: 4, target: device)
+                XCTAssertEqual(dry.peak, plan.total, "\(policy) on \(device.info)")
+                XCTAssertLessThan(dry.stepSeconds[0], 30)
+                let census = try MemoryPlan.gemmWorkspaceBytes(config: large, head: .span, shape: EncoderShape(batch: 2, sequence: 512),
+                                                               training: true, device: device)
+                for shape in dry.gemms {
+                    XCTAssertLessThanOrEqual(try device.gemmWorkspaceBytes(shape), census, "\(shape) on \(device.info)")
+                }
+            }
+        }
+    }
+
+    func testChoosesTheFastestPlanThatFits() throws {
+        let cpu = CPUDevice()
+        func plan(_ micro: Int, _ policy: ActivationPolicy = .keepAll) throws -> MemoryPlan {
+            try MemoryPlan(config: config, head: .sequence(outputs: 3), microBatch: micro, sequence: 8, training: true,
+                           policy: policy, device: cpu)
+        }
+        func choose(_ budget: Int, _ policies: [ActivationPolicy] = ActivationPolicy.all) throws -> MemoryPlan? {
+            try MemoryPlan.choose(config: config, head: .sequence(outputs: 3), batchSize: 8, sequence: 8, budget: budget,
+                                  device: cpu, policies: policies)
+        }
+        let full = try plan(8)
+        XCTAssertLessThan(try plan(4).total, full.total)
+        // Everything fits: no recompute, no accumulation.
+        XCTAssertEqual(try choose(full.total)?.microBatch, 8)
+        XCTAssertEqual(try choose(full.total)?.policy, .keepAll)
+        // Keep-all only: the largest micro-batch that fits.
+        XCTAssertEqual(try choose(full.total - 1, [.keepAll])?.microBatch, 4)
+        // One byte short of keep-all at 8: a cheaper-than-accumulation policy at 8 wins over halving the micro-batch.
+        let tight = try XCTUnwrap(try choose(full.total - 1))
+        XCTAssertEqual(tight.microBatch, 8)
+        XCTAssertNotEqual(tight.policy, .keepAll)
+        XCTAssertLessThanOrEqual(tight.total, full.total - 1)
+        XCTAssertNil(try choose(1000))
+    }
+
+    func testWhyNothingFitsNamesTheNumbers() throws {
+        let cpu = CPUDevice()
+        let large = BertConfig(size: .large)
+        let tooSmall = try MemoryPlan.whyNothingFits(config: large, head: .span, sequence: 512, budget: 2 << 30, device: cpu)
+        XCTAssertTrue(tooSmall.contains("smaller than the parameters, their gradients and the Adam moments alone"), tooSmall)
+        XCTAssertTrue(tooSmall.contains("2147483648 bytes"), tooSmall)
+        let short = try MemoryPlan.whyNothingFits(config: large, head: .span, sequence: 512, budget: 5_400_000_000, device: cpu,
+                                                  microBatch: 64)
+        XCTAssertTrue(short.contains("micro-batch 64 at seq 512 needs at least"), short)
+        XCTAssertTrue(short.contains("lower --micro-batch-size"), short)
     }
 }

@@ -13,9 +13,12 @@ public struct EncoderBenchmark {
         public var repetitions: Int
         /// Dropout during the timed training steps (as in fine-tuning); inference never drops.
         public var dropout: Bool
+        /// What training keeps for backward (recompute / half storage).
+        public var policy: ActivationPolicy
 
         public init(batch: Int = 8, sequence: Int = 128, mode: EncoderMode = .training, warmup: Int = 1,
-                    repetitions: Int = 5, dropout: Bool = true) {
+                    repetitions: Int = 5, dropout: Bool = true, policy: ActivationPolicy = .keepAll) {
+            self.policy = policy
             self.batch = batch
             self.sequence = sequence
             self.mode = mode
@@ -49,7 +52,9 @@ public struct EncoderBenchmark {
         let parameters = try ParameterStore(config: config, heads: .encoder, device: device, training: training)
         try parameters.initialize(seed: 1)
         let shape = EncoderShape(batch: settings.batch, sequence: settings.sequence)
-        let encoder = try BertEncoder(parameters: parameters, shape: shape, mode: settings.mode)
+        let encoder = try BertEncoder(parameters: parameters, shape: shape, mode: settings.mode, policy: settings.policy)
+        try device.reserveWorkspace(gemmBytes: try GEMMCensus.workspaceBytes(
+            GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: true), on: device))
         var random = SplitMix64(seed: 2)
         let tokens = shape.tokens
         try encoder.setInputs(EncoderInputs(

@@ -12,10 +12,25 @@ extension BertEncoder {
         if let gradLastHidden { try device.copy(gradLastHidden, to: dOut) } else { try device.fill(dOut, value: 0) }
         if let gradPooled, parameters.heads.pooler { try poolerBackward(gradPooled, into: dOut, grads) }
         for l in stride(from: config.numHiddenLayers - 1, through: 0, by: -1) {
+            try restoreLayer(l, grads)
             try feedForwardBackward(l, grads)      // dOut (C) → ∂L/∂h in C
             try attentionBackward(l, grads)        // C → ∂L/∂x_l in C
         }
         try embeddingsBackward(grads)
+    }
+
+    /// Brings back what layer `l`'s backward reads: unpacks its kept half-precision tensors, then recomputes
+    /// what the policy did not keep — the attention probabilities, or the whole layer from its input (the
+    /// recomputed output goes to gradient scratch B, free until the feed-forward backward).
+    private func restoreLayer(_ l: Int, _ grads: GradientSlots) throws {
+        for pair in layout.kept[l] { try device.convert(self[pair.kept], into: self[pair.working]) }
+        switch layout.policy.recompute {
+        case .none: break
+        case .attention: _ = try attentionProbabilities(l)
+        case .layer:
+            try attentionForward(l)
+            try feedForwardForward(l, output: self[grads.b])
+        }
     }
 
     private func poolerBackward(_ gradPooled: BufferView, into dOut: BufferView, _ grads: GradientSlots) throws {
@@ -106,7 +121,7 @@ extension BertEncoder {
         try device.mergeHeads(self[grads.dv], into: try dQKV.slice(2 * h, count: dQKV.count - 2 * h), layout: merge)
         // ∂L/∂x = dQKV·Wqkv + dSum (the residual path).
         try device.copy(dSum, to: dOut)
-        try device.linearBackward(gradOutput: dQKV, input: hiddenState(l),
+        try device.linearBackward(gradOutput: dQKV, input: self[layout.input(l)],
                                   weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
                                   gradInput: dOut, gradWeight: try parameters.fusedQKV(try gradientArena(), layer: l, part: "weight"),
                                   gradBias: try parameters.fusedQKV(try gradientArena(), layer: l, part: "bias"),

@@ -26,9 +26,10 @@ public final class BertEncoder {
     var wordIndexCount = 0, typeIndexCount = 0, positionIndexCount = 0
     private var memberCounts: [ArenaLayout.Slot: Int] = [:]
 
-    /// Allocates the activations of a `shape` run in `mode`. `attentionDropout` reserves the buffer of
-    /// dropped-out attention probabilities (training with `attention_probs_dropout_prob` > 0).
-    public init(parameters: ParameterStore, shape: EncoderShape, mode: EncoderMode) throws {
+    /// Allocates the activations of a `shape` run in `mode`; in training, `policy` says which activations are
+    /// kept for backward (and in which precision) and which are recomputed.
+    public init(parameters: ParameterStore, shape: EncoderShape, mode: EncoderMode,
+                policy: ActivationPolicy = .keepAll) throws {
         let config = parameters.config
         guard shape.batch > 0, shape.sequence > 0 else {
             throw ComputeError.shapeMismatch(operation: "encoder", detail: "batch and sequence must be positive")
@@ -44,7 +45,8 @@ public final class BertEncoder {
         self.shape = shape
         self.mode = mode
         device = parameters.device
-        layout = EncoderLayout(config: config, shape: shape, mode: mode, attentionDropout: config.attentionProbsDropoutProb > 0)
+        layout = EncoderLayout(config: config, shape: shape, mode: mode, attentionDropout: config.attentionProbsDropoutProb > 0,
+                               policy: policy)
         activations = try device.makeArena(layout.arena, label: mode == .training ? "training activations" : "inference activations")
         if mode == .training {
             let positions = try ScatterIndex.positions(tokens: shape.tokens, sequence: shape.sequence)
@@ -54,8 +56,14 @@ public final class BertEncoder {
 
     subscript(slot: ArenaLayout.Slot) -> BufferView { activations[slot] }
 
+    /// What the run keeps for backward (always `.keepAll` in inference).
+    public var policy: ActivationPolicy { layout.policy }
+
     /// Hidden state n: 0 = embeddings output, n = output of block n (n = L is the last hidden state). [T, H]
-    public func hiddenState(_ n: Int) -> BufferView { self[layout.hidden[n]] }
+    /// With half-precision storage in training only the last one is kept after `forward`.
+    public func hiddenState(_ n: Int) -> BufferView {
+        self[n == config.numHiddenLayers ? layout.output(n - 1) : layout.input(n)]
+    }
     /// The pooler's output tanh(dense(h[CLS])). [B, H]
     public var pooled: BufferView { self[layout.pooled] }
 
@@ -107,7 +115,8 @@ public final class BertEncoder {
         try embeddingsForward()
         for l in 0..<config.numHiddenLayers {
             try attentionForward(l)
-            try feedForwardForward(l)
+            try feedForwardForward(l, output: self[layout.output(l)])
+            for pair in layout.kept[l] { try device.convert(self[pair.working], into: self[pair.kept]) }
         }
         if parameters.heads.pooler { try poolerForward() }
     }
@@ -141,9 +150,9 @@ public final class BertEncoder {
         if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop) }
     }
 
-    private func attentionForward(_ l: Int) throws {
+    func attentionForward(_ l: Int) throws {
         let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize
-        let x = hiddenState(l)                                            // [T, H]
+        let x = self[layout.input(l)]                                     // [T, H]
         let qkv = self[layout.qkv]                                        // [T, 3H]
         try device.linear(x, weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
                           bias: try parameters.fusedQKV(parameters.values, layer: l, part: "bias"), into: qkv,
@@ -172,7 +181,22 @@ public final class BertEncoder {
     private func attentionCore(_ l: Int) throws {
         let s = layout.layers[l], S = shape.sequence, D = config.headSize
         let bh = shape.batch * config.numAttentionHeads
-        guard let probabilitiesSlot = s.probabilities else { return }
+        guard let probabilities = try attentionProbabilities(l) else { return }   // [B, heads, S, S]
+        let drop = dropout?.config(.attentionProbabilities, layer: l)
+        let dropped = s.dropped.map { self[$0] } ?? probabilities
+        let contextHeads = self[layout.projection]                        // [B, heads, S, D] scratch
+        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),
+                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
+                                      a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads)
+        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize))
+    }
+
+    /// P = softmax(scale · Q·Kᵀ + mask) with its dropout applied into the `dropped` buffer; returns P (nil in
+    /// inference). Backward calls it again under attention recompute: same inputs, same kernels, same result.
+    func attentionProbabilities(_ l: Int) throws -> BufferView? {
+        let s = layout.layers[l], S = shape.sequence, D = config.headSize
+        let bh = shape.batch * config.numAttentionHeads
+        guard let probabilitiesSlot = s.probabilities else { return nil }
         let probabilities = self[probabilitiesSlot]                       // [B, heads, S, S]
         try device.gemmStridedBatched(GEMMShape(m: S, n: S, k: D, transB: .transposed),
                                       batch: BatchStrides(count: bh, a: S * D, b: S * D, c: S * S),
@@ -182,14 +206,11 @@ public final class BertEncoder {
         try device.attentionSoftmax(AttentionSoftmaxForward(
             scores: probabilities, keyMask: self[layout.mask], probabilities: probabilities, dropout: drop,
             dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape)
-        let contextHeads = self[layout.projection]                        // [B, heads, S, D] scratch
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),
-                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
-                                      a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads)
-        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize))
+        return probabilities
     }
 
-    private func feedForwardForward(_ l: Int) throws {
+    /// The feed-forward block of layer `l`, its LayerNorm output written to `output` ([T, H]).
+    func feedForwardForward(_ l: Int, output: BufferView) throws {
         let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize
         try device.linear(self[s.norm1Out], weight: try p(n.intermediate(l, "weight")), bias: nil, into: self[s.ffnPre],
                           shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i))
@@ -200,7 +221,7 @@ public final class BertEncoder {
         try device.layerNorm(LayerNormForward(
             input: self[layout.projection], residual: self[s.norm1Out], dropout: dropout?.config(.feedForwardOutput, layer: l),
             sum: self[s.norm2Sum], gamma: try p(n.outputNorm(l, "weight")), beta: try p(n.outputNorm(l, "bias")),
-            output: hiddenState(l + 1), mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape)
+            output: output, mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape)
     }
 
     private func poolerForward() throws {

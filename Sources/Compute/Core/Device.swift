@@ -28,6 +28,19 @@ public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, 
     func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws
     /// Waits until all queued work has finished.
     func synchronize() throws
+
+    /// Bytes of scratch the device's own kernels allocate on first use (OpenCL: the partial sums of the
+    /// two-stage sum of squares; 0 on the CPU). Part of what `reserveWorkspace(gemmBytes:)` allocates.
+    var kernelScratchBytes: Int { get }
+    /// Allocates now, through `memory`, every scratch buffer later operations would otherwise allocate on
+    /// first use: the GEMM temporary buffer (`gemmBytes`, the largest `gemmWorkspaceBytes` of the schedule; only
+    /// when it is larger than the one held) and the kernel scratch (`kernelScratchBytes`, once). The accountant
+    /// is charged exactly those bytes, so a memory plan can count them and a step allocates nothing. Without
+    /// it the same buffers are still allocated lazily. Does nothing on the CPU.
+    func reserveWorkspace(gemmBytes: Int) throws
+    /// Frees the GEMM temporary buffer and kernel scratch (e.g. between a training run and an inference run
+    /// with other shapes); later operations allocate them again on first need.
+    func releaseWorkspace() throws
 }
 
 extension Device {

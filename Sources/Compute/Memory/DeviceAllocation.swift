@@ -1,7 +1,8 @@
 import COpenCL
 import Foundation
 
-/// One physical allocation on a device: host memory for the CPU backend, a `cl_mem` for OpenCL.
+/// One physical allocation on a device: host memory for the CPU backend, a `cl_mem` for OpenCL, nothing at
+/// all for a `DryRunDevice` (a virtual allocation: only its charge exists).
 ///
 /// Created only by a device, which has already charged its size to the device's `MemoryAccountant`; the
 /// charge is returned when the allocation is freed (when the last view of it goes away).
@@ -9,6 +10,8 @@ public final class DeviceAllocation: @unchecked Sendable {
     enum Storage {
         case host(UnsafeMutableRawPointer)
         case openCL(CLMemory)
+        /// A dry run's allocation: charged to the accountant, no memory behind it.
+        case virtual
     }
 
     /// Size in bytes.
@@ -37,6 +40,12 @@ public final class DeviceAllocation: @unchecked Sendable {
     var hostPointer: UnsafeMutableRawPointer? {
         if case let .host(pointer) = storage { return pointer }
         return nil
+    }
+
+    /// Whether this is a dry run's virtual allocation.
+    var isVirtual: Bool {
+        if case .virtual = storage { return true }
+        return false
     }
 
     /// The `cl_mem` of an OpenCL allocation.

@@ -45,12 +45,4 @@ extension OpenCLDevice {
             .float(scale),
         ])
     }
-
-    /// The partial sums of the first reduction stage, allocated (through the accountant) on first use.
-    private func reductionScratch() throws -> BufferView {
-        if let reductionPartials { return reductionPartials }
-        let scratch = try allocate(Self.sumSquaresGroups, label: "reduction partial sums")
-        reductionPartials = scratch
-        return scratch
-    }
 }

@@ -19,10 +19,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     /// Work-group size of the row kernels (LayerNorm, softmax): the largest power of two ≤ 256 the device allows.
     let rowWorkGroupSize: Int
     private var kernels: [String: CLKernel] = [:]
-    /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for.
-    var gemmWorkspace: BufferView?
-    /// Partial sums of the two-stage sum of squares, allocated on first use.
-    var reductionPartials: BufferView?
+    /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for (or reserved up front).
+    let gemmWorkspace = ScratchBuffer(label: ScratchBuffer.gemmLabel)
+    /// Partial sums of the two-stage sum of squares, allocated on first use (or reserved up front).
+    let reductionPartials = ScratchBuffer(label: ScratchBuffer.reductionLabel)
 
     /// Every OpenCL device on the machine, numbered as `opencl:N` numbers them. Empty without a platform.
     public static func availableDevices() throws -> [DeviceInfo] {

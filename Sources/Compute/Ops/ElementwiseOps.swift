@@ -1,4 +1,5 @@
-/// Element-wise operations on float32 views. Outputs may alias inputs (each element is independent).
+/// Element-wise operations on float32 views (and the float32 ↔ float16 storage conversion). Outputs may alias
+/// inputs (each element is independent).
 public protocol ElementwiseOps {
     /// `x[i] = value`.
     func fill(_ x: BufferView, value: Float) throws
@@ -15,6 +16,11 @@ public protocol ElementwiseOps {
     /// `out[r·outStride + c] = x[r·xStride + c]` for `rows × columns` (e.g. gathering the [CLS] rows).
     func copyRows(_ x: BufferView, stride xStride: Int, into out: BufferView, stride outStride: Int, rows: Int,
                   columns: Int) throws
+    /// `y[i] = x[i]` converted between storage types: float32 → float16 rounds to nearest even (overflow →
+    /// ±inf, NaN stays NaN, subnormals rounded correctly), float16 → float32 is exact, the same type is a
+    /// copy. x, y: [N] of float32 or float16 (any other type throws). Bit-identical on every backend
+    /// (OpenCL's `vstore_half_rte` / `vload_half`). When the types differ, y must not overlap x.
+    func convert(_ x: BufferView, into y: BufferView) throws
 }
 
 extension ElementwiseOps {

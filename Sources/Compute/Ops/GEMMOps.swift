@@ -67,11 +67,16 @@ public protocol GEMMOps {
     /// `batch.count` independent GEMMs; matrix i of A starts `i · batch.a` elements after A's start, etc.
     func gemmStridedBatched(_ shape: GEMMShape, batch: BatchStrides, a: BufferView, b: BufferView,
                             c: BufferView) throws
+    /// Bytes of BLAS temporary buffer one GEMM of this shape may need, whatever its operands' offsets: the
+    /// size to pass (as the maximum over a schedule's shapes) to `Device.reserveWorkspace(gemmBytes:)`.
+    /// A multiple of 4; 0 when the GEMM needs none (always on the CPU; on OpenCL when CLBlast takes its direct
+    /// kernel). For a strided-batched GEMM pass the per-matrix shape.
+    func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int
 }
 
 extension GEMMShape {
-    /// Checks that every operand's view holds the elements the GEMM will touch.
-    func validate(a: BufferView, b: BufferView, c: BufferView, batch: BatchStrides? = nil) throws {
+    /// Checks the sizes alone: none negative, all within BLAS's 32-bit range.
+    func validateDimensions() throws {
         let name = "gemm \(self)"
         guard m >= 0, n >= 0, k >= 0 else {
             throw ComputeError.shapeMismatch(operation: name, detail: "negative dimension")
@@ -79,6 +84,12 @@ extension GEMMShape {
         guard [m, n, k, lda, ldb, ldc].allSatisfy({ $0 <= Int(Int32.max) }) else {
             throw ComputeError.shapeMismatch(operation: name, detail: "a dimension exceeds BLAS's 32-bit range")
         }
+    }
+
+    /// Checks that every operand's view holds the elements the GEMM will touch.
+    func validate(a: BufferView, b: BufferView, c: BufferView, batch: BatchStrides? = nil) throws {
+        let name = "gemm \(self)"
+        try validateDimensions()
         let operands: [(String, BufferView, (rows: Int, columns: Int), Int, Int)] = [
             ("A", a, aStored, lda, batch?.a ?? 0),
             ("B", b, bStored, ldb, batch?.b ?? 0),

@@ -16,9 +16,10 @@ public struct TaskModel {
 
     /// Opens `folder` and builds `kind`'s head for micro-batches of `batch` × `sequence` tokens.
     /// With `training`, gradients are allocated and missing head tensors are initialized from `seed`;
-    /// without, every tensor must be in the checkpoint (a model fine-tuned for this task).
+    /// without, every tensor must be in the checkpoint (a model fine-tuned for this task). `policy` is what the
+    /// training encoder keeps for backward.
     public init(folder: String, kind: TaskHeadKind, device: any Device, batch: Int, sequence: Int, training: Bool,
-                seed: UInt64 = 12345) throws {
+                seed: UInt64 = 12345, policy: ActivationPolicy = .keepAll) throws {
         checkpoint = try Checkpoint.open(folder)
         var config = try checkpoint.requireConfig()
         guard sequence <= config.maxPositionEmbeddings else {
@@ -50,7 +51,7 @@ public struct TaskModel {
         let parameters = try ParameterStore(config: config, heads: heads, device: device, training: training)
         initializedHeads = try parameters.load(from: checkpoint, newHeadsSeed: training ? seed : nil)
         encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: batch, sequence: sequence),
-                                  mode: training ? .training : .inference)
+                                  mode: training ? .training : .inference, policy: policy)
         switch kind {
         case .classification(let labels):
             head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: labels.count))

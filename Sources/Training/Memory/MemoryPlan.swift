@@ -21,12 +21,37 @@ public enum PlannedHead: Sendable, Equatable {
         case .span: return .questionAnswering
         }
     }
+
+    /// The head's own buffers for micro-batches of `shape`.
+    func layout(shape: EncoderShape, hidden: Int) -> (name: String, layout: ArenaLayout)? {
+        switch self {
+        case .none: return nil
+        case .sequence(let outputs):
+            return ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, outputs: outputs))
+        case .tokens(let labels):
+            return ("token classifier head", TokenClassifierHead.layout(tokens: shape.tokens, hidden: hidden, labels: labels))
+        case .span:
+            return ("span head", SpanHead.layout(batch: shape.batch, sequence: shape.sequence, hidden: hidden))
+        }
+    }
+
+    /// The head's GEMMs (its one dense layer).
+    func gemmShapes(shape: EncoderShape, hidden: Int, training: Bool) -> [GEMMShape] {
+        switch self {
+        case .none: return []
+        case .sequence(let outputs): return GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: outputs, training: training)
+        case .tokens(let labels): return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: labels, training: training)
+        case .span: return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: 2, training: training)
+        }
+    }
 }
 
 /// The device memory of one fine-tuning (or inference) run, computed from the same size tables the run
-/// allocates from — parameters, gradients, Adam moments, the activation arena, the head's buffers — each placed
-/// into chunks no larger than the device's largest allocation, so the planned bytes are the bytes the memory
-/// accountant will count.
+/// allocates from — parameters, gradients, Adam moments, the activation arena (shaped by the activation policy),
+/// the head's buffers, the GEMM temporary buffer and kernel scratch the device reserves — each placed into
+/// chunks no larger than the device's largest allocation, so the planned bytes are the bytes the memory
+/// accountant counts. Everything is allocated before the first step and alive for the whole run, so the
+/// total is the peak.
 public struct MemoryPlan: Sendable {
     /// One line of the plan.
     public struct Item: Sendable {
@@ -34,24 +59,40 @@ public struct MemoryPlan: Sendable {
         public let bytes: Int
         /// Bytes lost to alignment and chunk ends (included in `bytes`).
         public let overhead: Int
+        /// What the item is made of (payload bytes; the activations by category).
+        public let parts: [(name: String, bytes: Int)]
+
+        init(name: String, bytes: Int, overhead: Int = 0, parts: [(name: String, bytes: Int)] = []) {
+            self.name = name
+            self.bytes = bytes
+            self.overhead = overhead
+            self.parts = parts
+        }
     }
 
     public let items: [Item]
     public let microBatch: Int
     public let sequence: Int
     public let training: Bool
+    public let policy: ActivationPolicy
+    /// Payload bytes of the kept activations by tensor kind (all layers).
+    public let keptByKind: [(kind: String, bytes: Int)]
+    /// Payload bytes kept per layer.
+    public let keptPerLayer: [Int]
 
     /// The peak: every item is alive for the whole step.
     public var total: Int { items.reduce(0) { $0 + $1.bytes } }
 
-    /// Plans a run of `config` with `head` for micro-batches of `microBatch` × `sequence` on a device whose
-    /// largest single allocation is `maxAllocation` bytes (`optimizer: false` leaves out the Adam state, as in
-    /// `bert bench`).
+    /// Plans a run of `config` with `head` for micro-batches of `microBatch` × `sequence` on `device` (its
+    /// largest allocation and GEMM workspace rule); `optimizer: false` leaves out the Adam state, as in
+    /// `bert bench`.
     public init(config: BertConfig, head: PlannedHead, microBatch: Int, sequence: Int, training: Bool,
-                maxAllocation: Int, optimizer: Bool = true) throws {
+                policy: ActivationPolicy = .keepAll, device: any Device, optimizer: Bool = true) throws {
+        let maxAllocation = device.info.maxAllocation
         self.microBatch = microBatch
         self.sequence = sequence
         self.training = training
+        self.policy = training ? policy : .keepAll
         func place(_ name: String, _ layout: ArenaLayout) throws -> Item {
             let placement = try layout.place(maxChunkBytes: maxAllocation)
             return Item(name: name, bytes: placement.totalBytes, overhead: placement.overheadBytes)
@@ -64,36 +105,95 @@ public struct MemoryPlan: Sendable {
         if training, optimizer {
             items.append(try place("Adam first moments", parameters))
             items.append(try place("Adam second moments", parameters))
-            items.append(Item(name: "gradient norm²", bytes: DType.float32.size, overhead: 0))
+            items.append(Item(name: "gradient norm²", bytes: DType.float32.size))
         }
         let shape = EncoderShape(batch: microBatch, sequence: sequence)
         let encoder = EncoderLayout(config: config, shape: shape, mode: training ? .training : .inference,
-                                    attentionDropout: config.attentionProbsDropoutProb > 0)
-        items.append(try place(training ? "activations (saved for backward + scratch)" : "activations", encoder.arena))
-        switch head {
-        case .none: break
-        case .sequence(let outputs):
-            items.append(try place("classifier head", SequenceClassifierHead.layout(batch: microBatch, hidden: config.hiddenSize,
-                                                                                    outputs: outputs)))
-        case .tokens(let labels):
-            items.append(try place("token classifier head", TokenClassifierHead.layout(tokens: shape.tokens, hidden: config.hiddenSize,
-                                                                                       labels: labels)))
-        case .span:
-            items.append(try place("span head", SpanHead.layout(batch: microBatch, sequence: sequence, hidden: config.hiddenSize)))
+                                    attentionDropout: config.attentionProbsDropoutProb > 0, policy: policy)
+        let placement = try encoder.arena.place(maxChunkBytes: maxAllocation)
+        items.append(Item(name: "activations (\(self.policy))", bytes: placement.totalBytes, overhead: placement.overheadBytes,
+                          parts: EncoderLayout.Category.allCases.map { ($0.rawValue, encoder.bytes(in: $0)) }.filter { $0.1 > 0 }))
+        keptByKind = encoder.keptBytesByKind
+        keptPerLayer = (0..<config.numHiddenLayers).map { encoder.keptBytes(layer: $0) }
+        if let headLayout = head.layout(shape: shape, hidden: config.hiddenSize) {
+            items.append(try place(headLayout.name, headLayout.layout))
         }
+        let gemm = try Self.gemmWorkspaceBytes(config: config, head: head, shape: shape, training: training, device: device)
+        if gemm > 0 { items.append(Item(name: "GEMM temporary buffer (CLBlast)", bytes: gemm)) }
+        if device.kernelScratchBytes > 0 { items.append(Item(name: "kernel scratch", bytes: device.kernelScratchBytes)) }
         self.items = items
     }
 
-    /// The largest micro-batch dividing `batchSize` whose plan fits `budget` bytes (fewest accumulation steps),
-    /// or nil when not even a micro-batch of 1 fits.
+    /// The GEMM temporary buffer a run reserves: the largest any of its GEMMs may need on `device`.
+    public static func gemmWorkspaceBytes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool,
+                                          device: any Device) throws -> Int {
+        let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler)
+            + head.gemmShapes(shape: shape, hidden: config.hiddenSize, training: training)
+        return try GEMMCensus.workspaceBytes(shapes, on: device)
+    }
+
+    /// Estimated time of one optimizer step relative to others of the same effective batch: the policy's compute
+    /// (`ActivationPolicy.relativeCost`) times a small-micro-batch penalty (fixed per-launch costs and
+    /// under-filled GEMMs, modelled as 512 tokens' worth of work per micro-batch).
+    public var relativeStepTime: Double {
+        policy.relativeCost * (1 + 512 / Double(microBatch * sequence))
+    }
+
+    /// The plan that reaches an effective batch of `batchSize` fastest within `budget` bytes: over every
+    /// micro-batch dividing `batchSize` and every policy in `policies`, the one with the least
+    /// `relativeStepTime` (ties: less memory). Nil when nothing fits.
     public static func choose(config: BertConfig, head: PlannedHead, batchSize: Int, sequence: Int, budget: Int,
-                              maxAllocation: Int) throws -> MemoryPlan? {
-        for micro in (1...max(batchSize, 1)).reversed() where batchSize % micro == 0 {
-            // A micro-batch whose largest tensor exceeds one allocation does not fit either.
-            guard let plan = try? MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true,
-                                             maxAllocation: maxAllocation) else { continue }
-            if plan.total <= budget { return plan }
+                              device: any Device, policies: [ActivationPolicy] = ActivationPolicy.all) throws -> MemoryPlan? {
+        var best: MemoryPlan?
+        for policy in policies {
+            // The largest micro-batch that fits is the fastest for a policy.
+            for micro in (1...max(batchSize, 1)).reversed() where batchSize % micro == 0 {
+                // A micro-batch whose largest tensor exceeds one allocation does not fit either.
+                guard let plan = try? MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence,
+                                                 training: true, policy: policy, device: device),
+                      plan.total <= budget else { continue }
+                if best == nil || plan.relativeStepTime < best!.relativeStepTime
+                    || (plan.relativeStepTime == best!.relativeStepTime && plan.total < best!.total) {
+                    best = plan
+                }
+                break
+            }
         }
-        return nil
+        return best
+    }
+
+    /// Why no plan fits `budget`, with the numbers: the parameters, gradients and Adam moments alone when they
+    /// exceed it, else the smallest budget that would run (micro-batch 1, or `microBatch` when fixed, with the
+    /// most memory-saving of `policies`).
+    public static func whyNothingFits(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int, device: any Device,
+                                      policies: [ActivationPolicy] = ActivationPolicy.all, microBatch: Int? = nil) throws -> String {
+        let base = try MemoryPlan(config: config, head: head, microBatch: 1, sequence: sequence, training: true, device: device)
+        let state = base.items.filter { ["parameters", "parameter gradients", "Adam first moments", "Adam second moments"].contains($0.name) }
+            .reduce(0) { $0 + $1.bytes }
+        if state > budget {
+            return "the budget \(ByteCount.format(budget)) (\(budget) bytes) is smaller than the parameters, their gradients and the "
+                + "Adam moments alone (\(ByteCount.format(state)), \(state) bytes); no micro-batch can run"
+        }
+        let micro = microBatch ?? 1
+        let smallest = try policies.map {
+            try MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true, policy: $0, device: device)
+        }.min { $0.total < $1.total }!
+        return "nothing fits in \(ByteCount.format(budget)) (\(budget) bytes): micro-batch \(micro) at seq \(sequence) needs at least "
+            + "\(ByteCount.format(smallest.total)) (\(smallest.total) bytes, \(smallest.policy)); raise --device-memory to that, "
+            + "or shorten --max-seq-length" + (microBatch == nil ? "" : " or lower --micro-batch-size")
+    }
+
+    /// The largest micro-batch (up to `limit`) whose plan with `policy` fits `budget`, by bisection (the plan
+    /// grows with the micro-batch); 0 when not even 1 fits.
+    public static func largestMicroBatch(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int,
+                                         policy: ActivationPolicy, device: any Device, limit: Int = 1024) -> Int {
+        var low = 0, high = limit
+        while low < high {
+            let mid = (low + high + 1) / 2
+            let plan = try? MemoryPlan(config: config, head: head, microBatch: mid, sequence: sequence, training: true,
+                                       policy: policy, device: device)
+            if let plan, plan.total <= budget { low = mid } else { high = mid - 1 }
+        }
+        return low
     }
 }

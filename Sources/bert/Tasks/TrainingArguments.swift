@@ -77,6 +77,8 @@ struct TrainingArguments: ParsableArguments {
 
     @OptionGroup var deviceArguments: DeviceArguments
 
+    @OptionGroup var activationArguments: ActivationArguments
+
     var badRows: BadRowPolicy { skipBadRows ? .skip : .fail }
 
     func validate() throws {
@@ -117,11 +119,10 @@ struct TrainingArguments: ParsableArguments {
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
         var config = trainerConfig()
-        if microBatchSize == "auto" {
-            config.microBatchSize = try autoMicroBatch(head: train.head, sequence: train.sequenceLength, device: device)
-        }
+        let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device)
+        config.microBatchSize = plan.microBatch
         let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
-                                  sequence: train.sequenceLength, training: true, seed: seed)
+                                  sequence: train.sequenceLength, training: true, seed: seed, policy: plan.policy)
         if !model.initializedHeads.isEmpty {
             printError("new head: \(model.initializedHeads.joined(separator: ", ")) (initialized, seed \(seed))")
         }
@@ -141,10 +142,14 @@ struct TrainingArguments: ParsableArguments {
 }
 
 extension TrainingArguments {
-    /// `--micro-batch-size auto`: the largest micro-batch dividing --batch-size whose memory plan fits the budget
-    /// (--device-memory, else the device's memory).
-    func autoMicroBatch(head: TaskHeadKind, sequence: Int, device: any Device) throws -> Int {
+    /// The memory plan of the run: with `--micro-batch-size auto` the micro-batch and activation policy that reach
+    /// --batch-size fastest within the budget (--device-memory, else the device's memory); with a fixed micro-batch
+    /// the cheapest allowed policy that fits (plain fp32 when no budget is given and it fits the device).
+    func memoryPlan(head: TaskHeadKind, sequence: Int, device: any Device) throws -> MemoryPlan {
         let config = try Checkpoint.open(model).requireConfig()
+        guard sequence <= config.maxPositionEmbeddings else {
+            throw ValidationError("--max-seq-length \(sequence) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
+        }
         let planned: PlannedHead
         switch head {
         case .classification(let labels): planned = .sequence(outputs: labels.count)
@@ -153,16 +158,24 @@ extension TrainingArguments {
         case .span: planned = .span
         }
         let budget = device.memory.budget ?? device.info.globalMemory
-        guard let plan = try MemoryPlan.choose(config: config, head: planned, batchSize: batchSize, sequence: sequence,
-                                               budget: budget, maxAllocation: device.info.maxAllocation) else {
-            let smallest = try MemoryPlan(config: config, head: planned, microBatch: 1, sequence: sequence, training: true,
-                                          maxAllocation: device.info.maxAllocation)
-            throw ValidationError("nothing fits in \(ByteCount.format(budget)): even a micro-batch of 1 at seq \(sequence) needs "
-                                  + "\(ByteCount.format(smallest.total)); raise --device-memory or shorten --max-seq-length")
+        let policies = activationArguments.candidates
+        let chosen: MemoryPlan?
+        if let micro = fixedMicroBatch ?? (microBatchSize == nil ? batchSize : nil) {
+            chosen = policies.lazy.compactMap {
+                try? MemoryPlan(config: config, head: planned, microBatch: micro, sequence: sequence, training: true,
+                                policy: $0, device: device)
+            }.first { $0.total <= budget }
+        } else {
+            chosen = try MemoryPlan.choose(config: config, head: planned, batchSize: batchSize, sequence: sequence,
+                                           budget: budget, device: device, policies: policies)
         }
-        printError("micro-batch auto: \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), planned peak "
-                   + "\(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
-        return plan.microBatch
+        guard let plan = chosen else {
+            throw try activationArguments.nothingFits(config: config, head: planned, sequence: sequence, budget: budget,
+                                                      device: device, microBatch: fixedMicroBatch ?? (microBatchSize == nil ? batchSize : nil))
+        }
+        printError("memory plan: micro-batch \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), \(plan.policy), "
+                   + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
+        return plan
     }
 }
 

@@ -1,0 +1,38 @@
+import Compute
+
+/// Every GEMM shape a training or inference step of the encoder runs, so the memory plan and the run reserve
+/// the same GEMM temporary buffer (CLBlast's) before the first step and nothing is allocated inside one.
+///
+/// The list may hold a shape more than once; its maximum workspace is what counts. Attention's strided-batched
+/// GEMMs are listed per matrix (what a device needing a temporary buffer runs them as).
+public enum GEMMCensus {
+    /// The GEMMs of a dense layer `y = x·Wᵀ + b` ([rows, inputs] → [rows, outputs]): forward, and in training
+    /// dW = dyᵀ·x and dx = dy·W.
+    public static func linear(rows: Int, inputs: Int, outputs: Int, training: Bool) -> [GEMMShape] {
+        let forward = GEMMShape(m: rows, n: outputs, k: inputs, transB: .transposed)
+        guard training else { return [forward] }
+        return [forward, GEMMShape(m: outputs, n: inputs, k: rows, transA: .transposed, beta: 1),
+                GEMMShape(m: rows, n: inputs, k: outputs)]
+    }
+
+    /// The encoder's GEMMs (embeddings have none): per layer the fused QKV, attention output and the two
+    /// feed-forward projections, attention's Q·Kᵀ and P·V (and their gradients in training), and the pooler.
+    public static func encoder(config c: BertConfig, shape s: EncoderShape, training: Bool, pooler: Bool) -> [GEMMShape] {
+        let t = s.tokens, h = c.hiddenSize, i = c.intermediateSize, S = s.sequence, D = c.headSize
+        var shapes = linear(rows: t, inputs: h, outputs: 3 * h, training: training)
+            + linear(rows: t, inputs: h, outputs: h, training: training)
+            + linear(rows: t, inputs: h, outputs: i, training: training)
+            + linear(rows: t, inputs: i, outputs: h, training: training)
+        if training {
+            shapes += [GEMMShape(m: S, n: S, k: D, transB: .transposed), GEMMShape(m: S, n: D, k: S),
+                       GEMMShape(m: S, n: D, k: S, transA: .transposed)]
+        }
+        if pooler { shapes += linear(rows: s.batch, inputs: h, outputs: h, training: training) }
+        return shapes
+    }
+
+    /// The GEMM temporary buffer `shapes` need on `device`: the largest any of them may need.
+    public static func workspaceBytes(_ shapes: [GEMMShape], on device: any Device) throws -> Int {
+        try shapes.reduce(0) { max($0, try device.gemmWorkspaceBytes($1)) }
+    }
+}
