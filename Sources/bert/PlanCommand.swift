@@ -111,16 +111,14 @@ struct PlanCommand: ParsableCommand {
         print("\nchosen: micro-batch \(chosen.microBatch) × \(batchSize / chosen.microBatch) accumulation step(s), \(chosen.policy): "
               + "the least estimated time per effective batch (policy compute × small-micro-batch overhead; docs/memory.md).")
         if let dry {
-            print(String(format: "dry run: measured peak %@ (%d bytes) vs planned %d bytes — %@; %.2f s",
-                         ByteCount.format(dry.peak), dry.peak, chosen.total, dry.peak == chosen.total ? "equal" : "DIFFERENT",
-                         dry.stepSeconds[0]))
+            print("dry run: measured peak \(ByteCount.format(dry.peak)) (\(dry.peak) bytes) vs planned \(chosen.total) bytes — "
+                  + (dry.peak == chosen.total ? "equal" : "DIFFERENT") + String(format: "; %.2f s", dry.stepSeconds[0]))
         }
         if let executed {
-            print(String(format: "%d real step(s) on %@: measured peak %@ (%d bytes) vs planned %d bytes — %@; "
-                         + "median step %.2f s, %.1f tokens/s", executed.stepSeconds.count, device.info.description,
-                         ByteCount.format(executed.peak), executed.peak, chosen.total,
-                         executed.peak == chosen.total ? "equal" : "DIFFERENT",
-                         executed.stepSeconds.sorted()[executed.stepSeconds.count / 2], executed.tokensPerSecond))
+            print("\(executed.stepSeconds.count) real step(s) on \(device.info): measured peak \(ByteCount.format(executed.peak)) "
+                  + "(\(executed.peak) bytes) vs planned \(chosen.total) bytes — " + (executed.peak == chosen.total ? "equal" : "DIFFERENT")
+                  + String(format: "; median step %.2f s, %.1f tokens/s", executed.stepSeconds.sorted()[executed.stepSeconds.count / 2],
+                           executed.tokensPerSecond))
         }
     }
 

@@ -48,6 +48,8 @@ final class RecomputeTests: XCTestCase {
                     let error = zip(result.grads, reference.grads).reduce(0.0) { $0 + pow(Double($1.0 - $1.1), 2) }.squareRoot()
                     let norm = reference.grads.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
                     XCTAssertLessThan(error / norm, 2e-3, "gradients with \(policy) on \(device.info)")
+                    print(String(format: "half storage: relative gradient error %.2e (%@, %@)", error / norm,
+                                 policy.description, device.info.backend.rawValue))
                     XCTAssertGreaterThan(error, 0, "half storage should round something (\(policy) on \(device.info))")
                 }
             }

@@ -9,10 +9,17 @@ import XCTest
 /// both devices, for several heads, micro-batches, chunk limits and activation policies — and the dry run
 /// (virtual allocations, no compute) measures the same peak.
 final class MemoryPlanTests: XCTestCase {
-    private let config = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
-                                    intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
+    private static let small = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
+                                          intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
+    /// Another size: more layers and heads, tanh GELU, no attention dropout (no dropped-probability buffers).
+    private static let deeper = BertConfig(vocabSize: 50, hiddenSize: 24, numHiddenLayers: 3, numAttentionHeads: 3,
+                                           intermediateSize: 40, activation: .tanh, attentionProbsDropoutProb: 0,
+                                           maxPositionEmbeddings: 16)
+    private let config = MemoryPlanTests.small
 
     private struct Case {
+        var config = MemoryPlanTests.small
+        var sequence = 8
         var head: PlannedHead = .sequence(outputs: 3)
         var micro: Int
         var policy: ActivationPolicy = .keepAll
@@ -23,6 +30,7 @@ final class MemoryPlanTests: XCTestCase {
     /// limit) and returns the peak the run added to the device, with the plan.
     private func measure(_ c: Case, on shared: (any Device)? = nil) throws -> (peak: Int, plan: MemoryPlan, dry: Int) {
         let device = shared ?? CPUDevice(options: DeviceOptions(maxAllocation: c.maxAllocation))
+        let config = c.config, s = c.sequence
         try device.releaseWorkspace()
         let baseline = device.memory.current
         device.memory.resetPeak()
@@ -31,7 +39,7 @@ final class MemoryPlanTests: XCTestCase {
             let heads = c.head.modelHeads
             let parameters = try ParameterStore(config: config, heads: heads, device: device, training: true)
             try parameters.initialize(seed: 1)
-            let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: c.micro, sequence: 8), mode: .training,
+            let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: c.micro, sequence: s), mode: .training,
                                           policy: c.policy)
             let head: TaskHead
             switch c.head {
@@ -49,10 +57,10 @@ final class MemoryPlanTests: XCTestCase {
                                       files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
                                                         doLowerCase: true))
             let features = (0..<8).map { i -> Feature in
-                var f = Feature(ids: (0..<8).map { Int32(($0 * 7 + i) % 50) }, types: [Int32](repeating: 0, count: 8),
-                                mask: (0..<8).map { Int32($0 < 6 + i % 3 ? 1 : 0) })
+                var f = Feature(ids: (0..<s).map { Int32(($0 * 7 + i) % 50) }, types: [Int32](repeating: 0, count: s),
+                                mask: (0..<s).map { Int32($0 < s - 2 + i % 3 ? 1 : 0) })
                 f.label = Int32(i % 3)
-                f.tokenLabels = (0..<8).map { Int32(($0 + i) % 3) }
+                f.tokenLabels = (0..<s).map { Int32(($0 + i) % 3) }
                 f.start = Int32(1 + i % 3)
                 f.end = Int32(2 + i % 3)
                 return f
@@ -60,7 +68,7 @@ final class MemoryPlanTests: XCTestCase {
             try trainer.train(features, evaluation: nil)
             peak = device.memory.peak - baseline
         }
-        let plan = try MemoryPlan(config: config, head: c.head, microBatch: c.micro, sequence: 8, training: true,
+        let plan = try MemoryPlan(config: config, head: c.head, microBatch: c.micro, sequence: s, training: true,
                                   policy: c.policy, device: device)
         let dry = try PlanCheck.dryRun(plan, config: config, head: c.head, batchSize: 4, target: device)
         return (peak, plan, dry.peak)
@@ -68,7 +76,7 @@ final class MemoryPlanTests: XCTestCase {
 
     private func check(_ c: Case, on device: (any Device)? = nil) throws {
         let (peak, plan, dry) = try measure(c, on: device)
-        let what = "\(c.head), micro-batch \(c.micro), \(c.policy), max allocation \(String(describing: c.maxAllocation)) on "
+        let what = "\(c.config.numHiddenLayers) layers, seq \(c.sequence), \(c.head), micro-batch \(c.micro), \(c.policy), max allocation \(String(describing: c.maxAllocation)) on "
             + "\(device?.info.description ?? "cpu"): " + plan.items.map { "\($0.name) \($0.bytes)" }.joined(separator: ", ")
         XCTAssertEqual(plan.total, peak, what)
         XCTAssertEqual(dry, peak, "dry run: " + what)
@@ -81,7 +89,11 @@ final class MemoryPlanTests: XCTestCase {
                   Case(micro: 2, policy: ActivationPolicy(recompute: .none, storage: .float16)),
                   Case(micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
                   Case(head: .tokens(labels: 3), micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
-                  Case(head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer))] {
+                  Case(head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer)),
+                  Case(config: Self.deeper, sequence: 12, micro: 4),
+                  Case(config: Self.deeper, sequence: 12, micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
+                  Case(config: Self.deeper, sequence: 16, head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16),
+                       maxAllocation: 32768)] {
             try check(c)
         }
     }
@@ -89,7 +101,9 @@ final class MemoryPlanTests: XCTestCase {
     func testPlannedPeakEqualsMeasuredPeakToTheByteOnOpenCL() throws {
         let device = try TestDevices.openCL()
         for c in [Case(micro: 4), Case(micro: 2, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
-                  Case(head: .span, micro: 2, policy: ActivationPolicy(recompute: .attention))] {
+                  Case(head: .span, micro: 2, policy: ActivationPolicy(recompute: .attention)),
+                  Case(config: Self.deeper, sequence: 12, head: .tokens(labels: 3), micro: 4,
+                       policy: ActivationPolicy(recompute: .none, storage: .float16))] {
             try check(c, on: device)
         }
     }

@@ -46,17 +46,19 @@ public struct ActivationPolicy: Sendable, Hashable, CustomStringConvertible {
         ActivationPolicy(recompute: .layer, storage: .float32), ActivationPolicy(recompute: .layer, storage: .float16),
     ]
 
-    /// Estimated compute of a step relative to `keepAll` (forward = 1, backward = 2 units; recomputing a layer
-    /// adds one forward; recomputing attention adds Q·Kᵀ and the softmax; packing/unpacking half storage is a
-    /// memory pass). Calibrated against measured tokens/s in docs/memory.md; used only to rank policies.
+    /// Estimated time of a step relative to `keepAll` at the same micro-batch — measured, not modelled: BERT-Base
+    /// fine-tuning steps (8 × 128) on this project's CPU backend, 2026-11-22 (docs/memory.md, `bert bench
+    /// --recompute … --activations …`). Only the ranking matters to the planner; on GPUs recomputing attention
+    /// and converting to half are relatively cheaper, so these numbers err towards keeping everything.
     public var relativeCost: Double {
-        let recomputeCost: Double
-        switch recompute {
-        case .none: recomputeCost = 0
-        case .attention: recomputeCost = 0.05
-        case .layer: recomputeCost = 1.0 / 3.0
+        switch (recompute, storage) {
+        case (.none, .float32): return 1.0
+        case (.none, .float16): return 1.15
+        case (.attention, .float32): return 1.2
+        case (.attention, .float16): return 1.3
+        case (.layer, .float32): return 1.45
+        case (.layer, .float16): return 1.5
         }
-        return 1 + recomputeCost + (storage == .float16 ? 0.03 : 0)
     }
 
     public var description: String { "recompute \(recompute.rawValue), \(storage.rawValue) activations" }

@@ -186,7 +186,7 @@ public struct MemoryPlan: Sendable {
     /// The largest micro-batch (up to `limit`) whose plan with `policy` fits `budget`, by bisection (the plan
     /// grows with the micro-batch); 0 when not even 1 fits.
     public static func largestMicroBatch(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int,
-                                         policy: ActivationPolicy, device: any Device, limit: Int = 1024) -> Int {
+                                         policy: ActivationPolicy, device: any Device, limit: Int = 4096) -> Int {
         var low = 0, high = limit
         while low < high {
             let mid = (low + high + 1) / 2
