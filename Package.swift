@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bert", targets: ["bert"]),
+        .executable(name: "bert-prof", targets: ["bert-prof"]),
         .library(name: "Compute", targets: ["Compute"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
         .library(name: "BERT", targets: ["BERT"]),
@@ -24,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libclblast-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // CLBlast's C++ RetrieveParameters behind a C function (its C API cannot read tuning parameters).
+        .target(name: "CCLBlastQuery", dependencies: ["CCLBlast"]),
 
         // Build-time embedding of Kernels/*.cl into the Compute module.
         .executableTarget(name: "kernel-embedder", path: "Tools/KernelEmbedder"),
@@ -32,7 +35,7 @@ let package = Package(
 
         // The device layer: knows nothing about BERT.
         .target(name: "Compute",
-                dependencies: ["COpenCL", "CCLBlast", "COpenBLAS",
+                dependencies: ["COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS",
                                .product(name: "Logging", package: "swift-log")],
                 plugins: ["EmbedKernels"]),
 
@@ -54,10 +57,18 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
+        // The profiler: device peaks, every op of a training step validated and timed, Chrome traces.
+        .executableTarget(name: "bert-prof",
+                          dependencies: ["Compute", "BERT", "Training",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Tools/BertProf"),
+
         // Devices, data and assertions every test target shares (one OpenCL context per test process).
         .target(name: "TestSupport", dependencies: ["Compute"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
+        // The profiler (bert-prof) against a real training step of the model: op coverage and the trace.
+        .testTarget(name: "ProfilerTests", dependencies: ["bert-prof", "Compute", "BERT", "Training", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenizer", "Training", "BERT", "Compute"],
                     resources: [.copy("Fixtures")]),

@@ -88,16 +88,10 @@ struct BenchCommand: ParsableCommand {
 /// Model shapes by name or folder, for commands that need only the architecture.
 enum ModelShapes {
     static func config(for name: String) throws -> BertConfig {
-        if let size = BertSize(rawValue: name.lowercased()) { return BertConfig(size: size) }
-        if name.lowercased() == "minilm" {
-            // all-MiniLM-L6-v2: 6 layers, H 384, 12 heads, intermediate 1536, erf GELU.
-            return BertConfig(vocabSize: 30522, hiddenSize: 384, numHiddenLayers: 6, numAttentionHeads: 12,
-                              intermediateSize: 1536, activation: .erf)
+        guard let config = try BertConfig.shape(named: name) else {
+            throw ValidationError("--model '\(name)' is neither a named size (\(BertConfig.shapeNames.joined(separator: ", "))) "
+                                  + "nor a folder with config.json or bert_config.json")
         }
-        for file in ["config.json", "bert_config.json"] {
-            let path = URL(fileURLWithPath: name).appendingPathComponent(file).path
-            if FileManager.default.fileExists(atPath: path) { return try BertConfig.read(contentsOf: path) }
-        }
-        throw ValidationError("--model '\(name)' is neither a named size (tiny, mini, small, medium, base, large, minilm) nor a folder with config.json or bert_config.json")
+        return config
     }
 }

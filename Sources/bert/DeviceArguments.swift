@@ -15,6 +15,12 @@ struct DeviceArguments: ParsableArguments {
     @Flag(name: .long, help: "Record OpenCL profiling events for every kernel and GEMM.")
     var profile = false
 
+    @Option(name: .customLong("clblast-parameters"),
+            help: ArgumentHelp("Tuned CLBlast parameters (from `bert-prof tune`) for the OpenCL device, or 'none' for CLBlast's database.",
+                               discussion: "Default: the device's file in the kernel cache, <cache>/clblast/<device>_<driver>.json, when it exists.",
+                               valueName: "file"))
+    var clblastParameters: String?
+
     func validate() throws {
         do {
             _ = try DeviceSpec(parsing: device)
@@ -27,10 +33,20 @@ struct DeviceArguments: ParsableArguments {
 
     /// Opens the chosen device and reports the choice on standard error.
     func open() throws -> any Device {
-        let options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
+        var options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
                                     profiling: profile)
+        switch clblastParameters {
+        case nil: options.clblastParameters = .defaultLocation
+        case "none"?: options.clblastParameters = .database
+        case let path?: options.clblastParameters = .file(path)
+        }
         let selection = try DeviceSelector.open(device, options: options)
         printError("device: \(selection.reason)")
+        if let file = (selection.device as? OpenCLDevice)?.clblastParametersFile {
+            printError("CLBlast parameters: applied \(file)")
+        } else if clblastParameters != nil, selection.device is CPUDevice {
+            printError("note: --clblast-parameters is ignored on the CPU backend")
+        }
         return selection.device
     }
 }

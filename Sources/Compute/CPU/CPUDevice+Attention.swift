@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 extension CPUDevice {
@@ -23,44 +24,63 @@ extension CPUDevice {
         }
     }
 
-    /// The online-softmax twin of `flash_attention_forward`: keys streamed in order with a running max and
-    /// sum, one query row at a time; the score matrix is never stored.
+    /// The twin of `flash_attention_forward`: per (batch, head), blocks of `flashQueryBlock` query rows at a time —
+    /// scores by a single-threaded BLAS GEMM into a per-thread [block, k] tile, masked softmax (+ dropout, the same
+    /// Philox draws as the kernel) in the tile, then tile · V — so no [B, heads, q, k] matrix is ever stored, and
+    /// the work runs at GEMM speed. Equal to the kernel's online softmax up to float rounding. The tile is op
+    /// scratch (like BLAS's own buffers), at most `flashQueryBlock` × k floats per thread.
     public func flashAttention(_ f: FlashAttentionForward, shape s: AttentionShape) throws {
         try f.validate(s)
         let op = "flashAttention"
         let q = try floats(f.query, op), k = try floats(f.key, op), v = try floats(f.value, op)
         let out = try floats(f.output, op)
         let mask = try f.keyMask.map { try raw($0, op).assumingMemoryBound(to: Int32.self) }   // [B, k]
-        let d = s.headDim, kLen = s.keyLength
+        let d = s.headDim, kLen = s.keyLength, qLen = s.queryLength
         let dropout = (f.dropout?.probability ?? 0) > 0 ? f.dropout : nil
-        parallel(s.scoreRows, grain: max(1, 2048 / max(kLen, 1))) { rows in
-            let acc = UnsafeMutablePointer<Float>.allocate(capacity: d)
-            defer { acc.deallocate() }
-            for g in rows {   // g = (b·nh + h)·q + i
-                let i = g % s.queryLength, bh = g / s.queryLength, b = bh / s.heads, h = bh % s.heads
-                let qi = q + g * d
-                acc.update(repeating: 0, count: d)
-                var m = -Float.infinity, l: Float = 0
-                for j in 0..<kLen where mask.map({ $0[b * kLen + j] != 0 }) ?? true {
-                    let kj = k + (bh * kLen + j) * d, vj = v + (bh * kLen + j) * d
-                    var dot: Float = 0
-                    for e in 0..<d { dot += qi[e] * kj[e] }
-                    let score = dot * f.scale
-                    let mNew = max(m, score)
-                    let correction = expf(m - mNew), weight = expf(score - mNew)
-                    l = l * correction + weight
-                    var w = weight
-                    if let dropout {
-                        let u = Philox.uniform(seed: dropout.seed, stream: dropout.stream, index: UInt64(g * kLen + j))
-                        w = u < dropout.probability ? 0 : weight * dropout.scale
+        let blocks = (qLen + Self.flashQueryBlock - 1) / Self.flashQueryBlock
+        let threads = parallel.threads
+        if threads > 1 { openblas_set_num_threads(1) }
+        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
+        parallel(s.batch * s.heads * blocks, grain: 1) { tasks in
+            let tile = UnsafeMutablePointer<Float>.allocate(capacity: Self.flashQueryBlock * kLen)     // [block, k]
+            let context = UnsafeMutablePointer<Float>.allocate(capacity: Self.flashQueryBlock * d)     // [block, D]
+            defer { tile.deallocate(); context.deallocate() }
+            for task in tasks {
+                let bh = task / blocks, b = bh / s.heads, h = bh % s.heads
+                let i0 = (task % blocks) * Self.flashQueryBlock, rows = min(Self.flashQueryBlock, qLen - i0)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(kLen), Int32(d), f.scale,
+                            q + (bh * qLen + i0) * d, Int32(d), k + bh * kLen * d, Int32(d), 0, tile, Int32(kLen))
+                for r in 0..<rows {
+                    let row = tile + r * kLen, g = bh * qLen + i0 + r
+                    var m = -Float.infinity
+                    for j in 0..<kLen {
+                        if let mask, mask[b * kLen + j] == 0 { row[j] = -.infinity } else { m = max(m, row[j]) }
                     }
-                    for e in 0..<d { acc[e] = acc[e] * correction + w * vj[e] }
-                    m = mNew
+                    var l: Float = 0
+                    for j in 0..<kLen {
+                        let e = row[j] == -.infinity ? 0 : expf(row[j] - m)
+                        row[j] = e
+                        l += e
+                    }
+                    let inverse: Float = l > 0 ? 1 / l : 0
+                    for j in 0..<kLen {
+                        var w = row[j] * inverse
+                        if let dropout, w != 0 {
+                            let u = Philox.uniform(seed: dropout.seed, stream: dropout.stream, index: UInt64(g * kLen + j))
+                            w = u < dropout.probability ? 0 : w * dropout.scale
+                        }
+                        row[j] = w
+                    }
                 }
-                let inverse: Float = l > 0 ? 1 / l : 0
-                let dst = out + (b * s.queryLength + i) * f.outputRowStride + h * d
-                for e in 0..<d { dst[e] = acc[e] * inverse }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(kLen), 1,
+                            tile, Int32(kLen), v + bh * kLen * d, Int32(d), 0, context, Int32(d))
+                for r in 0..<rows {
+                    (out + (b * qLen + i0 + r) * f.outputRowStride + h * d).update(from: context + r * d, count: d)
+                }
             }
         }
     }
+
+    /// Query rows per tile of the CPU flash-attention twin.
+    static let flashQueryBlock = 64
 }

@@ -3,21 +3,31 @@ import COpenBLAS
 extension CPUDevice {
     public func gemm(_ shape: GEMMShape, a: BufferView, b: BufferView, c: BufferView) throws {
         try shape.validate(a: a, b: b, c: c)
-        try sgemm(shape, try floats(a, "gemm"), try floats(b, "gemm"), try floats(c, "gemm"))
+        sgemm(shape, try floats(a, "gemm"), try floats(b, "gemm"), try floats(c, "gemm"))
     }
 
     public func gemmStridedBatched(_ shape: GEMMShape, batch: BatchStrides, a: BufferView, b: BufferView,
                                    c: BufferView) throws {
         try shape.validate(a: a, b: b, c: c, batch: batch)
         let ap = try floats(a, "gemm"), bp = try floats(b, "gemm"), cp = try floats(c, "gemm")
-        for i in 0..<batch.count {
-            try sgemm(shape, ap + i * batch.a, bp + i * batch.b, cp + i * batch.c)
+        let threads = parallel.threads
+        guard threads > 1, batch.count > 1 else {
+            for i in 0..<batch.count { sgemm(shape, ap + i * batch.a, bp + i * batch.b, cp + i * batch.c) }
+            return
+        }
+        // Attention's per-head GEMMs are small (e.g. 128×128×64): OpenBLAS's own threading costs more than it
+        // gains on them (measured 3–7× slower than one thread per matrix). So each of our threads runs whole
+        // matrices single-threaded, and OpenBLAS's thread count is restored afterwards.
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        parallel(batch.count, grain: 1) { range in
+            for i in range { sgemm(shape, ap + i * batch.a, bp + i * batch.b, cp + i * batch.c) }
         }
     }
 
     /// Row-major cblas_sgemm on raw pointers (operands already validated).
     private func sgemm(_ s: GEMMShape, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                       _ c: UnsafeMutablePointer<Float>) throws {
+                       _ c: UnsafeMutablePointer<Float>) {
         guard s.m > 0, s.n > 0 else { return }
         cblas_sgemm(CblasRowMajor,
                     s.transA == .none ? CblasNoTrans : CblasTrans,

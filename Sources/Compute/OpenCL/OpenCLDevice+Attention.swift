@@ -50,10 +50,13 @@ extension OpenCLDevice {
     public func flashAttention(_ f: FlashAttentionForward, shape s: AttentionShape) throws {
         try f.validate(s)
         let dropout = f.dropout ?? DropoutConfig(probability: 0, seed: 0, stream: 0)
+        try kernelVariants.checkFlash(maxWorkGroupSize: info.maxWorkGroupSize, localMemory: info.localMemory,
+                                      headDim: s.headDim)
         let group = flashWorkGroupSize
         // K and V tiles live in local memory: pick the largest tile (≤ 32 keys) that uses at most half of it.
         var tile = 32
         while tile > 1 && (2 * tile * s.headDim + tile) * 4 > info.localMemory / 2 { tile /= 2 }
+        tile = kernelVariants.flashTile ?? tile
         let blocks = (s.queryLength + group - 1) / group
         try launch("flash_attention_forward", in: "attention.cl",
                    options: "-D SB_HEAD_DIM=\(s.headDim) -D SB_FLASH_WG=\(group) -D SB_FLASH_TILE=\(tile)",
@@ -66,5 +69,5 @@ extension OpenCLDevice {
     }
 
     /// Query rows per work-group of the flash kernel: 64, or fewer where the device allows less.
-    var flashWorkGroupSize: Int { min(64, rowWorkGroupSize) }
+    var flashWorkGroupSize: Int { kernelVariants.flashWorkGroupSize ?? min(64, rowWorkGroupSize) }
 }

@@ -14,10 +14,15 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     let queue: CLQueue
     let programs: ProgramCache
     let profile: ProfileLog?
+    /// The tuned CLBlast parameters file applied when the device opened (`DeviceOptions.clblastParameters`);
+    /// nil when CLBlast runs with its database.
+    public let clblastParametersFile: String?
     /// Build options every program gets: the language version and capability defines (never vendor names).
     let buildOptions: String
     /// Work-group size of the row kernels (LayerNorm, softmax): the largest power of two ≤ 256 the device allows.
     let rowWorkGroupSize: Int
+    /// Launch-shape overrides (`DeviceOptions.kernelVariants`; all nil normally).
+    let kernelVariants: KernelVariants
     private var kernels: [String: CLKernel] = [:]
     /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for (or reserved up front).
     let gemmWorkspace = ScratchBuffer(label: ScratchBuffer.gemmLabel)
@@ -68,8 +73,14 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         programs = ProgramCache(context: context, device: entry.device, info: info, directory: cacheDirectory)
         var rowGroup = 1
         while rowGroup * 2 <= min(256, info.maxWorkGroupSize) { rowGroup *= 2 }
-        rowWorkGroupSize = rowGroup
-        buildOptions = "-cl-std=CL1.2 -D SB_ROW_WG=\(rowGroup)" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
+        rowWorkGroupSize = try options.kernelVariants.rowWorkGroupSize(default: rowGroup, maxWorkGroupSize: info.maxWorkGroupSize)
+        try options.kernelVariants.checkElementwise(maxWorkGroupSize: info.maxWorkGroupSize)
+        kernelVariants = options.kernelVariants
+        buildOptions = "-cl-std=CL1.2 -D SB_ROW_WG=\(rowWorkGroupSize)" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
+        // Before anything asks CLBlast for workspace sizes: tuned parameters change them.
+        clblastParametersFile = try CLBlastParameters.applyAtOpen(options.clblastParameters, info: info,
+                                                                  deviceID: entry.device,
+                                                                  kernelCacheDirectory: cacheDirectory.path)
     }
 
     // MARK: - Memory
@@ -150,9 +161,16 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     /// Enqueues kernel `name` of `file` (built with extra `options`, e.g. a head width) over `global`
     /// work-items (the driver picks the work-group size unless `local` is given; then each global size must
     /// be a multiple of it).
-    func launch(_ name: String, in file: String, options: String = "", global: [Int], local: [Int]? = nil,
+    func launch(_ name: String, in file: String, options: String = "", global requested: [Int], local fixed: [Int]? = nil,
                 _ arguments: [KernelArgument]) throws {
-        guard !global.contains(0) else { return }
+        guard !requested.contains(0) else { return }
+        // With an element-wise work-group override, 1-D launches without a fixed local size get that local size
+        // and a global size rounded up to it (every such kernel guards its bounds).
+        var (global, local) = (requested, fixed)
+        if fixed == nil, requested.count == 1, let group = kernelVariants.elementwiseWorkGroupSize {
+            global = [(requested[0] + group - 1) / group * group]
+            local = [group]
+        }
         for argument in arguments {
             if case let .buffer(view) = argument { _ = try clMemory(view, name) }
         }

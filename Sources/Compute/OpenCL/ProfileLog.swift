@@ -21,6 +21,9 @@ final class ProfileLog: @unchecked Sendable {
     private var pending: [(name: String, global: [Int], local: [Int]?, event: CLEvent)] = []
     private var resolved: [KernelTiming] = []
 
+    /// Executions recorded since the last clear (resolved or not): an index into the next `timings` result.
+    var count: Int { resolved.count + pending.count }
+
     func record(_ name: String, global: [Int], local: [Int]?, event: CLEvent) {
         pending.append((name, global, local, event))
     }

@@ -1,0 +1,65 @@
+import Foundation
+
+/// How one call is timed: untimed warm-up runs, then `repetitions` timed runs.
+public struct TimingSettings: Sendable, Equatable {
+    /// Untimed runs first (kernel builds, caches, page faults).
+    public var warmup: Int
+    /// Timed runs, each alone (at least one).
+    public var repetitions: Int
+
+    public init(warmup: Int = 2, repetitions: Int = 10) {
+        self.warmup = warmup
+        self.repetitions = repetitions
+    }
+}
+
+/// Where a time comes from.
+public enum TimeSource: String, Sendable, Codable {
+    /// The sum of the call's OpenCL profiling events (device execution only).
+    case deviceEvents = "device events"
+    /// The host clock from the call to the end of `synchronize()` (CPU backend; CLBlast GEMMs, whose single
+    /// event covers only their last kernel).
+    case wallClock = "wall clock"
+}
+
+/// The timed runs of one call.
+public struct OpTiming: Sendable {
+    /// Seconds of each timed run, in order.
+    public let seconds: [Double]
+    public let source: TimeSource
+
+    /// The median run (the mean of the middle two for an even count).
+    public var median: Double {
+        let sorted = seconds.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+    /// (slowest − fastest) / median.
+    public var spread: Double { median > 0 ? ((seconds.max() ?? 0) - (seconds.min() ?? 0)) / median : 0 }
+}
+
+/// Times prepared calls on their device.
+public enum OpTimer {
+    /// Runs `op` `settings.warmup` times untimed, then `settings.repetitions` times, each timed alone: by its
+    /// profiling events on an OpenCL device opened with profiling (except CLBlast GEMMs), else by the wall
+    /// clock around the call and `synchronize()`.
+    public static func time(_ op: PreparedOp, on device: any Device, settings: TimingSettings) throws -> OpTiming {
+        for _ in 0..<max(0, settings.warmup) { try op.run() }
+        try device.synchronize()
+        let openCL = (device as? OpenCLDevice).flatMap { $0.profile == nil ? nil : $0 }
+        var seconds: [Double] = []
+        for _ in 0..<max(1, settings.repetitions) {
+            if let openCL, !op.call.isGEMM {
+                seconds.append(try openCL.timedSeconds { try op.run() })
+            } else {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try op.run()
+                try device.synchronize()
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
+        }
+        // Events of wall-clock runs are not needed: drop them so the profiling log does not grow.
+        if let openCL { _ = try openCL.timings(clear: true) }
+        return OpTiming(seconds: seconds, source: openCL != nil && !op.call.isGEMM ? .deviceEvents : .wallClock)
+    }
+}

@@ -1,0 +1,117 @@
+import Compute
+import Foundation
+
+/// Sweeps the launch-shape knobs our OpenCL kernels have, at the catalog's shapes: the row kernels' work-group
+/// size (`SB_ROW_WG`: LayerNorm forward/backward, attention softmax forward/backward, cross-entropy, sum of
+/// squares), the online-softmax attention's work-group size and K/V tile (`SB_FLASH_WG`, `SB_FLASH_TILE`), and
+/// the local size of the one-item-per-element kernels (normally the driver's choice for the exact global
+/// size; swept with the global size rounded up). Each variant runs on a device opened with
+/// `DeviceOptions.kernelVariants`, is checked against the CPU twin, and is timed like the main table (at most
+/// 5 repetitions); the default variant is timed again in the same pass, so the comparison is within one sweep.
+/// GEMMs are CLBlast's, tuned by its own parameters, and not swept here.
+struct KernelSweep {
+    enum Knob: String, Codable, CaseIterable {
+        case rowWorkGroup = "row work-group size (SB_ROW_WG)"
+        case flash = "flash work-group size × K/V tile (SB_FLASH_WG, SB_FLASH_TILE)"
+        case elementwise = "element-wise local size (global rounded up)"
+    }
+
+    struct Variant {
+        let label: String
+        let variants: KernelVariants
+        let isDefault: Bool
+    }
+
+    /// One entry's sweep: every variant's median (nil when it failed) and check.
+    struct Outcome {
+        let entry: StepCatalog.Entry
+        let knob: Knob
+        let results: [(variant: Variant, median: Double?, passed: Bool, error: String?)]
+
+        var winner: (variant: Variant, median: Double)? {
+            results.compactMap { r in r.median.flatMap { r.passed ? (r.variant, $0) : nil } }.min { $0.1 < $1.1 }
+        }
+        var defaultMedian: Double? { results.first { $0.variant.isDefault }?.median }
+    }
+
+    let device: OpenCLDevice
+    let reference: any Device
+    let timing: TimingSettings
+
+    static func knob(of call: OpCall) -> Knob? {
+        switch call {
+        case .layerNorm, .layerNormBackward, .attentionSoftmax, .attentionSoftmaxBackward, .softmaxCrossEntropy,
+             .sumOfSquares:
+            return .rowWorkGroup
+        case .flashAttention: return .flash
+        case .gemm, .gemmStridedBatched: return nil
+        default: return .elementwise
+        }
+    }
+
+    /// The variants of `knob` this device allows, the default among them.
+    func variants(_ knob: Knob, headDim: Int) -> [Variant] {
+        let info = device.info
+        var defaultRow = 1
+        while defaultRow * 2 <= min(256, info.maxWorkGroupSize) { defaultRow *= 2 }
+        switch knob {
+        case .rowWorkGroup:
+            return [16, 32, 64, 128, 256, 512, 1024].filter { $0 <= info.maxWorkGroupSize }.map {
+                Variant(label: "WG \($0)", variants: KernelVariants(rowWorkGroupSize: $0), isDefault: $0 == defaultRow)
+            }
+        case .flash:
+            var defaultTile = 32
+            while defaultTile > 1 && (2 * defaultTile * headDim + defaultTile) * 4 > info.localMemory / 2 { defaultTile /= 2 }
+            let defaultGroup = min(64, defaultRow)
+            var list: [Variant] = []
+            for group in [16, 32, 64, 128] where group <= info.maxWorkGroupSize {
+                for tile in [8, 16, 32, 64] where (2 * tile * headDim + tile) * 4 <= info.localMemory {
+                    list.append(Variant(label: "WG \(group) tile \(tile)",
+                                        variants: KernelVariants(flashWorkGroupSize: group, flashTile: tile),
+                                        isDefault: group == defaultGroup && tile == defaultTile))
+                }
+            }
+            return list
+        case .elementwise:
+            return [Variant(label: "driver", variants: KernelVariants(), isDefault: true)]
+                + ([64, 256, 1024] as [Int]).filter { $0 <= info.maxWorkGroupSize }.map {
+                    Variant(label: "WG \($0)", variants: KernelVariants(elementwiseWorkGroupSize: $0), isDefault: false)
+                }
+        }
+    }
+
+    /// Sweeps every entry with a knob (one device per variant, shared by the entries it applies to);
+    /// `progress` hears one line per measurement.
+    func run(_ entries: [(seed: UInt64, entry: StepCatalog.Entry)], progress: (String) -> Void) -> [Outcome] {
+        var results: [Int: [(Variant, Double?, Bool, String?)]] = [:]
+        let swept = entries.enumerated().compactMap { i, e in Self.knob(of: e.entry.call).map { (i, e, $0) } }
+        for knob in Knob.allCases {
+            let mine = swept.filter { $0.2 == knob }
+            guard !mine.isEmpty else { continue }
+            var headDim = 64
+            if case let .flashAttention(s, _, _, _) = mine[0].1.entry.call { headDim = s.headDim }
+            for variant in variants(knob, headDim: headDim) {
+                let opened: Result<OpenCLDevice, Error> = Result {
+                    var options = DeviceOptions(profiling: true)
+                    options.kernelVariants = variant.variants
+                    return try OpenCLDevice(index: device.info.index ?? 0, options: options)
+                }
+                for (i, item, _) in mine {
+                    let call = item.entry.call
+                    do {
+                        let variantDevice = try opened.get()
+                        let op = try OpReplay.prepare(call, on: variantDevice, seed: item.seed)
+                        let check = try OpValidation.compare(op, seed: item.seed, device: variantDevice, reference: reference)
+                        let median = try OpTimer.time(op, on: variantDevice, settings: timing).median
+                        results[i, default: []].append((variant, median, check.passed, check.passed ? nil : check.summary))
+                        progress("  sweep \(call) \(variant.label): \(Format.milliseconds(median)) \(check.passed ? "ok" : "FAIL")")
+                    } catch {
+                        results[i, default: []].append((variant, nil, false, "\(error)"))
+                        progress("  sweep \(call) \(variant.label): error \(error)")
+                    }
+                }
+            }
+        }
+        return swept.map { i, item, knob in Outcome(entry: item.entry, knob: knob, results: results[i] ?? []) }
+    }
+}
