@@ -71,8 +71,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         profile = options.profiling ? ProfileLog() : nil
         let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) } ?? ProgramCache.defaultDirectory()
         programs = ProgramCache(context: context, device: entry.device, info: info, directory: cacheDirectory)
+        // Row kernels: 256 items per row suit GPUs; on CPU devices (one item is one loop iteration of a core)
+        // 32 measured 1.6–7× faster on PoCL (docs/kernels.md, `bert-prof profile` sweep).
         var rowGroup = 1
-        while rowGroup * 2 <= min(256, info.maxWorkGroupSize) { rowGroup *= 2 }
+        while rowGroup * 2 <= min(info.isGPU ? 256 : 32, info.maxWorkGroupSize) { rowGroup *= 2 }
         rowWorkGroupSize = try options.kernelVariants.rowWorkGroupSize(default: rowGroup, maxWorkGroupSize: info.maxWorkGroupSize)
         try options.kernelVariants.checkElementwise(maxWorkGroupSize: info.maxWorkGroupSize)
         kernelVariants = options.kernelVariants
