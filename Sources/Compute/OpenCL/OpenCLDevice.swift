@@ -169,7 +169,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         // With an element-wise work-group override, 1-D launches without a fixed local size get that local size
         // and a global size rounded up to it (every such kernel guards its bounds).
         var (global, local) = (requested, fixed)
-        if fixed == nil, requested.count == 1, let group = kernelVariants.elementwiseWorkGroupSize {
+        // On CPU devices the default is 64: PoCL otherwise picks a local size dividing the global size, i.e. 1 or
+        // 2 items for odd sizes such as the gradient arena's (10× slower, docs/kernels.md).
+        if fixed == nil, requested.count == 1,
+           let group = kernelVariants.elementwiseWorkGroupSize ?? (info.isGPU ? nil : min(64, info.maxWorkGroupSize)) {
             global = [(requested[0] + group - 1) / group * group]
             local = [group]
         }
