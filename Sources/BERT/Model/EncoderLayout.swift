@@ -143,7 +143,7 @@ public struct EncoderLayout {
             hidden = [reserve(t * h, "layer input A", .scratch, "hidden states"),
                       reserve(t * h, "layer input B", .scratch, "hidden states"),
                       reserve(t * h, "hidden state \(L)", .scratch, "hidden states")]
-            keptInputs = (0..<L).map { reserve(t * h, "layer \($0) input (half)", .kept, "layer inputs", dtype: .float16, layer: $0) }
+            keptInputs = (0..<L).map { reserve(t * h, "layer \($0) input (half)", .kept, "layer inputs", dtype: policy.storage.dtype, layer: $0) }
         } else {
             hidden = (0...L).map {
                 training && $0 < L ? reserve(t * h, "hidden state \($0)", .kept, "layer inputs", layer: $0)
@@ -199,7 +199,7 @@ public struct EncoderLayout {
                         guard let slot else { return }
                         let entry = a.entries[slot.index], old = tags[slot.index]
                         let copy = reserve(entry.count, "layer \(l) \(entry.label.dropFirst(8))", .kept, old.kind,
-                                           dtype: half ? .float16 : .float32, layer: l)
+                                           dtype: half ? policy.storage.dtype : .float32, layer: l)
                         kept[l].append(KeptPair(working: slot, kept: copy))
                     }
                     let w = working
