@@ -70,7 +70,7 @@ let package = Package(
         // The profiler (bert-prof) against a real training step of the model: op coverage and the trace.
         .testTarget(name: "ProfilerTests", dependencies: ["bert-prof", "Compute", "BERT", "Training", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenizer", "Training", "BERT", "Compute"],
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenizer", "Training", "BERT", "Compute", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "BERT", "Compute", "TestSupport"]),
         .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -6,11 +6,15 @@
 //   (1 when has_weights is 0):
 //     loss[r]       = w · (log Σ_c exp(logit[r, c]) − logit[r, y])
 //     dlogits[r, c] = w · scale · (softmax(logit[r])[c] − [c == y])     (overwrites; may alias logits)
+//     predictions[r] = argmax_c logit[r, c], the smallest such c on ties   (only when has_predictions != 0;
+//                      every row, ignored ones included; from the row max the loss computes anyway;
+//                      a row without any non-NaN logit gives 0)
 //
 //   squared_error (regression): loss[r] = (pred[r] − target[r])²,  dpred[r] = 2 · scale · (pred[r] − target[r]);
 //                 rows with valid[r] < 0 (padding) give 0 and 0
 //
-// Shapes: logits, dlogits: [rows, classes]; labels: int [rows]; weights, loss: [rows]; pred, target, dpred: [rows].
+// Shapes: logits, dlogits: [rows, classes]; labels, predictions: int [rows]; weights, loss: [rows];
+//         pred, target, dpred: [rows]. Class indices travel through the float reduction helpers (exact below 2²⁴).
 // Every buffer arrives as (pointer, element offset).
 // Launch: softmax_cross_entropy: rows work-groups of SB_ROW_WG items; squared_error: rows items. CPU twin: Sources/Compute/CPU/CPUDevice+Loss.swift.
 // OpenCL C 1.2; builds as one program together with reduce.cl.
@@ -21,7 +25,8 @@ void softmax_cross_entropy(const uint rows, const uint classes,
                            __global const int* labels, const uint labels_off,
                            __global const float* weights, const uint weights_off, const uint has_weights,
                            __global float* loss, const uint loss_off,
-                           __global float* dlogits, const uint dlogits_off, const float scale) {
+                           __global float* dlogits, const uint dlogits_off, const float scale,
+                           __global int* predictions, const uint predictions_off, const uint has_predictions) {
     __local float scratch[SB_ROW_WG];
     const uint r = get_group_id(0), t = get_local_id(0);
     // No early return: every item must reach the barriers (the launch has exactly `rows` groups).
@@ -31,6 +36,16 @@ void softmax_cross_entropy(const uint rows, const uint classes,
     float m = -INFINITY;
     for (uint c = t; c < classes; c += SB_ROW_WG) m = fmax(m, logits[logits_off + base + c]);
     m = sb_row_max(m, scratch);
+    // The smallest index holding the max (only read when has_predictions). The reduction runs either way:
+    // barriers stay at the top level of the kernel (PoCL computed wrong losses with them inside the branch).
+    float first = (float)classes;
+    if (has_predictions) {
+        for (uint c = t; c < classes && first == (float)classes; c += SB_ROW_WG) {
+            if (logits[logits_off + base + c] == m) first = (float)c;
+        }
+    }
+    const float best = -sb_row_max(-first, scratch);
+    if (has_predictions && t == 0) predictions[predictions_off + r] = best < (float)classes ? (int)best : 0;
     float partial = 0.0f;
     for (uint c = t; c < classes; c += SB_ROW_WG) partial += exp(logits[logits_off + base + c] - m);
     const float total = sb_row_sum(partial, scratch);

@@ -14,6 +14,12 @@ public struct Feature: Sendable, Equatable {
     /// SQuAD: answer start and end token positions (0 = [CLS] for "no answer" in v2.0).
     public var start: Int32 = -1
     public var end: Int32 = -1
+    /// Pre-training (masked LM): the masked positions, their original ids and weights, padded to the run's
+    /// max predictions per sequence (padding slots: position 0, id 0, weight 0). The next-sentence label
+    /// (0 = real next, 1 = random) is `label`.
+    public var maskedPositions: [Int32]? = nil
+    public var maskedLabels: [Int32]? = nil
+    public var maskedWeights: [Float]? = nil
 
     public init(ids: [Int32], types: [Int32], mask: [Int32]) {
         self.ids = ids
@@ -31,4 +37,15 @@ public struct Feature: Sendable, Equatable {
 
     /// Real tokens (the mask's ones).
     public var tokenCount: Int { mask.reduce(0) { $0 + Int($1) } }
+
+    /// The feature with padding appended up to `length` tokens (held-out shards shorter than the training ones).
+    public func padded(to length: Int) -> Feature {
+        let extra = length - ids.count
+        guard extra > 0 else { return self }
+        var feature = self
+        feature.ids += [Int32](repeating: 0, count: extra)
+        feature.types += [Int32](repeating: 0, count: extra)
+        feature.mask += [Int32](repeating: 0, count: extra)
+        return feature
+    }
 }

@@ -19,6 +19,8 @@ public struct FeaturePredictor {
             let real = Array(features[start..<min(start + micro, features.count)])
             let rows = real + [Feature](repeating: .padding(length: length), count: micro - real.count)
             try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)))
+            // Heads whose outputs are losses or accuracies (pre-training) need the targets.
+            try head.setTargets(rows, isPadding: real.indices.map { _ in false } + [Bool](repeating: true, count: micro - real.count))
             try encoder.forward(dropout: nil)
             try head.forward(dropout: nil)
             outputs += try head.outputs().prefix(real.count)

@@ -29,10 +29,13 @@ final class MetricsLog {
     }
 
     func logStep(_ step: Int, epoch: Double, loss: Double, learningRate: Float, gradNorm: Float,
-                 tokensPerSecond: Double, devicePeak: Int) throws {
+                 tokensPerSecond: Double, devicePeak: Int, metrics: [String: Double] = [:]) throws {
         losses.append((step, loss))
-        try append(["step": step, "epoch": epoch, "loss": loss, "lr": Double(learningRate), "grad_norm": Double(gradNorm),
-                    "tokens_per_second": tokensPerSecond, "device_memory_peak": devicePeak])
+        var object: [String: Any] = ["step": step, "epoch": epoch, "loss": loss, "lr": Double(learningRate),
+                                     "grad_norm": Double(gradNorm), "tokens_per_second": tokensPerSecond,
+                                     "device_memory_peak": devicePeak]
+        for (name, value) in metrics { object[name] = value }
+        try append(object)
     }
 
     func logEvaluation(_ step: Int, metrics: [String: Double], primary: String) throws {

@@ -16,11 +16,13 @@ final class ProgressReporter {
         isTerminal = isatty(STDERR_FILENO) == 1
     }
 
-    func update(step: Int, loss: Double, learningRate: Float, tokensPerSecond: Double) {
+    /// `metrics` (the head's step metrics, e.g. mlm_accuracy) follow the loss, sorted by name.
+    func update(step: Int, loss: Double, learningRate: Float, tokensPerSecond: Double, metrics: [String: Double] = [:]) {
         let done = step - startStep
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - step) : 0
-        let stats = String(format: "loss %.4f  lr %.2e  %.0f tok/s  ETA %@", loss, learningRate, tokensPerSecond,
+        let extra = metrics.sorted { $0.key < $1.key }.map { String(format: "  %@ %.3f", $0.key, $0.value) }.joined()
+        let stats = String(format: "loss %.4f%@  lr %.2e  %.0f tok/s  ETA %@", loss, extra, learningRate, tokensPerSecond,
                            Self.duration(eta))
         if isTerminal {
             let width = 30, filled = total > 0 ? width * step / total : width

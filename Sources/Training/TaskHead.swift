@@ -1,8 +1,9 @@
 import BERT
 import Compute
 
-/// What the trainer needs from a fine-tuning head: targets in, loss and gradients out, and the outputs a task
-/// turns into predictions. Implemented for the sequence, token and span heads.
+/// What the trainer needs from a task head: targets in, loss and gradients out, and the outputs a task turns into
+/// predictions or metrics. Implemented for the sequence, token and span heads (fine-tuning) and the pre-training
+/// heads (PretrainingHead+TaskHead.swift).
 public protocol TaskHead: AnyObject {
     /// Uploads the targets of one micro-batch; `isPadding[i]` marks rows that stand for no example.
     func setTargets(_ features: [Feature], isPadding: [Bool]) throws
@@ -19,6 +20,16 @@ public protocol TaskHead: AnyObject {
     func outputs() throws -> [[Float]]
     /// The head as the memory planner sees it.
     var plannedHead: PlannedHead { get }
+    /// Called with the whole effective batch before its micro-batches run (heads whose loss is normalized over
+    /// the effective batch — the masked LM — take their scale from it).
+    func prepareStep(_ batch: [Feature]) throws
+    /// Metrics of the step since `resetLoss()` besides the loss (e.g. masked LM accuracy); empty by default.
+    func stepMetrics() throws -> [String: Double]
+}
+
+extension TaskHead {
+    public func prepareStep(_ batch: [Feature]) throws {}
+    public func stepMetrics() throws -> [String: Double] { [:] }
 }
 
 extension SequenceClassifierHead: TaskHead {

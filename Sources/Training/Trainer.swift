@@ -50,7 +50,7 @@ public final class Trainer {
     public let head: TaskHead
     public let config: TrainerConfig
     public let files: ModelFiles
-    public let optimizer: AdamWOptimizer
+    public let optimizer: any TrainingOptimizer
     var device: any Device { encoder.device }
     var parameters: ParameterStore { encoder.parameters }
 
@@ -63,28 +63,28 @@ public final class Trainer {
         self.head = head
         self.config = config
         self.files = files
-        optimizer = try AdamWOptimizer(parameters: encoder.parameters, kind: config.optimizer,
-                                       weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm)
+        optimizer = try makeOptimizer(kind: config.optimizer, parameters: encoder.parameters,
+                                      weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm)
         // The GEMM temporary buffer and kernel scratch, reserved now as the memory plan counts them, so no
         // step allocates.
         try encoder.device.reserveWorkspace(gemmBytes: try MemoryPlan.gemmWorkspaceBytes(
             config: encoder.parameters.config, head: head.plannedHead, shape: encoder.shape, training: true, device: encoder.device))
     }
 
-    /// Total optimizer steps for `count` training features: ⌊count / batch · epochs⌋, as Google's run_classifier.
+    /// Total optimizer steps for `count` training features: `config.maxSteps` when set (Google's
+    /// run_pretraining num_train_steps), else ⌊count / batch · epochs⌋, as Google's run_classifier.
     public func totalSteps(featureCount count: Int) -> Int {
-        max(1, Int((Double(count) / Double(config.batchSize) * config.epochs).rounded(.down)))
+        if let maxSteps = config.maxSteps { return maxSteps }
+        return max(1, Int((Double(count) / Double(config.batchSize) * config.epochs).rounded(.down)))
     }
 
     /// The feature index at stream position `position`: epoch e = position / count is a seeded shuffle of all
-    /// features, and the stream runs through epochs without a break (TF's repeat + batch, drop remainder).
-    func featureIndex(at position: Int, count: Int, permutations: inout [Int: [Int]]) -> Int {
+    /// features (`EpochOrder`), and the stream runs through epochs without a break (TF's repeat + batch, drop
+    /// remainder).
+    func featureIndex(at position: Int, count: Int, permutations: inout [Int: EpochOrder]) -> Int {
         let epoch = position / count
         if permutations[epoch] == nil {
-            var random = SplitMix64(seed: config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-            var order = Array(0..<count)
-            for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-            permutations = [epoch: order]
+            permutations = [epoch: EpochOrder(count: count, seed: config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)]
         }
         return permutations[epoch]![position % count]
     }
@@ -92,35 +92,39 @@ public final class Trainer {
     /// Trains on `features`; with `resume`, continues from that checkpoint folder (weights, moments, step,
     /// data position and dropout stream are restored, so the loss curve continues as if uninterrupted).
     @discardableResult
-    public func train(_ features: [Feature], evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
-        guard !features.isEmpty else { throw TrainingError.data("no training examples") }
+    public func train(_ features: some FeatureSource, evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
+        guard features.count > 0 else { throw TrainingError.data("no training examples") }
         let output = config.outputDirectory
         try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true)
         let total = totalSteps(featureCount: features.count)
-        let schedule = LearningRateSchedule(baseRate: config.learningRate, totalSteps: total,
+        var schedule = LearningRateSchedule(baseRate: config.learningRate, totalSteps: total,
                                             warmupProportion: config.warmupProportion)
+        if let warmup = config.warmupSteps { schedule.warmupSteps = warmup }
         var step = 0
         if let resume { step = try restore(from: resume) }
         let log = try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step)
         let progress = ProgressReporter(total: total, logEvery: config.logEvery, startStep: step)
         let start = Date()
-        var permutations: [Int: [Int]] = [:]
+        var permutations: [Int: EpochOrder] = [:]
         var lastLoss = Double.nan, lastCheckpoint: String? = resume
         var evaluationResult: [String: Double] = [:]
         var evaluationOutputs: [[Float]] = []
 
         while step < total {
             let stepStart = Date()
-            let batch = (0..<config.batchSize).map {
-                features[featureIndex(at: step * config.batchSize + $0, count: features.count, permutations: &permutations)]
+            let batch = try (0..<config.batchSize).map {
+                try features.feature(at: featureIndex(at: step * config.batchSize + $0, count: features.count,
+                                                      permutations: &permutations))
             }
             let (loss, norm, rate, tokens) = try optimizerStep(batch, step: step, schedule: schedule, checkpoint: lastCheckpoint)
             step += 1
             lastLoss = loss
             let tokensPerSecond = Double(tokens) / Date().timeIntervalSince(stepStart)
+            let metrics = try head.stepMetrics()
             try log.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: loss,
-                            learningRate: rate, gradNorm: norm, tokensPerSecond: tokensPerSecond, devicePeak: device.memory.peak)
-            progress.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond)
+                            learningRate: rate, gradNorm: norm, tokensPerSecond: tokensPerSecond, devicePeak: device.memory.peak,
+                            metrics: metrics)
+            progress.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond, metrics: metrics)
 
             let last = step == total
             if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true {
@@ -157,6 +161,7 @@ public final class Trainer {
         let scale: Float = terms > 0 ? 1 / Float(terms) : 0
         try parameters.zeroGradients()
         try head.resetLoss()
+        try head.prepareStep(batch)
         var tokens = 0
         for m in 0..<(config.batchSize / micro) {
             let rows = Array(batch[(m * micro)..<((m + 1) * micro)])

@@ -5,6 +5,10 @@ public struct TrainerConfig: Sendable {
     /// Examples per forward/backward; `batchSize / microBatchSize` micro-batches are accumulated per step.
     public var microBatchSize: Int = 32
     public var epochs: Double = 3
+    /// Optimizer steps of the run; nil = ⌊features / batch · epochs⌋ (pre-training counts steps, not epochs).
+    public var maxSteps: Int?
+    /// Warmup steps; nil = `warmupProportion` of the steps.
+    public var warmupSteps: Int?
     public var learningRate: Float = 5e-5
     public var warmupProportion: Double = 0.1
     public var optimizer: OptimizerKind = .google
@@ -38,6 +42,9 @@ public struct TrainerConfig: Sendable {
         }
         guard (0..<1).contains(warmupProportion) else {
             throw TrainingError.invalidSetting("--warmup-proportion must be in [0, 1), got \(warmupProportion)")
+        }
+        guard (maxSteps ?? 1) > 0, (warmupSteps ?? 0) >= 0 else {
+            throw TrainingError.invalidSetting("--num-train-steps must be positive and --num-warmup-steps not negative")
         }
         guard keepCheckpoints >= 0, (evalEvery ?? 1) > 0, (checkpointEvery ?? 1) > 0, logEvery > 0 else {
             throw TrainingError.invalidSetting("--eval-every, --save-every and --log-every must be positive")

@@ -8,6 +8,7 @@ struct BERTCommand: ParsableCommand {
         commandName: "bert",
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
         subcommands: [DemoCommand.self, FinetuneCommand.self, PredictCommand.self, EvaluateCommand.self,
+                      CreatePretrainingDataCommand.self, PretrainCommand.self,
                       ExtractFeaturesCommand.self, TokenizeCommand.self, InspectCommand.self, ConvertCommand.self,
                       PlanCommand.self, DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self])
 }

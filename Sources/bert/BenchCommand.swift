@@ -66,7 +66,7 @@ struct BenchCommand: ParsableCommand {
                                                  warmup: warmup, repetitions: repetitions, policy: policy ?? .keepAll)
         let result = try EncoderBenchmark(config: config, settings: settings).run(on: device)
         let planned = try MemoryPlan(config: config, head: .none, microBatch: batchSize, sequence: maxSeqLength,
-                                     training: mode == "train", policy: policy ?? .keepAll, device: device, optimizer: false).total
+                                     training: mode == "train", policy: policy ?? .keepAll, device: device, optimizer: nil).total
         if json {
             let object: [String: Any] = [
                 "model": model, "device": device.info.description, "mode": mode, "batch_size": batchSize,

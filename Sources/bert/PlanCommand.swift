@@ -4,12 +4,12 @@ import Compute
 import Foundation
 import Training
 
-/// `bert plan`: the device memory of a fine-tuning run, item by item, and the micro-batch, accumulation steps
+/// `bert plan`: the device memory of a fine-tuning or pre-training run, item by item, and the micro-batch, accumulation steps
 /// and activation policy that reach the effective batch fastest within a budget.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plan device memory for fine-tuning and pick the micro-batch, accumulation and activation recompute/precision.",
+        abstract: "Plan device memory for fine-tuning or pre-training and pick the micro-batch, accumulation and activation recompute/precision.",
         discussion: """
             The plan is computed from the same size tables the run allocates from (parameters, gradients, Adam moments, \
             the activation arena shaped by the recompute/precision policy, the head, CLBlast's GEMM temporary buffer and \
@@ -21,8 +21,11 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "tiny, mini, small, medium, base, large, minilm, or a model folder.")
     var model: String = "base"
 
-    @Option(name: .long, help: "classify, ner or squad.")
+    @Option(name: .long, help: "classify, ner, squad or pretrain (masked LM + next sentence).")
     var task: String = "classify"
+
+    @Option(name: .long, help: "pretrain: masked positions per sequence (Google: 20 at seq 128, 80 at seq 512).")
+    var maxPredictionsPerSeq: Int = 20
 
     @Option(name: .long, help: "Classes of the classify/ner head.")
     var labels: Int = 2
@@ -33,13 +36,16 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "The effective batch; the plan picks the micro-batch (dividing it) and policy that reach it fastest.")
     var batchSize: Int = 32
 
+    @Option(name: .long, help: "adamw, adamw-torch or lamb (LAMB adds its chunk tables to the two moments).")
+    var optimizer: String = "adamw"
+
     @Option(name: .long, help: "Plan this micro-batch instead of choosing one.")
     var microBatchSize: Int?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    @Flag(name: .long, help: "Print the largest micro-batch per sequence length (64 … 512) under 8, 12 and 16 GiB, per policy.")
+    @Flag(name: .long, help: "Print the largest micro-batch per sequence length (64 … 512) under 8, 12 and 16 GiB, per policy (pretrain: 20 predictions per 128 tokens).")
     var grid = false
 
     @Flag(name: .long, help: "Also build the chosen run on a virtual device and execute one step without compute; print its peak.")
@@ -57,6 +63,12 @@ struct PlanCommand: ParsableCommand {
             throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize ?? 1))")
         }
         guard labels > 0 else { throw ValidationError("--labels must be positive, got \(labels)") }
+        guard (1...maxSeqLength).contains(maxPredictionsPerSeq) else {
+            throw ValidationError("--max-predictions-per-seq must be in 1...\(maxSeqLength), got \(maxPredictionsPerSeq)")
+        }
+        guard OptimizerKind(rawValue: optimizer) != nil else {
+            throw ValidationError("--optimizer must be adamw, adamw-torch or lamb, got '\(optimizer)'")
+        }
         guard (runSteps ?? 1) > 0 else { throw ValidationError("--run-steps must be positive, got \(runSteps ?? 0)") }
     }
 
@@ -70,7 +82,8 @@ struct PlanCommand: ParsableCommand {
         case "classify": head = .sequence(outputs: labels)
         case "ner": head = .tokens(labels: labels)
         case "squad": head = .span
-        default: throw ValidationError("--task must be classify, ner or squad, got '\(task)'")
+        case "pretrain": head = .pretraining(predictions: maxPredictionsPerSeq)
+        default: throw ValidationError("--task must be classify, ner, squad or pretrain, got '\(task)'")
         }
         let device = try deviceArguments.open()
         if grid { return try printGrid(config: config, head: head, device: device) }
@@ -81,16 +94,17 @@ struct PlanCommand: ParsableCommand {
         for policy in policies {
             if let micro = microBatchSize {
                 let plan = try MemoryPlan(config: config, head: head, microBatch: micro, sequence: maxSeqLength, training: true,
-                                          policy: policy, device: device)
+                                          policy: policy, device: device, optimizer: optimizerKind)
                 if plan.total <= budget { considered.append(plan) }
             } else if let plan = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: maxSeqLength,
-                                                       budget: budget, device: device, policies: [policy]) {
+                                                       budget: budget, device: device, policies: [policy],
+                                                       optimizer: optimizerKind) {
                 considered.append(plan)
             }
         }
         guard let chosen = considered.min(by: { ($0.relativeStepTime, $0.total) < ($1.relativeStepTime, $1.total) }) else {
             throw try activationArguments.nothingFits(config: config, head: head, sequence: maxSeqLength, budget: budget,
-                                                      device: device, microBatch: microBatchSize)
+                                                      device: device, microBatch: microBatchSize, optimizer: optimizerKind)
         }
         let dry = dryRun ? try PlanCheck.dryRun(chosen, config: config, head: head, batchSize: batchSize, target: device) : nil
         let executed = try runSteps.map {
@@ -169,6 +183,8 @@ struct PlanCommand: ParsableCommand {
         print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
     }
 
+    private var optimizerKind: OptimizerKind { OptimizerKind(rawValue: optimizer) ?? .google }
+
     /// The largest micro-batch that fits each budget at each sequence length, per allowed policy, as markdown.
     private func printGrid(config: BertConfig, head: PlannedHead, device: any Device) throws {
         let lengths = [64, 128, 256, 320, 384, 512].filter { $0 <= config.maxPositionEmbeddings }
@@ -176,9 +192,11 @@ struct PlanCommand: ParsableCommand {
         print("|---|---|" + lengths.map { _ in "---" }.joined(separator: "|") + "|")
         for gib in [8, 12, 16] {
             for policy in activationArguments.candidates {
-                let cells = lengths.map {
-                    String(MemoryPlan.largestMicroBatch(config: config, head: head, sequence: $0, budget: gib << 30,
-                                                        policy: policy, device: device))
+                let cells = lengths.map { sequence in
+                    // Pre-training: Google's ratio of masked positions, 20 per 128 tokens (80 at 512).
+                    let planned = head.isPretraining ? PlannedHead.pretraining(predictions: sequence * 20 / 128) : head
+                    return String(MemoryPlan.largestMicroBatch(config: config, head: planned, sequence: sequence, budget: gib << 30,
+                                                               policy: policy, device: device, optimizer: optimizerKind))
                 }
                 print("| \(gib) GiB | \(policy.recompute.rawValue), \(policy.storage.rawValue) | " + cells.joined(separator: " | ") + " |")
             }

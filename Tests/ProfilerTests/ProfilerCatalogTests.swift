@@ -33,7 +33,7 @@ final class ProfilerCatalogTests: XCTestCase {
         let required = ["embedding", "scatterAddRows", "layerNorm", "layerNormBackward", "biasGELU", "geluBackward",
                         "attentionSoftmax", "attentionSoftmaxBackward", "flashAttention", "splitHeads", "mergeHeads",
                         "dropout", "dropoutBackward", "tanh", "tanhBackward", "copy", "add", "axpby", "fill", "convert",
-                        "sumOfSquares", "adamw", "softmaxCrossEntropy", "gemm", "gemmStridedBatched", "sumRows", "addBias"]
+                        "sumOfSquares", "adamw", "lamb", "softmaxCrossEntropy", "gemm", "gemmStridedBatched", "sumRows", "addBias"]
         XCTAssertEqual(Set(required).subtracting(names), [])
         let layerNorms = catalog.entries.compactMap { entry -> Bool? in
             if case let .layerNorm(_, _, residual, _, _) = entry.call { return residual }

@@ -24,6 +24,7 @@ final class MemoryPlanTests: XCTestCase {
         var micro: Int
         var policy: ActivationPolicy = .keepAll
         var maxAllocation: Int? = nil
+        var optimizer: OptimizerKind = .google
     }
 
     /// Trains 2 steps of effective batch 4 on `device` (nil: a fresh CPU device with the case's allocation
@@ -45,6 +46,7 @@ final class MemoryPlanTests: XCTestCase {
             switch c.head {
             case .sequence(let outputs): head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: outputs))
             case .tokens(let labels): head = try TokenClassifierHead(encoder: encoder, labels: labels)
+            case .pretraining(let predictions): head = try PretrainingHead(encoder: encoder, maxPredictions: predictions)
             default: head = try SpanHead(encoder: encoder)
             }
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-plan-\(UUID().uuidString)").path
@@ -53,6 +55,7 @@ final class MemoryPlanTests: XCTestCase {
             settings.batchSize = 4
             settings.microBatchSize = c.micro
             settings.epochs = 1
+            settings.optimizer = c.optimizer
             let trainer = try Trainer(encoder: encoder, head: head, config: settings,
                                       files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
                                                         doLowerCase: true))
@@ -63,13 +66,19 @@ final class MemoryPlanTests: XCTestCase {
                 f.tokenLabels = (0..<s).map { Int32(($0 + i) % 3) }
                 f.start = Int32(1 + i % 3)
                 f.end = Int32(2 + i % 3)
+                if case .pretraining(let predictions) = c.head {   // fewer than max predictions in some rows
+                    f.maskedPositions = (0..<(predictions - i % 2)).map { Int32(1 + $0) }
+                    f.maskedLabels = (0..<(predictions - i % 2)).map { Int32(($0 * 5 + i) % 50) }
+                    f.maskedWeights = [Float](repeating: 1, count: predictions - i % 2)
+                    f.label = Int32(i % 2)
+                }
                 return f
             }
             try trainer.train(features, evaluation: nil)
             peak = device.memory.peak - baseline
         }
         let plan = try MemoryPlan(config: config, head: c.head, microBatch: c.micro, sequence: s, training: true,
-                                  policy: c.policy, device: device)
+                                  policy: c.policy, device: device, optimizer: c.optimizer)
         let dry = try PlanCheck.dryRun(plan, config: config, head: c.head, batchSize: 4, target: device)
         return (peak, plan, dry.peak)
     }
@@ -90,6 +99,9 @@ final class MemoryPlanTests: XCTestCase {
                   Case(micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
                   Case(head: .tokens(labels: 3), micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
                   Case(head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer)),
+                  Case(head: .pretraining(predictions: 3), micro: 2, optimizer: .lamb),
+                  Case(head: .pretraining(predictions: 2), micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16),
+                       maxAllocation: 8192),
                   Case(config: Self.deeper, sequence: 12, micro: 4),
                   Case(config: Self.deeper, sequence: 12, micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
                   Case(config: Self.deeper, sequence: 16, head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16),
@@ -102,6 +114,7 @@ final class MemoryPlanTests: XCTestCase {
         let device = try TestDevices.openCL()
         for c in [Case(micro: 4), Case(micro: 2, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
                   Case(head: .span, micro: 2, policy: ActivationPolicy(recompute: .attention)),
+                  Case(head: .pretraining(predictions: 3), micro: 2, policy: ActivationPolicy(recompute: .attention), optimizer: .lamb),
                   Case(config: Self.deeper, sequence: 12, head: .tokens(labels: 3), micro: 4,
                        policy: ActivationPolicy(recompute: .none, storage: .float16))] {
             try check(c, on: device)
@@ -157,7 +170,7 @@ final class MemoryPlanTests: XCTestCase {
         let cpu = CPUDevice()
         let large = BertConfig(size: .large)
         let tooSmall = try MemoryPlan.whyNothingFits(config: large, head: .span, sequence: 512, budget: 2 << 30, device: cpu)
-        XCTAssertTrue(tooSmall.contains("smaller than the parameters, their gradients and the Adam moments alone"), tooSmall)
+        XCTAssertTrue(tooSmall.contains("smaller than the parameters, their gradients and the optimizer moments alone"), tooSmall)
         XCTAssertTrue(tooSmall.contains("2147483648 bytes"), tooSmall)
         let short = try MemoryPlan.whyNothingFits(config: large, head: .span, sequence: 512, budget: 5_400_000_000, device: cpu,
                                                   microBatch: 64)

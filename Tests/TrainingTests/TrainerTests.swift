@@ -135,3 +135,25 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(kept, ["step-000009"])
     }
 }
+
+/// Epoch orders: the stored shuffle for small sets, the Feistel bijection (nothing stored) for large ones.
+final class EpochOrderTests: XCTestCase {
+    func testFeistelOrderIsAPermutationAndDependsOnTheSeed() {
+        var random = SplitMix64(seed: 9)
+        for count in [1, 2, 3, 1000, 4097] {
+            let permutation = FeistelPermutation(count: count, random: &random)
+            let order = (0..<count).map { permutation[$0] }
+            XCTAssertEqual(Set(order).count, count, "a bijection of 0..<\(count)")
+            XCTAssertTrue(order.allSatisfy { (0..<count).contains($0) })
+        }
+        var a = SplitMix64(seed: 1), b = SplitMix64(seed: 2)
+        let first = FeistelPermutation(count: 1000, random: &a), second = FeistelPermutation(count: 1000, random: &b)
+        XCTAssertNotEqual((0..<1000).map { first[$0] }, (0..<1000).map { second[$0] })
+        XCTAssertNotEqual((0..<1000).map { first[$0] }, Array(0..<1000), "shuffled")
+    }
+
+    func testLargeSetsUseTheComputedOrder() {
+        guard case .feistel = EpochOrder(count: EpochOrder.storedLimit + 1, seed: 3) else { return XCTFail("large sets store no order") }
+        guard case .stored = EpochOrder(count: 100, seed: 3) else { return XCTFail("small sets keep the stored shuffle") }
+    }
+}

@@ -57,6 +57,7 @@ struct Roles {
                 : table == config.typeVocabSize ? "type embedding gradient" : "position embedding gradient"
         case .sumOfSquares: return "gradient norm²"
         case .adamw: return "clip + AdamW"
+        case .lamb: return "clip + LAMB"
         case .softmaxCrossEntropy: return "classifier loss"
         default: return ""
         }
@@ -68,6 +69,7 @@ struct Roles {
         let attention = AttentionShape(batch: batch, heads: heads, queryLength: sequence, keyLength: sequence,
                                        headDim: config.headSize)
         let ffn = tokens * config.intermediateSize
+        let tensorSizes = config.parameterSpecs(heads: .classifier(labels: 2)).map(\.count)
         return [
             (.flashAttention(attention, mask: true, dropout: false, outputRowStride: h), "inference attention (online softmax)"),
             (.convert(count: ffn, from: .float32, to: .float16), "half storage: keep (--activations half)"),
@@ -77,9 +79,11 @@ struct Roles {
             (.multiply(count: tokens * h), "element-wise at [T, H]"),
             (.axpby(count: tokens * h), "element-wise at [T, H]"),
             (.fillUniform(count: tokens * h), "Philox uniforms"),
-            (.softmaxCrossEntropy(rows: batch * 20, classes: config.vocabSize, weighted: true),
-             "masked-LM loss (20 predictions per sequence)"),
+            (.softmaxCrossEntropy(rows: batch * 20, classes: config.vocabSize, weighted: true, predictions: true),
+             "masked-LM loss + argmax (20 predictions per sequence)"),
             (.squaredError(count: batch), "regression loss"),
+            (.lamb(count: tensorSizes.reduce(0, +), tensors: tensorSizes.count,
+                   chunks: LAMBLayout.chunkCount(tensorSizes: tensorSizes)), "clip + LAMB (--optimizer lamb), all tensors"),
         ]
     }
 }

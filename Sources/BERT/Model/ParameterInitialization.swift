@@ -9,16 +9,15 @@ extension ParameterStore {
         var random = SplitMix64(seed: seed)
         let std = Float(config.initializerRange)
         for spec in specs {
-            let values: [Float]
-            if spec.name.hasSuffix("LayerNorm.weight") {
-                values = [Float](repeating: 1, count: spec.count)
-            } else if spec.name.hasSuffix("bias") || spec.name.hasSuffix("LayerNorm.bias") {
-                values = [Float](repeating: 0, count: spec.count)
-            } else {
-                values = (0..<spec.count).map { _ in std * Self.truncatedNormal(&random) }
-            }
-            try device.write(values, to: try value(spec.name))
+            try device.write(Self.initialValues(spec, std: std, random: &random), to: try value(spec.name))
         }
+    }
+
+    /// One tensor's initial values: LayerNorm gamma 1, biases 0, weights truncated normal (σ = `std`).
+    static func initialValues(_ spec: ParameterSpec, std: Float, random: inout SplitMix64) -> [Float] {
+        if spec.name.hasSuffix("LayerNorm.weight") { return [Float](repeating: 1, count: spec.count) }
+        if spec.name.hasSuffix("bias") { return [Float](repeating: 0, count: spec.count) }
+        return (0..<spec.count).map { _ in std * truncatedNormal(&random) }
     }
 
     /// A standard normal sample redrawn until it lies within ±2 (Box–Muller).

@@ -151,8 +151,9 @@ public final class ParameterStore {
 
     /// Loads every parameter from a checkpoint (names and shapes must match; missing tensors are an error
     /// naming them, so a model without a head cannot silently start from garbage). With `newHeadsSeed`, the
-    /// task heads' tensors (classifier, qa_outputs) the checkpoint lacks are initialized as Google's
-    /// run_classifier does — weights from a truncated normal (σ = initializer_range), biases 0 — and their names
+    /// task heads' tensors (classifier, qa_outputs, the pre-training heads cls.*) the checkpoint lacks are
+    /// initialized as Google's run_classifier does — weights from a truncated normal (σ = initializer_range),
+    /// biases 0, LayerNorm gamma 1 — and their names
     /// are returned; encoder and pooler tensors must still all be there.
     @discardableResult
     public func load(from checkpoint: Checkpoint, newHeadsSeed: UInt64? = nil) throws -> [String] {
@@ -160,10 +161,9 @@ public final class ParameterStore {
         var random = SplitMix64(seed: newHeadsSeed ?? 0)
         for spec in specs {
             if checkpoint.tensor(spec.name) == nil, newHeadsSeed != nil,
-               spec.name.hasPrefix("classifier.") || spec.name.hasPrefix("qa_outputs.") {
-                let values = spec.name.hasSuffix("bias") ? [Float](repeating: 0, count: spec.count)
-                    : (0..<spec.count).map { _ in Float(config.initializerRange) * Self.truncatedNormal(&random) }
-                try device.write(values, to: try value(spec.name))
+               ["classifier.", "qa_outputs.", "cls."].contains(where: spec.name.hasPrefix) {
+                try device.write(Self.initialValues(spec, std: Float(config.initializerRange), random: &random),
+                                 to: try value(spec.name))
                 initialized.append(spec.name)
                 continue
             }

@@ -8,6 +8,7 @@ extension CPUDevice {
         let losses = try floats(b.losses, op)                                        // [rows]
         let weights = try b.weights.map { try floats($0, op) }
         let labels = try raw(b.labels, op).assumingMemoryBound(to: Int32.self)
+        let predictions = try b.predictions.map { try raw($0, op).assumingMemoryBound(to: Int32.self) }   // [rows]
         parallel(rows, grain: max(1, 16_384 / classes)) { range in
             for r in range {
                 let row = logits + r * classes, g = grad + r * classes
@@ -16,6 +17,9 @@ extension CPUDevice {
                 let w: Float = valid ? (weights?[r] ?? 1) : 0
                 var m = -Float.infinity
                 for c in 0..<classes { m = max(m, row[c]) }
+                if let predictions {   // as loss.cl: the first index holding the max, 0 when none does (NaN rows)
+                    predictions[r] = Int32((0..<classes).first { row[$0] == m } ?? 0)
+                }
                 var total: Float = 0
                 for c in 0..<classes { total += expf(row[c] - m) }
                 let logTotal = logf(total) + m

@@ -25,8 +25,7 @@ extension CPUDevice {
         try OpChecks.floats("adamw", count: 1, ("normSquared", normSquared))
         let p = try floats(s.parameters, "adamw"), g = try floats(s.gradients, "adamw")
         let m = try floats(s.m, "adamw"), v = try floats(s.v, "adamw")
-        let norm = try floats(normSquared, "adamw")[0].squareRoot()
-        let clip: Float = c.maxGradNorm > 0 && norm > c.maxGradNorm ? c.maxGradNorm / norm : 1
+        let clip = OptimizerMath.clip(normSquared: try floats(normSquared, "adamw")[0], maxNorm: c.maxGradNorm)
         let (correction1, correction2) = c.corrections
         parallel(s.parameters.count) { range in
             for i in range {

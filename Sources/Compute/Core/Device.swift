@@ -14,7 +14,7 @@
 /// print(try device.readFloats(y))
 /// ```
 public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, GEMMOps, DropoutOps,
-    NormalizationOps, AttentionOps, EmbeddingOps, OptimizerOps, LossOps {
+    NormalizationOps, AttentionOps, EmbeddingOps, OptimizerOps, LAMBOps, LossOps {
     /// What the device is and can do.
     var info: DeviceInfo { get }
     /// Current/peak bytes and the budget of this device.

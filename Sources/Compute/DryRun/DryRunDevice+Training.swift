@@ -28,7 +28,7 @@ extension DryRunDevice {
 
     public func softmaxCrossEntropy(_ b: CrossEntropyBuffers, rows: Int, classes: Int, scale: Float) throws {
         try b.validate(rows: rows, classes: classes)
-        try executed("softmaxCrossEntropy", b.logits, b.labels, b.weights, b.losses, b.gradLogits)
+        try executed("softmaxCrossEntropy", b.logits, b.labels, b.weights, b.losses, b.gradLogits, b.predictions)
     }
 
     public func squaredError(predictions: BufferView, targets: BufferView, valid: BufferView, losses: BufferView,

@@ -31,6 +31,7 @@ extension OpenCLDevice {
         try launch("softmax_cross_entropy", in: "loss.cl", global: [rows * rowWorkGroupSize], local: [rowWorkGroupSize], [
             .count(rows), .count(classes), .buffer(b.logits), .buffer(b.labels), .buffer(b.weights ?? b.losses),
             .uint(b.weights == nil ? 0 : 1), .buffer(b.losses), .buffer(b.gradLogits), .float(scale),
+            .buffer(b.predictions ?? b.labels), .uint(b.predictions == nil ? 0 : 1),
         ])
     }
 

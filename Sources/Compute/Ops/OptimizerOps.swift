@@ -28,8 +28,20 @@ public struct AdamWConfig: Sendable, Equatable {
     }
 
     /// 1 − β1ᵗ and 1 − β2ᵗ.
-    var corrections: (Float, Float) {
+    var corrections: (Float, Float) { OptimizerMath.corrections(beta1: beta1, beta2: beta2, step: step) }
+}
+
+/// Scalars the optimizers' kernels and their CPU twins compute the same way.
+enum OptimizerMath {
+    /// 1 − β1ᵗ and 1 − β2ᵗ (computed in double, rounded once).
+    static func corrections(beta1: Float, beta2: Float, step: Int) -> (Float, Float) {
         (1 - Float(pow(Double(beta1), Double(step))), 1 - Float(pow(Double(beta2), Double(step))))
+    }
+
+    /// The global-norm clip factor: `maxNorm / √normSquared` when clipping is on and the norm exceeds it, else 1.
+    static func clip(normSquared: Float, maxNorm: Float) -> Float {
+        let norm = normSquared.squareRoot()
+        return maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1
     }
 }
 
@@ -58,8 +70,8 @@ public protocol OptimizerOps {
 }
 
 extension OptimizerSlice {
-    func validate() throws {
-        try OpChecks.floats("adamw", count: parameters.count, ("parameters", parameters), ("gradients", gradients),
+    func validate(_ operation: String = "adamw") throws {
+        try OpChecks.floats(operation, count: parameters.count, ("parameters", parameters), ("gradients", gradients),
                             ("m", m), ("v", v))
     }
 }

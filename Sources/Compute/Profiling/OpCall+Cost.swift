@@ -37,7 +37,8 @@ extension OpCall {
             return "batch · 4(mk + kn + mn)" + (s.beta != 0 ? " + batch · 4mn (β ≠ 0)" : "")
         case .sumOfSquares: return "4N (read)"
         case .adamw: return "28N (read p, g, m, v; write p, m, v)"
-        case .softmaxCrossEntropy: return "8RC (read logits, write dlogits) + 8R (labels, losses)"
+        case .lamb: return "40N (read p, g, m, v; write m, v, u; read p, u; write p) + 40C (chunk rows twice, partials) + 16T"
+        case .softmaxCrossEntropy: return "8RC (read logits, write dlogits) + 8R (labels, losses) + 4R (weights; predictions)"
         case .squaredError: return "20N (read pred, target, valid; write loss, grad)"
         }
     }
@@ -71,7 +72,9 @@ extension OpCall {
         case let .gemm(s): return Self.gemmBytes(s)
         case let .gemmStridedBatched(s, batch): return Double(batch.count) * Self.gemmBytes(s)
         case let .adamw(n): return 28 * Double(n)
-        case let .softmaxCrossEntropy(r, c, weighted): return f(8 * r * c, 8 * r, weighted ? 4 * r : 0)
+        case let .lamb(n, tensors, chunks): return f(40 * n, 40 * chunks, 16 * tensors)
+        case let .softmaxCrossEntropy(r, c, weighted, predictions):
+            return f(8 * r * c, 8 * r, weighted ? 4 * r : 0, predictions ? 4 * r : 0)
         case let .squaredError(n): return 20 * Double(n)
         }
     }

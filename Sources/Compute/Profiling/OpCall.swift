@@ -36,7 +36,10 @@ public enum OpCall: Sendable, Equatable, CustomStringConvertible {
     case gemmStridedBatched(GEMMShape, BatchStrides)
     case sumOfSquares(count: Int, accumulate: Bool)
     case adamw(count: Int)
-    case softmaxCrossEntropy(rows: Int, classes: Int, weighted: Bool)
+    /// `count` elements of which `tensors` tensors in `chunks` chunks are updated (LAMBLayout).
+    case lamb(count: Int, tensors: Int, chunks: Int)
+    /// `predictions`: each row's argmax written too.
+    case softmaxCrossEntropy(rows: Int, classes: Int, weighted: Bool, predictions: Bool = false)
     case squaredError(count: Int)
 
     /// The device method this call is (`layerNorm`, `gemmStridedBatched`, …).
@@ -72,6 +75,7 @@ public enum OpCall: Sendable, Equatable, CustomStringConvertible {
         case .gemmStridedBatched: return "gemmStridedBatched"
         case .sumOfSquares: return "sumOfSquares"
         case .adamw: return "adamw"
+        case .lamb: return "lamb"
         case .softmaxCrossEntropy: return "softmaxCrossEntropy"
         case .squaredError: return "squaredError"
         }
@@ -107,7 +111,9 @@ public enum OpCall: Sendable, Equatable, CustomStringConvertible {
         case let .gemm(s): return Self.gemm(s)
         case let .gemmStridedBatched(s, batch): return Self.gemm(s) + " ×\(batch.count)"
         case let .sumOfSquares(n, accumulate): return "[\(n)]" + (accumulate ? " +=" : "")
-        case let .softmaxCrossEntropy(r, c, weighted): return "[\(r), \(c)]" + (weighted ? " weighted" : "")
+        case let .lamb(n, tensors, chunks): return "[\(n)] \(tensors) tensors, \(chunks) chunks"
+        case let .softmaxCrossEntropy(r, c, weighted, predictions):
+            return "[\(r), \(c)]" + (weighted ? " weighted" : "") + (predictions ? " argmax" : "")
         }
     }
 

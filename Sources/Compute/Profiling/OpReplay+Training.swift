@@ -20,15 +20,17 @@ extension OpReplay {
             return PreparedOp(call: call, run: { try device.adamw(slice, normSquared: normSquared, config: config) },
                               outputs: [("parameters", slice.parameters), ("m", slice.m), ("v", slice.v)],
                               atol: 1e-6, rtol: 1e-5)
-        case let .softmaxCrossEntropy(r, c, weighted):
+        case let .softmaxCrossEntropy(r, c, weighted, predicts):
             // Labels in 0..<c, every seventh row ignored (−1).
             let labels = (0..<r).map { row -> Int32 in row % 7 == 6 ? -1 : Int32(d.random.next() % UInt64(c)) }
             let buffers = CrossEntropyBuffers(
                 logits: try d.floats(r * c, "logits", -4, 4), labels: try device.upload(labels, label: "replay labels"),
                 weights: weighted ? try d.floats(r, "weights", 0, 1) : nil, losses: try d.output(r, "losses"),
-                gradLogits: try d.output(r * c, "dlogits"))                            // [r, c], [r]
+                gradLogits: try d.output(r * c, "dlogits"),                            // [r, c], [r]
+                predictions: predicts ? try device.upload([Int32](repeating: -1, count: r), label: "replay argmax") : nil)   // [r]
+            let argmax = buffers.predictions.map { [("predictions", $0)] } ?? []
             return PreparedOp(call: call, run: { try device.softmaxCrossEntropy(buffers, rows: r, classes: c, scale: 0.01) },
-                              outputs: [("losses", buffers.losses), ("dlogits", buffers.gradLogits)], atol: 1e-6, rtol: 1e-5)
+                              outputs: [("losses", buffers.losses), ("dlogits", buffers.gradLogits)] + argmax, atol: 1e-6, rtol: 1e-5)
         case let .squaredError(n):
             let valid = (0..<n).map { Int32($0 % 5 == 4 ? -1 : 0) }
             let predictions = try d.floats(n, "predictions"), targets = try d.floats(n, "targets")   // [n]

@@ -24,6 +24,8 @@ public enum OpReplay {
             return try attention(call, &data)
         case .gemm, .gemmStridedBatched, .adamw, .softmaxCrossEntropy, .squaredError:
             return try training(call, &data)
+        case .lamb:
+            return try lamb(call, &data)
         }
     }
 }

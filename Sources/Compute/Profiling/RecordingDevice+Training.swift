@@ -11,8 +11,15 @@ extension RecordingDevice {
         try record(.adamw(count: s.parameters.count)) { try inner.adamw(s, normSquared: normSquared, config: config) }
     }
 
+    public func lamb(_ s: OptimizerSlice, tables: LAMBTables, normSquared: BufferView, config: LAMBConfig) throws {
+        try record(.lamb(count: s.parameters.count, tensors: tables.tensorCount, chunks: tables.chunkCount)) {
+            try inner.lamb(s, tables: tables, normSquared: normSquared, config: config)
+        }
+    }
+
     public func softmaxCrossEntropy(_ b: CrossEntropyBuffers, rows: Int, classes: Int, scale: Float) throws {
-        try record(.softmaxCrossEntropy(rows: rows, classes: classes, weighted: b.weights != nil)) {
+        try record(.softmaxCrossEntropy(rows: rows, classes: classes, weighted: b.weights != nil,
+                                     predictions: b.predictions != nil)) {
             try inner.softmaxCrossEntropy(b, rows: rows, classes: classes, scale: scale)
         }
     }

@@ -11,6 +11,14 @@ public enum PlannedHead: Sendable, Equatable {
     case tokens(labels: Int)
     /// SQuAD start/end head.
     case span
+    /// Masked LM (over `predictions` gathered positions per sequence) + next sentence.
+    case pretraining(predictions: Int)
+
+    /// True for the pre-training heads.
+    public var isPretraining: Bool {
+        if case .pretraining = self { return true }
+        return false
+    }
 
     /// The model heads this task head needs.
     public var modelHeads: BertHeads {
@@ -19,11 +27,12 @@ public enum PlannedHead: Sendable, Equatable {
         case .sequence(let outputs): return .classifier(labels: outputs)
         case .tokens(let labels): return BertHeads(pooler: false, classifierLabels: labels)
         case .span: return .questionAnswering
+        case .pretraining: return .preTraining
         }
     }
 
     /// The head's own buffers for micro-batches of `shape`.
-    func layout(shape: EncoderShape, hidden: Int) -> (name: String, layout: ArenaLayout)? {
+    func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
         switch self {
         case .none: return nil
         case .sequence(let outputs):
@@ -32,16 +41,24 @@ public enum PlannedHead: Sendable, Equatable {
             return ("token classifier head", TokenClassifierHead.layout(tokens: shape.tokens, hidden: hidden, labels: labels))
         case .span:
             return ("span head", SpanHead.layout(batch: shape.batch, sequence: shape.sequence, hidden: hidden))
+        case .pretraining(let predictions):
+            return ("pre-training head", PretrainingHead.layout(shape: shape, hidden: hidden, vocabulary: vocabulary,
+                                                               predictions: predictions))
         }
     }
 
-    /// The head's GEMMs (its one dense layer).
-    func gemmShapes(shape: EncoderShape, hidden: Int, training: Bool) -> [GEMMShape] {
+    /// The head's GEMMs (its dense layers; the masked LM's transform and tied decoder).
+    func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
         switch self {
         case .none: return []
         case .sequence(let outputs): return GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: outputs, training: training)
         case .tokens(let labels): return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: labels, training: training)
         case .span: return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: 2, training: training)
+        case .pretraining(let predictions):
+            let rows = shape.batch * predictions
+            return GEMMCensus.linear(rows: rows, inputs: hidden, outputs: hidden, training: training)
+                + GEMMCensus.linear(rows: rows, inputs: hidden, outputs: vocabulary, training: training)
+                + GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: 2, training: training)
         }
     }
 }
@@ -79,20 +96,26 @@ public struct MemoryPlan: Sendable {
     public let keptByKind: [(kind: String, bytes: Int)]
     /// Payload bytes kept per layer.
     public let keptPerLayer: [Int]
+    /// The optimizer whose state is planned (nil: none, as in `bert bench`).
+    public let optimizer: OptimizerKind?
 
     /// The peak: every item is alive for the whole step.
     public var total: Int { items.reduce(0) { $0 + $1.bytes } }
 
     /// Plans a run of `config` with `head` for micro-batches of `microBatch` × `sequence` on `device` (its
-    /// largest allocation and GEMM workspace rule); `optimizer: false` leaves out the Adam state, as in
-    /// `bert bench`.
+    /// largest allocation and GEMM workspace rule) with `optimizer`'s state (both moments; LAMB adds its chunk
+    /// tables); `optimizer: nil` leaves the optimizer state out, as in `bert bench`.
     public init(config: BertConfig, head: PlannedHead, microBatch: Int, sequence: Int, training: Bool,
-                policy: ActivationPolicy = .keepAll, device: any Device, optimizer: Bool = true) throws {
+                policy: ActivationPolicy = .keepAll, device: any Device, optimizer: OptimizerKind? = .google) throws {
         let maxAllocation = device.info.maxAllocation
+        if case .pretraining(let predictions) = head, !(1...max(sequence, 1)).contains(predictions) {
+            throw TrainingError.invalidSetting("max predictions per sequence must be in 1...\(sequence), got \(predictions)")
+        }
         self.microBatch = microBatch
         self.sequence = sequence
         self.training = training
         self.policy = training ? policy : .keepAll
+        self.optimizer = training ? optimizer : nil
         func place(_ name: String, _ layout: ArenaLayout) throws -> Item {
             let placement = try layout.place(maxChunkBytes: maxAllocation)
             return Item(name: name, bytes: placement.totalBytes, overhead: placement.overheadBytes)
@@ -102,10 +125,15 @@ public struct MemoryPlan: Sendable {
         if training {
             items.append(try place("parameter gradients", parameters))
         }
-        if training, optimizer {
-            items.append(try place("Adam first moments", parameters))
-            items.append(try place("Adam second moments", parameters))
+        if training, let optimizer {
+            let name = optimizer == .lamb ? "LAMB" : "Adam"
+            items.append(try place("\(name) first moments", parameters))
+            items.append(try place("\(name) second moments", parameters))
             items.append(Item(name: "gradient norm²", bytes: DType.float32.size))
+            if optimizer == .lamb {
+                items.append(Item(name: "LAMB chunk tables, partial norms, trust ratios",
+                                  bytes: LAMBOptimizer.extraStateBytes(config: config, heads: head.modelHeads, device: device)))
+            }
         }
         let shape = EncoderShape(batch: microBatch, sequence: sequence)
         let encoder = EncoderLayout(config: config, shape: shape, mode: training ? .training : .inference,
@@ -115,7 +143,7 @@ public struct MemoryPlan: Sendable {
                           parts: EncoderLayout.Category.allCases.map { ($0.rawValue, encoder.bytes(in: $0)) }.filter { $0.1 > 0 }))
         keptByKind = encoder.keptBytesByKind
         keptPerLayer = (0..<config.numHiddenLayers).map { encoder.keptBytes(layer: $0) }
-        if let headLayout = head.layout(shape: shape, hidden: config.hiddenSize) {
+        if let headLayout = head.layout(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize) {
             items.append(try place(headLayout.name, headLayout.layout))
         }
         let gemm = try Self.gemmWorkspaceBytes(config: config, head: head, shape: shape, training: training, device: device)
@@ -128,7 +156,7 @@ public struct MemoryPlan: Sendable {
     public static func gemmWorkspaceBytes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool,
                                           device: any Device) throws -> Int {
         let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler)
-            + head.gemmShapes(shape: shape, hidden: config.hiddenSize, training: training)
+            + head.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
         return try GEMMCensus.workspaceBytes(shapes, on: device)
     }
 
@@ -143,14 +171,15 @@ public struct MemoryPlan: Sendable {
     /// micro-batch dividing `batchSize` and every policy in `policies`, the one with the least
     /// `relativeStepTime` (ties: less memory). Nil when nothing fits.
     public static func choose(config: BertConfig, head: PlannedHead, batchSize: Int, sequence: Int, budget: Int,
-                              device: any Device, policies: [ActivationPolicy] = ActivationPolicy.all) throws -> MemoryPlan? {
+                              device: any Device, policies: [ActivationPolicy] = ActivationPolicy.all,
+                              optimizer: OptimizerKind = .google) throws -> MemoryPlan? {
         var best: MemoryPlan?
         for policy in policies {
             // The largest micro-batch that fits is the fastest for a policy.
             for micro in (1...max(batchSize, 1)).reversed() where batchSize % micro == 0 {
                 // A micro-batch whose largest tensor exceeds one allocation does not fit either.
                 guard let plan = try? MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence,
-                                                 training: true, policy: policy, device: device),
+                                                 training: true, policy: policy, device: device, optimizer: optimizer),
                       plan.total <= budget else { continue }
                 if best == nil || plan.relativeStepTime < best!.relativeStepTime
                     || (plan.relativeStepTime == best!.relativeStepTime && plan.total < best!.total) {
@@ -166,17 +195,19 @@ public struct MemoryPlan: Sendable {
     /// exceed it, else the smallest budget that would run (micro-batch 1, or `microBatch` when fixed, with the
     /// most memory-saving of `policies`).
     public static func whyNothingFits(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int, device: any Device,
-                                      policies: [ActivationPolicy] = ActivationPolicy.all, microBatch: Int? = nil) throws -> String {
-        let base = try MemoryPlan(config: config, head: head, microBatch: 1, sequence: sequence, training: true, device: device)
-        let state = base.items.filter { ["parameters", "parameter gradients", "Adam first moments", "Adam second moments"].contains($0.name) }
-            .reduce(0) { $0 + $1.bytes }
+                                      policies: [ActivationPolicy] = ActivationPolicy.all, microBatch: Int? = nil,
+                                      optimizer: OptimizerKind = .google) throws -> String {
+        let base = try MemoryPlan(config: config, head: head, microBatch: 1, sequence: sequence, training: true, device: device,
+                                  optimizer: optimizer)
+        let state = base.items.filter { $0.name.hasPrefix("parameter") || $0.name.contains("moments") }.reduce(0) { $0 + $1.bytes }
         if state > budget {
             return "the budget \(ByteCount.format(budget)) (\(budget) bytes) is smaller than the parameters, their gradients and the "
-                + "Adam moments alone (\(ByteCount.format(state)), \(state) bytes); no micro-batch can run"
+                + "optimizer moments alone (\(ByteCount.format(state)), \(state) bytes); no micro-batch can run"
         }
         let micro = microBatch ?? 1
         let smallest = try policies.map {
-            try MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true, policy: $0, device: device)
+            try MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true, policy: $0, device: device,
+                           optimizer: optimizer)
         }.min { $0.total < $1.total }!
         return "nothing fits in \(ByteCount.format(budget)) (\(budget) bytes): micro-batch \(micro) at seq \(sequence) needs at least "
             + "\(ByteCount.format(smallest.total)) (\(smallest.total) bytes, \(smallest.policy)); raise --device-memory to that, "
@@ -186,12 +217,13 @@ public struct MemoryPlan: Sendable {
     /// The largest micro-batch (up to `limit`) whose plan with `policy` fits `budget`, by bisection (the plan
     /// grows with the micro-batch); 0 when not even 1 fits.
     public static func largestMicroBatch(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int,
-                                         policy: ActivationPolicy, device: any Device, limit: Int = 4096) -> Int {
+                                         policy: ActivationPolicy, device: any Device, limit: Int = 4096,
+                                         optimizer: OptimizerKind = .google) -> Int {
         var low = 0, high = limit
         while low < high {
             let mid = (low + high + 1) / 2
             let plan = try? MemoryPlan(config: config, head: head, microBatch: mid, sequence: sequence, training: true,
-                                       policy: policy, device: device)
+                                       policy: policy, device: device, optimizer: optimizer)
             if let plan, plan.total <= budget { low = mid } else { high = mid - 1 }
         }
         return low

@@ -52,7 +52,7 @@ public enum PlanCheck {
         let taskHead: TaskHead
         switch head {
         case .none:
-            throw TrainingError.invalidSetting("checking a plan needs a task head (classify, ner or squad)")
+            throw TrainingError.invalidSetting("checking a plan needs a task head (classify, ner, squad or pretrain)")
         case .sequence(let outputs):
             taskHead = try SequenceClassifierHead(encoder: encoder,
                                                   objective: outputs == 1 ? .regression : .classification(labels: outputs))
@@ -60,10 +60,13 @@ public enum PlanCheck {
             taskHead = try TokenClassifierHead(encoder: encoder, labels: labels)
         case .span:
             taskHead = try SpanHead(encoder: encoder)
+        case .pretraining(let predictions):
+            taskHead = try PretrainingHead(encoder: encoder, maxPredictions: predictions)
         }
         var settings = TrainerConfig(outputDirectory: FileManager.default.temporaryDirectory.path)
         settings.batchSize = batchSize
         settings.microBatchSize = plan.microBatch
+        settings.optimizer = plan.optimizer ?? .google
         let trainer = try Trainer(encoder: encoder, head: taskHead, config: settings,
                                   files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: []), doLowerCase: true))
         let features = compute ? syntheticFeatures(config: config, head: head, count: batchSize, sequence: plan.sequence)
@@ -93,6 +96,11 @@ public enum PlanCheck {
             case .span:
                 feature.start = Int32(random.next() % UInt64(sequence))
                 feature.end = feature.start
+            case .pretraining(let predictions):
+                feature.label = Int32(random.next() % 2)
+                feature.maskedPositions = (0..<predictions).map { Int32(($0 * max(sequence / predictions, 1)) % sequence) }
+                feature.maskedLabels = (0..<predictions).map { _ in Int32(random.next() % UInt64(config.vocabSize)) }
+                feature.maskedWeights = [Float](repeating: 1, count: predictions)
             case .none: break
             }
             return feature

@@ -42,38 +42,10 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Fraction of steps with linear warmup.")
     var warmupProportion: Double = 0.1
 
-    @Option(name: .long, help: "adamw (Google's AdamWeightDecay, no bias correction) or adamw-torch (PyTorch's AdamW).")
-    var optimizer: String = "adamw"
-
-    @Option(name: .long, help: "Weight decay (not applied to LayerNorm and biases).")
-    var weightDecay: Float = 0.01
-
-    @Option(name: .long, help: "Clip gradients to this global norm (0 = off).")
-    var maxGradNorm: Float = 1
-
-    @Option(name: .long, help: "Seed of the data order, dropout and new head weights.")
-    var seed: UInt64 = 12345
-
-    @Option(name: .long, help: "Evaluate on --dev every N steps (always at the end).")
-    var evalEvery: Int?
-
-    @Option(name: .long, help: "Write a checkpoint every N steps (always at the end).")
-    var saveEvery: Int?
-
-    @Option(name: .long, help: "Checkpoints to keep.")
-    var keepCheckpoints: Int = 2
-
-    @Option(name: .long, help: "Print a progress line every N steps when not on a terminal.")
-    var logEvery: Int = 10
-
-    @Option(name: .long, help: "Continue from a checkpoint folder of this run (output/checkpoints/step-N).")
-    var resume: String?
-
-    @Flag(name: .long, help: "Train without dropout.")
-    var noDropout = false
-
     @Flag(name: .long, help: "Skip malformed data rows (counted and reported) instead of stopping at the first.")
     var skipBadRows = false
+
+    @OptionGroup var runOptions: RunArguments
 
     @OptionGroup var deviceArguments: DeviceArguments
 
@@ -82,9 +54,6 @@ struct TrainingArguments: ParsableArguments {
     var badRows: BadRowPolicy { skipBadRows ? .skip : .fail }
 
     func validate() throws {
-        guard OptimizerKind(rawValue: optimizer) != nil else {
-            throw ValidationError("--optimizer must be adamw or adamw-torch, got '\(optimizer)'")
-        }
         if let microBatchSize, microBatchSize != "auto", Int(microBatchSize) == nil {
             throw ValidationError("--micro-batch-size must be a whole number or auto, got '\(microBatchSize)'")
         }
@@ -101,15 +70,7 @@ struct TrainingArguments: ParsableArguments {
         config.epochs = epochs
         config.learningRate = learningRate
         config.warmupProportion = warmupProportion
-        config.optimizer = OptimizerKind(rawValue: optimizer) ?? .google
-        config.weightDecay = weightDecay
-        config.maxGradNorm = maxGradNorm
-        config.seed = seed
-        config.dropout = !noDropout
-        config.evalEvery = evalEvery
-        config.checkpointEvery = saveEvery
-        config.keepCheckpoints = keepCheckpoints
-        config.logEvery = logEvery
+        runOptions.apply(to: &config)
         return config
     }
 
@@ -122,15 +83,15 @@ struct TrainingArguments: ParsableArguments {
         let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device)
         config.microBatchSize = plan.microBatch
         let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
-                                  sequence: train.sequenceLength, training: true, seed: seed, policy: plan.policy)
+                                  sequence: train.sequenceLength, training: true, seed: runOptions.seed, policy: plan.policy)
         if !model.initializedHeads.isEmpty {
-            printError("new head: \(model.initializedHeads.joined(separator: ", ")) (initialized, seed \(seed))")
+            printError("new head: \(model.initializedHeads.joined(separator: ", ")) (initialized, seed \(runOptions.seed))")
         }
         let trainer = try Trainer(encoder: model.encoder, head: model.head, config: config, files: model.files)
         printError("training on \(train.features.count) features: \(trainer.totalSteps(featureCount: train.features.count)) steps "
                    + "of \(config.batchSize) (micro-batches of \(config.microBatchSize)), seq \(train.sequenceLength), "
                    + "peak memory so far \(ByteCount.format(device.memory.peak))")
-        let summary = try trainer.train(train.features, evaluation: dev?.evaluation(), resume: resume)
+        let summary = try trainer.train(train.features, evaluation: dev?.evaluation(), resume: runOptions.resume)
         printError(String(format: "trained %d steps in %.0f s; final loss %.4f; model in %@", summary.steps, summary.seconds,
                           summary.finalLoss, summary.modelFolder))
         if !summary.evaluation.isEmpty {
@@ -147,9 +108,6 @@ extension TrainingArguments {
     /// the cheapest allowed policy that fits (plain fp32 when no budget is given and it fits the device).
     func memoryPlan(head: TaskHeadKind, sequence: Int, device: any Device) throws -> MemoryPlan {
         let config = try Checkpoint.open(model).requireConfig()
-        guard sequence <= config.maxPositionEmbeddings else {
-            throw ValidationError("--max-seq-length \(sequence) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
-        }
         let planned: PlannedHead
         switch head {
         case .classification(let labels): planned = .sequence(outputs: labels.count)
@@ -157,25 +115,9 @@ extension TrainingArguments {
         case .tagging(let labels): planned = .tokens(labels: labels.count)
         case .span: planned = .span
         }
-        let budget = device.memory.budget ?? device.info.globalMemory
-        let policies = activationArguments.candidates
-        let chosen: MemoryPlan?
-        if let micro = fixedMicroBatch ?? (microBatchSize == nil ? batchSize : nil) {
-            chosen = policies.lazy.compactMap {
-                try? MemoryPlan(config: config, head: planned, microBatch: micro, sequence: sequence, training: true,
-                                policy: $0, device: device)
-            }.first { $0.total <= budget }
-        } else {
-            chosen = try MemoryPlan.choose(config: config, head: planned, batchSize: batchSize, sequence: sequence,
-                                           budget: budget, device: device, policies: policies)
-        }
-        guard let plan = chosen else {
-            throw try activationArguments.nothingFits(config: config, head: planned, sequence: sequence, budget: budget,
-                                                      device: device, microBatch: fixedMicroBatch ?? (microBatchSize == nil ? batchSize : nil))
-        }
-        printError("memory plan: micro-batch \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), \(plan.policy), "
-                   + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
-        return plan
+        return try chooseMemoryPlan(config: config, head: planned, sequence: sequence, batchSize: batchSize,
+                                    microBatchSize: microBatchSize, activations: activationArguments,
+                                    optimizer: runOptions.optimizerKind, device: device)
     }
 }
 

@@ -1,0 +1,51 @@
+import BERT
+import Compute
+
+/// The pre-training heads as a trainer's task head: each feature is one instance (its next-sentence label in
+/// `label`, its masked positions, ids and weights padded to the head's max predictions). The trainer's scale is
+/// 1/examples (one loss term per example); the masked LM's own 1/(Σ w + 1e-5) comes from `prepareStep`.
+extension PretrainingHead: TaskHead {
+    public func prepareStep(_ batch: [Feature]) throws {
+        let weights = batch.reduce(0.0) { total, feature in total + (feature.maskedWeights ?? []).reduce(0.0) { $0 + Double($1) } }
+        prepareStep(maskedWeightSum: weights, examples: batch.count)
+    }
+
+    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+        let p = maxPredictions
+        var targets = PretrainingTargets(positions: [], labels: [], weights: [], nextSentence: [])
+        for (feature, padding) in zip(features, isPadding) {
+            let positions = padding ? [] : feature.maskedPositions ?? []
+            guard positions.count <= p, feature.maskedLabels?.count ?? 0 == positions.count,
+                  feature.maskedWeights?.count ?? 0 == positions.count else {
+                throw TrainingError.data("an instance has \(positions.count) masked positions, \(feature.maskedLabels?.count ?? 0) labels and "
+                                         + "\(feature.maskedWeights?.count ?? 0) weights; expected equal counts of at most \(p)")
+            }
+            let slots = p - positions.count
+            targets.positions += positions + [Int32](repeating: 0, count: slots)
+            targets.labels += (padding ? [] : feature.maskedLabels ?? []) + [Int32](repeating: 0, count: slots)
+            targets.weights += (padding ? [] : feature.maskedWeights ?? []) + [Float](repeating: 0, count: slots)
+            targets.nextSentence.append(padding || feature.label < 0 ? -1 : feature.label)
+        }
+        try setTargets(targets)
+    }
+
+    public func forward(dropout: DropoutPlan?) throws { try forward() }
+
+    public func backward(scale: Float) throws { try backward(nextScale: scale) }
+
+    public func lossTerms(_ feature: Feature) -> Int { 1 }
+
+    public var plannedHead: PlannedHead { .pretraining(predictions: maxPredictions) }
+
+    /// Per example: [Σ w·nll, Σ w, Σ w·correct] of its masked positions, then [nll, correct] of its next sentence.
+    public func outputs() throws -> [[Float]] { try exampleOutputs() }
+
+    public func stepMetrics() throws -> [String: Double] {
+        let (masked, next) = try lossSums()
+        let c = counts
+        return ["mlm_loss": c.maskedWeight > 0 ? masked / (c.maskedWeight + 1e-5) : 0,
+                "mlm_accuracy": c.maskedWeight > 0 ? c.maskedCorrect / c.maskedWeight : 0,
+                "nsp_loss": c.nextExamples > 0 ? next / c.nextExamples : 0,
+                "nsp_accuracy": c.nextExamples > 0 ? c.nextCorrect / c.nextExamples : 0]
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+
+/// One phase of a pre-training run (NVIDIA's recipe: phase 1 at seq 128 with 20 predictions, phase 2 at seq 512
+/// with 80): its own shards (whose header gives the sequence length and max predictions), steps, batch,
+/// accumulation, learning rate and warmup. Written on the command line as
+/// `--phase "train=DIR,steps=900,batch-size=256,micro-batch-size=auto,learning-rate=6e-3,warmup-steps=100"`;
+/// keys left out take the run's top-level flags.
+struct PretrainingPhase: Equatable {
+    var train: [String]
+    var steps: Int
+    var batchSize: Int
+    var microBatchSize: String?
+    var learningRate: Float
+    var warmupSteps: Int
+
+    static let keys = ["train", "steps", "batch-size", "micro-batch-size", "learning-rate", "warmup-steps"]
+
+    /// Parses `spec` over `defaults`; errors name the key and what was expected.
+    init(parsing spec: String, defaults: PretrainingPhase) throws {
+        self = defaults
+        var train: [String] = []
+        for item in spec.split(separator: ",", omittingEmptySubsequences: true) {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, Self.keys.contains(parts[0]) else {
+                throw ValidationError("--phase '\(spec)': '\(item)' is not key=value with a key among \(Self.keys.joined(separator: ", "))")
+            }
+            let (key, value) = (parts[0], parts[1])
+            func number<T: LosslessStringConvertible>(_: T.Type) throws -> T {
+                guard let parsed = T(value) else { throw ValidationError("--phase '\(spec)': \(key) must be a number, got '\(value)'") }
+                return parsed
+            }
+            switch key {
+            case "train": train.append(value)
+            case "steps": steps = try number(Int.self)
+            case "batch-size": batchSize = try number(Int.self)
+            case "micro-batch-size": microBatchSize = value
+            case "learning-rate": learningRate = try number(Float.self)
+            default: warmupSteps = try number(Int.self)
+            }
+        }
+        if !train.isEmpty { self.train = train }
+        try validate(context: "--phase '\(spec)'")
+    }
+
+    init(train: [String], steps: Int, batchSize: Int, microBatchSize: String?, learningRate: Float, warmupSteps: Int) {
+        self.train = train
+        self.steps = steps
+        self.batchSize = batchSize
+        self.microBatchSize = microBatchSize
+        self.learningRate = learningRate
+        self.warmupSteps = warmupSteps
+    }
+
+    func validate(context: String) throws {
+        guard !train.isEmpty else { throw ValidationError("\(context): no training shards (train=DIR or --train)") }
+        guard steps > 0, batchSize > 0, learningRate > 0, learningRate.isFinite, warmupSteps >= 0 else {
+            throw ValidationError("\(context): steps, batch-size and learning-rate must be positive and warmup-steps not negative")
+        }
+        if let microBatchSize, microBatchSize != "auto" {
+            guard let micro = Int(microBatchSize), micro > 0, batchSize % micro == 0 else {
+                throw ValidationError("\(context): micro-batch-size must be auto or a positive divisor of batch-size \(batchSize), got '\(microBatchSize)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Training
+
+/// The flags every training run shares (`bert finetune …` and `bert pretrain`): optimizer, seed, evaluation and
+/// checkpoint schedule, logging, resume, dropout.
+struct RunArguments: ParsableArguments {
+    @Option(name: .long, help: "adamw (Google's AdamWeightDecay, no bias correction), adamw-torch (PyTorch's AdamW) or lamb.")
+    var optimizer: String = "adamw"
+
+    @Option(name: .long, help: "Weight decay (not applied to LayerNorm and biases).")
+    var weightDecay: Float = 0.01
+
+    @Option(name: .long, help: "Clip gradients to this global norm (0 = off).")
+    var maxGradNorm: Float = 1
+
+    @Option(name: .long, help: "Seed of the data order, dropout and new weights.")
+    var seed: UInt64 = 12345
+
+    @Option(name: .long, help: "Evaluate on the held-out data every N steps (always at the end).")
+    var evalEvery: Int?
+
+    @Option(name: .long, help: "Write a checkpoint every N steps (always at the end).")
+    var saveEvery: Int?
+
+    @Option(name: .long, help: "Checkpoints to keep.")
+    var keepCheckpoints: Int = 2
+
+    @Option(name: .long, help: "Print a progress line every N steps when not on a terminal.")
+    var logEvery: Int = 10
+
+    @Option(name: .long, help: "Continue from a checkpoint folder of this run (output/checkpoints/step-N).")
+    var resume: String?
+
+    @Flag(name: .long, help: "Train without dropout.")
+    var noDropout = false
+
+    func validate() throws {
+        guard OptimizerKind(rawValue: optimizer) != nil else {
+            throw ValidationError("--optimizer must be one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(optimizer)'")
+        }
+    }
+
+    var optimizerKind: OptimizerKind { OptimizerKind(rawValue: optimizer) ?? .google }
+
+    /// Writes these settings into a trainer configuration.
+    func apply(to config: inout TrainerConfig) {
+        config.optimizer = optimizerKind
+        config.weightDecay = weightDecay
+        config.maxGradNorm = maxGradNorm
+        config.seed = seed
+        config.dropout = !noDropout
+        config.evalEvery = evalEvery
+        config.checkpointEvery = saveEvery
+        config.keepCheckpoints = keepCheckpoints
+        config.logEvery = logEvery
+    }
+}
