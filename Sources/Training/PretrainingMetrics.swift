@@ -24,4 +24,13 @@ public enum PretrainingMetrics {
         }
         return total > 0 ? (counts.values.max() ?? 0) / total : 0
     }
+
+    /// The accuracy of always giving the more frequent next-sentence label of `features` (random next is the
+    /// majority when documents are short: Google's generator makes B random when a document has one segment).
+    public static func nextSentenceMajority(_ features: [Feature]) -> Double {
+        let labelled = features.filter { $0.label >= 0 }
+        guard !labelled.isEmpty else { return 0 }
+        let random = Double(labelled.filter { $0.label == 1 }.count) / Double(labelled.count)
+        return max(random, 1 - random)
+    }
 }

@@ -176,7 +176,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     /// Held-out masked LM / next-sentence loss and accuracy of the model as it is, and the best constant
-    /// prediction's accuracy on the same positions (the unigram baseline).
+    /// predictions' accuracies on the same data (the unigram baseline, the next-sentence majority label).
     private func evaluate(_ model: PretrainingModel, on data: PretrainingDataset, device: any Device) throws {
         try model.check(data, what: "held-out shards")
         let features = try PretrainingFeatures(data).features(limit: maxEvalInstances)
@@ -185,7 +185,8 @@ struct PretrainCommand: ParsableCommand {
                                       mode: .inference)
         let head = try PretrainingHead(encoder: encoder, maxPredictions: data.maxPredictions)
         let metrics = PretrainingMetrics.compute(try FeaturePredictor(encoder: encoder, head: head).predict(features))
-        printMetrics(metrics.merging(["unigram_baseline_accuracy": PretrainingMetrics.constantBaseline(features)]) { $1 })
+        printMetrics(metrics.merging(["unigram_baseline_accuracy": PretrainingMetrics.constantBaseline(features),
+                                      "nsp_majority_baseline_accuracy": PretrainingMetrics.nextSentenceMajority(features)]) { $1 })
     }
 
     private var fixedMicroBatch: Int? { microBatchSize.flatMap(Int.init) }
