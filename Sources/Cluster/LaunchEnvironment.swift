@@ -25,6 +25,14 @@ public struct LaunchEnvironment: Sendable, Equatable {
         localRank = max(0, integer(["OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "PMI_LOCAL_RANK", "LOCAL_RANK"]) ?? 0)
     }
 
+    /// The fields as given (tests, tools).
+    public init(isLaunchedByMPI: Bool, worldSize: Int, rank: Int, localRank: Int) {
+        self.isLaunchedByMPI = isLaunchedByMPI
+        self.worldSize = worldSize
+        self.rank = rank
+        self.localRank = localRank
+    }
+
     /// Replaces `{local_rank}` and `{rank}` in a per-rank setting (`--device opencl:{local_rank}`), so one
     /// command line gives each rank its own device.
     public func expand(_ text: String) -> String {
