@@ -71,6 +71,12 @@ public final class Communicator {
             ? String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown error"
         throw MPIError.call(name, code: code, message: message)
     }
+    #else
+    /// Without MPI no communicator is ever made (`world` returns nil or throws); this keeps the type complete.
+    private init() {
+        rank = 0
+        size = 1
+    }
     #endif
 
     /// Largest element count of one MPI call (its counts are 32-bit); longer arrays go in pieces.

@@ -63,6 +63,8 @@ final class MPIRunTests: XCTestCase {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        // Containers often forbid the cross-memory attach Open MPI's shared-memory transport uses for large messages.
+        environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
