@@ -1,5 +1,27 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// MPI (data-parallel training) when its pkg-config file is installed: Open MPI (`ompi.pc`) or MPICH (`mpich.pc`).
+/// SWIFTBERT_MPI=off|openmpi|mpich forces the choice. Without MPI the `Cluster` module builds without it and reports
+/// the feature as unavailable.
+let mpiPkgConfig: String? = {
+    let forced = ProcessInfo.processInfo.environment["SWIFTBERT_MPI"]?.lowercased()
+    switch forced {
+    case "off"?, "0"?, "no"?: return nil
+    case "openmpi"?: return "ompi"
+    case "mpich"?: return "mpich"
+    default: break
+    }
+    let folders = ["/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/aarch64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig",
+                   "/usr/lib64/pkgconfig", "/usr/share/pkgconfig", "/usr/local/lib/pkgconfig",
+                   "/opt/homebrew/lib/pkgconfig"]
+        + (ProcessInfo.processInfo.environment["PKG_CONFIG_PATH"] ?? "").split(separator: ":").map(String.init)
+    for name in ["ompi", "mpich"] where folders.contains(where: { FileManager.default.fileExists(atPath: "\($0)/\(name).pc") }) {
+        return name
+    }
+    return nil
+}()
 
 let package = Package(
     name: "SwiftBERT",
@@ -48,12 +70,17 @@ let package = Package(
         // Task data formats, feature building, post-processing and official metrics: GLUE, CoNLL NER, SQuAD.
         .target(name: "Tasks", dependencies: ["Tokenizer", "Training", "BERT", "Compute"]),
 
+        // Data parallelism over MPI: a typed communicator (rank, size, all-reduce, broadcast, barrier); built without
+        // MPI when none is installed (then it reports the feature as unavailable).
+        .target(name: "Cluster", dependencies: mpiPkgConfig == nil ? [] : ["CMPI"],
+                swiftSettings: mpiPkgConfig == nil ? [] : [.define("SWIFTBERT_MPI")]),
+
         // Fine-tuning machinery: optimizer, schedule, the training loop, checkpoints, metrics, progress.
         .target(name: "Training", dependencies: ["BERT", "Compute"]),
 
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute", "BERT", "Training", "Tokenizer", "Tasks",
+                          dependencies: ["Compute", "BERT", "Training", "Tokenizer", "Tasks", "Cluster",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
@@ -66,6 +93,9 @@ let package = Package(
         // Devices, data and assertions every test target shares (one OpenCL context per test process).
         .target(name: "TestSupport", dependencies: ["Compute"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        // `bert` under `mpirun -np 2` against one process with twice the micro-batch (skipped without mpirun).
+        .testTarget(name: "DistributedTests", dependencies: ["bert", "Cluster"]),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
         // The profiler (bert-prof) against a real training step of the model: op coverage and the trace.
         .testTarget(name: "ProfilerTests", dependencies: ["bert-prof", "Compute", "BERT", "Training", "TestSupport"]),
@@ -76,3 +106,8 @@ let package = Package(
         .testTarget(name: "BERTTests", dependencies: ["BERT", "Compute", "TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )
+
+if let mpiPkgConfig {
+    package.targets.append(.systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: mpiPkgConfig,
+                                          providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]))
+}

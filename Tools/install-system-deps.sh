@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SwiftBERT needs to build and test, only those that are missing:
 # the OpenCL ICD loader and headers, CLBlast, OpenBLAS, PoCL (an OpenCL driver for the CPU, so the OpenCL
-# path runs and is tested on any machine), clinfo, and python3-pip when python3 has no pip.
+# path runs and is tested on any machine), clinfo, Open MPI (data-parallel training; the mpirun test), and python3-pip
+# when python3 has no pip.
 set -euo pipefail
 
-packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev)
+packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev
+          libopenmpi-dev openmpi-bin)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -40,12 +40,22 @@ extension PretrainingHead: TaskHead {
     /// Per example: [Σ w·nll, Σ w, Σ w·correct] of its masked positions, then [nll, correct] of its next sentence.
     public func outputs() throws -> [[Float]] { try exampleOutputs() }
 
-    public func stepMetrics() throws -> [String: Double] {
+    public func stepMetrics() throws -> [String: Double] { stepMetrics(sums: try stepSums()) }
+
+    /// [masked loss Σ, next-sentence loss Σ, Σ masked weight, Σ weight of correct masked predictions, scored
+    /// next-sentence examples, correct ones].
+    public func stepSums() throws -> [Double] {
         let (masked, next) = try lossSums()
         let c = counts
-        return ["mlm_loss": c.maskedWeight > 0 ? masked / (c.maskedWeight + 1e-5) : 0,
-                "mlm_accuracy": c.maskedWeight > 0 ? c.maskedCorrect / c.maskedWeight : 0,
-                "nsp_loss": c.nextExamples > 0 ? next / c.nextExamples : 0,
-                "nsp_accuracy": c.nextExamples > 0 ? c.nextCorrect / c.nextExamples : 0]
+        return [masked, next, c.maskedWeight, c.maskedCorrect, c.nextExamples, c.nextCorrect]
+    }
+
+    public func stepMetrics(sums: [Double]) -> [String: Double] {
+        guard sums.count == 6 else { return [:] }
+        let (masked, next, weight, correct, examples, nextCorrect) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5])
+        return ["mlm_loss": weight > 0 ? masked / (weight + 1e-5) : 0,
+                "mlm_accuracy": weight > 0 ? correct / weight : 0,
+                "nsp_loss": examples > 0 ? next / examples : 0,
+                "nsp_accuracy": examples > 0 ? nextCorrect / examples : 0]
     }
 }

@@ -25,11 +25,18 @@ public protocol TaskHead: AnyObject {
     func prepareStep(_ batch: [Feature]) throws
     /// Metrics of the step since `resetLoss()` besides the loss (e.g. masked LM accuracy); empty by default.
     func stepMetrics() throws -> [String: Double]
+    /// The sums behind `stepMetrics()`, which data-parallel training adds over ranks; empty by default (the
+    /// metrics are then rank 0's own).
+    func stepSums() throws -> [Double]
+    /// `stepMetrics()` computed from sums (`stepSums()` added over ranks).
+    func stepMetrics(sums: [Double]) -> [String: Double]
 }
 
 extension TaskHead {
     public func prepareStep(_ batch: [Feature]) throws {}
     public func stepMetrics() throws -> [String: Double] { [:] }
+    public func stepSums() throws -> [Double] { [] }
+    public func stepMetrics(sums: [Double]) -> [String: Double] { [:] }
 }
 
 extension SequenceClassifierHead: TaskHead {

@@ -45,17 +45,33 @@ public struct TrainingSummary {
 /// 1 / (loss terms of the effective batch) for all of them), the global gradient norm checked for NaN/Inf
 /// before every update, clipping + AdamW on the device, BERT's warmup-then-linear-decay rate, metrics,
 /// evaluation, and atomic checkpoints that resume bit-for-bit.
+///
+/// With a `DataParallel` group of N processes (Trainer+DataParallel.swift) every rank walks the same global batch
+/// order, runs its shard r·(B/N) ..< (r+1)·(B/N) of each batch under the global batch's loss scale, and the
+/// gradients are summed over ranks before the (identical) update: N ranks × micro-batch b train as one process
+/// accumulating the same micro-batches. Rank 0 alone writes checkpoints, metrics and plots and evaluates.
 public final class Trainer {
     public let encoder: BertEncoder
     public let head: TaskHead
     public let config: TrainerConfig
     public let files: ModelFiles
     public let optimizer: any TrainingOptimizer
+    /// The data-parallel group; nil = a single process.
+    public let parallel: (any DataParallel)?
     var device: any Device { encoder.device }
     var parameters: ParameterStore { encoder.parameters }
 
-    public init(encoder: BertEncoder, head: TaskHead, config: TrainerConfig, files: ModelFiles) throws {
+    /// `parallel`: the ranks training together (nil = this process alone); `config.batchSize` is then the global
+    /// batch and must be a multiple of ranks × micro-batch.
+    public init(encoder: BertEncoder, head: TaskHead, config: TrainerConfig, files: ModelFiles,
+                parallel: (any DataParallel)? = nil) throws {
         try config.validate()
+        let ranks = parallel?.size ?? 1
+        guard config.batchSize % (ranks * config.microBatchSize) == 0 else {
+            throw TrainingError.invalidSetting("--batch-size (\(config.batchSize)) must be a multiple of the ranks (\(ranks)) × "
+                                               + "--micro-batch-size (\(config.microBatchSize)) for data-parallel training")
+        }
+        self.parallel = parallel
         guard encoder.shape.batch == config.microBatchSize, encoder.mode == .training else {
             throw TrainingError.invalidSetting("the encoder must be a training encoder for micro-batches of \(config.microBatchSize)")
         }
@@ -95,15 +111,16 @@ public final class Trainer {
     public func train(_ features: some FeatureSource, evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
         guard features.count > 0 else { throw TrainingError.data("no training examples") }
         let output = config.outputDirectory
-        try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true)
+        if isRoot { try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true) }
         let total = totalSteps(featureCount: features.count)
         var schedule = LearningRateSchedule(baseRate: config.learningRate, totalSteps: total,
                                             warmupProportion: config.warmupProportion)
         if let warmup = config.warmupSteps { schedule.warmupSteps = warmup }
         var step = 0
         if let resume { step = try restore(from: resume) }
-        let log = try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step)
-        let progress = ProgressReporter(total: total, logEvery: config.logEvery, startStep: step)
+        try broadcastWeights()
+        let log = isRoot ? try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step) : nil
+        let progress = isRoot ? ProgressReporter(total: total, logEvery: config.logEvery, startStep: step) : nil
         let start = Date()
         var permutations: [Int: EpochOrder] = [:]
         var lastLoss = Double.nan, lastCheckpoint: String? = resume
@@ -116,34 +133,44 @@ public final class Trainer {
                 try features.feature(at: featureIndex(at: step * config.batchSize + $0, count: features.count,
                                                       permutations: &permutations))
             }
-            let (loss, norm, rate, tokens) = try optimizerStep(batch, step: step, schedule: schedule, checkpoint: lastCheckpoint)
+            let (loss, norm, rate, tokens, reduceSeconds) = try optimizerStep(batch, step: step, schedule: schedule,
+                                                                              checkpoint: lastCheckpoint)
             step += 1
             lastLoss = loss
             let tokensPerSecond = Double(tokens) / Date().timeIntervalSince(stepStart)
-            let metrics = try head.stepMetrics()
-            try log.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: loss,
+            var metrics = try globalStepMetrics()
+            if ranks > 1 { metrics["allreduce_seconds"] = reduceSeconds }
+            try log?.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: loss,
                             learningRate: rate, gradNorm: norm, tokensPerSecond: tokensPerSecond, devicePeak: device.memory.peak,
                             metrics: metrics)
-            progress.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond, metrics: metrics)
+            progress?.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond, metrics: metrics)
 
             let last = step == total
-            if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true {
+            // Rank 0 evaluates alone; the others wait at the barrier.
+            if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true, isRoot {
                 evaluationOutputs = try predict(evaluation.features)
                 evaluationResult = try evaluation.metrics(evaluationOutputs)
-                try log.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
-                progress.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
+                try log?.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
+                progress?.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
                     .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
             }
+            if evaluation != nil, last || config.evalEvery.map({ step % $0 == 0 }) == true { try barrier() }
             if !last, config.checkpointEvery.map({ step % $0 == 0 }) == true {
-                lastCheckpoint = try saveCheckpoint(step: step)
-                progress.note("checkpoint: \(lastCheckpoint!)")
+                lastCheckpoint = "\(output)/checkpoints/" + String(format: "step-%06d", step)
+                if isRoot {
+                    lastCheckpoint = try saveCheckpoint(step: step)
+                    progress?.note("checkpoint: \(lastCheckpoint!)")
+                }
             }
         }
-        try log.writePlot()
-        lastCheckpoint = try saveCheckpoint(step: step)
         let modelFolder = output + "/model"
-        try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
-        if !evaluationResult.isEmpty {
+        if isRoot {
+            try log?.writePlot()
+            lastCheckpoint = try saveCheckpoint(step: step)
+            try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+        }
+        try barrier()
+        if isRoot, !evaluationResult.isEmpty {
             let data = try JSONSerialization.data(withJSONObject: evaluationResult, options: [.sortedKeys, .prettyPrinted])
             try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
         }
@@ -153,9 +180,11 @@ public final class Trainer {
     }
 
     /// One optimizer step on an effective batch: gradients of its micro-batches accumulated under one loss scale,
-    /// the loss and global norm checked for NaN/Inf, then the update at the schedule's rate for `step`.
+    /// the loss and global norm checked for NaN/Inf, then the update at the schedule's rate for `step`. With data
+    /// parallelism this rank runs only its shard of `batch` (the global batch) and the gradients, loss and token
+    /// count are summed over ranks before the norm; `reduceSeconds` is the time of the gradient all-reduce.
     func optimizerStep(_ batch: [Feature], step: Int, schedule: LearningRateSchedule, checkpoint: String?) throws
-        -> (loss: Double, norm: Float, rate: Float, tokens: Int) {
+        -> (loss: Double, norm: Float, rate: Float, tokens: Int, reduceSeconds: Double) {
         let micro = config.microBatchSize
         let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
         let scale: Float = terms > 0 ? 1 / Float(terms) : 0
@@ -163,21 +192,27 @@ public final class Trainer {
         try head.resetLoss()
         try head.prepareStep(batch)
         var tokens = 0
-        for m in 0..<(config.batchSize / micro) {
-            let rows = Array(batch[(m * micro)..<((m + 1) * micro)])
+        let shard = shard(ofBatch: batch.count)
+        for first in stride(from: shard.lowerBound, to: shard.upperBound, by: micro) {
+            let rows = Array(batch[first..<(first + micro)])
             tokens += rows.reduce(0) { $0 + $1.tokenCount }
+            // Micro-batch m of the global batch has the same dropout stream whichever rank runs it.
+            let m = first / micro
             let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
                                                     step: UInt64(step) << 10 | UInt64(m)) : nil
             try run(rows, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
         }
-        let loss = Double(try device.readFloats(head.lossTotal)[0]) * Double(scale)
+        let reduceSeconds = try allReduceGradients()
+        let totals = try allReduce([Double(try device.readFloats(head.lossTotal)[0]), Double(tokens)])
+        tokens = Int(totals[1])
+        let loss = totals[0] * Double(scale)
         let norm = try optimizer.globalNorm()
         guard loss.isFinite, norm.isFinite else {
             throw TrainingError.nonFinite(step: step + 1, what: try firstNonFinite(loss: loss), checkpoint: checkpoint)
         }
         let rate = schedule.rate(at: step)
         try optimizer.update(learningRate: rate, step: step + 1)
-        return (loss, norm, rate, tokens)
+        return (loss, norm, rate, tokens, reduceSeconds)
     }
 
     /// Forward, loss and backward of one micro-batch (padded to the micro-batch size).

@@ -3,7 +3,9 @@ import Compute
 
 /// The device flags every computing command shares.
 struct DeviceArguments: ParsableArguments {
-    @Option(name: .long, help: "Device: cpu, opencl, opencl:N, or auto (an OpenCL GPU if present, else the CPU).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Device: cpu, opencl, opencl:N, or auto (an OpenCL GPU if present, else the CPU).",
+        discussion: "Under mpirun, {local_rank} and {rank} are replaced by this process's ranks: --device 'opencl:{local_rank}'."))
     var device: String = "auto"
 
     @Option(name: .long, help: "Device memory budget, e.g. 12GiB or 512MiB (default: the device's memory).")
@@ -23,7 +25,7 @@ struct DeviceArguments: ParsableArguments {
 
     func validate() throws {
         do {
-            _ = try DeviceSpec(parsing: device)
+            _ = try DeviceSpec(parsing: DistributedRun.launch.expand(device))
             if let deviceMemory { _ = try ByteCount.parse(deviceMemory) }
         } catch {
             throw ValidationError(String(describing: error))
@@ -40,7 +42,7 @@ struct DeviceArguments: ParsableArguments {
         case "none"?: options.clblastParameters = .database
         case let path?: options.clblastParameters = .file(path)
         }
-        let selection = try DeviceSelector.open(device, options: options)
+        let selection = try DeviceSelector.open(DistributedRun.launch.expand(device), options: options)
         printError("device: \(selection.reason)")
         if let file = (selection.device as? OpenCLDevice)?.clblastParametersFile {
             printError("CLBlast parameters: applied \(file)")

@@ -97,6 +97,11 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try DistributedRun.run { world in try run(parallel: world) }
+    }
+
+    /// Evaluates or trains in one process (`parallel` nil) or as one rank of a data-parallel group.
+    private func run(parallel: (any DataParallel)?) throws {
         let device = try deviceArguments.open()
         let model = try PretrainingModel(initCheckpoint: initCheckpoint, config: config, vocab: vocab, doLowerCase: doLowerCase,
                                          device: device, seed: runOptions.seed, training: !eval)
@@ -123,12 +128,17 @@ struct PretrainCommand: ParsableCommand {
         }
         for (index, phase) in phases.enumerated() {
             try runPhase(phase, number: index + 1, of: phases.count, folder: folders[index], model: model, heldOut: heldOut,
-                         resume: index == resumePhase ? runOptions.resume : nil, device: device)
+                         resume: index == resumePhase ? runOptions.resume : nil, device: device, parallel: parallel)
         }
     }
 
     private func runPhase(_ phase: PretrainingPhase, number: Int, of count: Int, folder: String, model: PretrainingModel,
-                          heldOut: PretrainingDataset?, resume: String?, device: any Device) throws {
+                          heldOut: PretrainingDataset?, resume: String?, device: any Device,
+                          parallel: (any DataParallel)?) throws {
+        let ranks = parallel?.size ?? 1
+        guard phase.batchSize % ranks == 0 else {
+            throw ValidationError("phase \(number): the batch size (\(phase.batchSize)) must be a multiple of the \(ranks) MPI ranks")
+        }
         let data = try PretrainingDataset(paths: phase.train)
         try model.check(data, what: "training shards")
         if let heldOut {
@@ -143,14 +153,14 @@ struct PretrainCommand: ParsableCommand {
             return
         }
         let plan = try chooseMemoryPlan(config: model.config, head: .pretraining(predictions: data.maxPredictions),
-                                        sequence: data.maxSeqLength, batchSize: phase.batchSize,
+                                        sequence: data.maxSeqLength, batchSize: phase.batchSize / ranks,
                                         microBatchSize: phase.microBatchSize, activations: activationArguments,
                                         optimizer: runOptions.optimizerKind, device: device)
         let encoder = try BertEncoder(parameters: model.parameters, shape: EncoderShape(batch: plan.microBatch, sequence: data.maxSeqLength),
                                       mode: .training, policy: plan.policy)
         let head = try PretrainingHead(encoder: encoder, maxPredictions: data.maxPredictions)
         let trainer = try Trainer(encoder: encoder, head: head, config: trainerConfig(phase, microBatch: plan.microBatch, folder: folder),
-                                  files: model.files)
+                                  files: model.files, parallel: parallel)
         let evaluation = try heldOut.map {
             Evaluation(features: try PretrainingFeatures($0).features(limit: maxEvalInstances).map { $0.padded(to: data.maxSeqLength) },
                        primaryMetric: "mlm_accuracy", metrics: PretrainingMetrics.compute)

@@ -77,17 +77,30 @@ struct TrainingArguments: ParsableArguments {
     /// Fine-tunes on `train`, evaluating on `dev`; prints and returns the final dev metrics.
     @discardableResult
     func run<Train: TaskDataset>(train: Train, dev: (any TaskDataset)?, device: any Device) throws -> TrainingSummary {
+        try DistributedRun.run { world in try run(train: train, dev: dev, device: device, parallel: world) }
+    }
+
+    /// `run` in one process (`parallel` nil) or as one rank of a data-parallel group (`--batch-size` is global).
+    private func run<Train: TaskDataset>(train: Train, dev: (any TaskDataset)?, device: any Device,
+                                         parallel: (any DataParallel)?) throws -> TrainingSummary {
+        let ranks = parallel?.size ?? 1
+        guard batchSize % ranks == 0 else {
+            throw ValidationError("--batch-size (\(batchSize)) must be a multiple of the \(ranks) MPI ranks")
+        }
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
         var config = trainerConfig()
-        let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device)
+        let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device, ranks: ranks)
         config.microBatchSize = plan.microBatch
         let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
                                   sequence: train.sequenceLength, training: true, seed: runOptions.seed, policy: plan.policy)
         if !model.initializedHeads.isEmpty {
             printError("new head: \(model.initializedHeads.joined(separator: ", ")) (initialized, seed \(runOptions.seed))")
         }
-        let trainer = try Trainer(encoder: model.encoder, head: model.head, config: config, files: model.files)
+        let trainer = try Trainer(encoder: model.encoder, head: model.head, config: config, files: model.files, parallel: parallel)
+        if let parallel, parallel.size > 1 {
+            printError("data parallel: rank \(parallel.rank) of \(parallel.size), \(config.batchSize / parallel.size) examples of each batch")
+        }
         printError("training on \(train.features.count) features: \(trainer.totalSteps(featureCount: train.features.count)) steps "
                    + "of \(config.batchSize) (micro-batches of \(config.microBatchSize)), seq \(train.sequenceLength), "
                    + "peak memory so far \(ByteCount.format(device.memory.peak))")
@@ -105,8 +118,9 @@ struct TrainingArguments: ParsableArguments {
 extension TrainingArguments {
     /// The memory plan of the run: with `--micro-batch-size auto` the micro-batch and activation policy that reach
     /// --batch-size fastest within the budget (--device-memory, else the device's memory); with a fixed micro-batch
-    /// the cheapest allowed policy that fits (plain fp32 when no budget is given and it fits the device).
-    func memoryPlan(head: TaskHeadKind, sequence: Int, device: any Device) throws -> MemoryPlan {
+    /// the cheapest allowed policy that fits (plain fp32 when no budget is given and it fits the device). With
+    /// `ranks` data-parallel processes each plans for its share of the batch.
+    func memoryPlan(head: TaskHeadKind, sequence: Int, device: any Device, ranks: Int = 1) throws -> MemoryPlan {
         let config = try Checkpoint.open(model).requireConfig()
         let planned: PlannedHead
         switch head {
@@ -115,7 +129,7 @@ extension TrainingArguments {
         case .tagging(let labels): planned = .tokens(labels: labels.count)
         case .span: planned = .span
         }
-        return try chooseMemoryPlan(config: config, head: planned, sequence: sequence, batchSize: batchSize,
+        return try chooseMemoryPlan(config: config, head: planned, sequence: sequence, batchSize: batchSize / max(ranks, 1),
                                     microBatchSize: microBatchSize, activations: activationArguments,
                                     optimizer: runOptions.optimizerKind, device: device)
     }
