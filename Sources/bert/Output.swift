@@ -1,8 +1,12 @@
+import Cluster
 import Foundation
 
-/// Writes a line to standard error (progress and diagnostics; standard output carries results).
+/// Writes a line to standard error (progress and diagnostics; standard output carries results). Under mpirun the
+/// lines of ranks other than 0 start with `[rank R/N]`, so the interleaved output of a job says who wrote what.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    let launch = DistributedRun.launch
+    let prefix = launch.isLaunchedByMPI && launch.rank > 0 ? "[rank \(launch.rank)/\(launch.worldSize)] " : ""
+    FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
 }
 
 /// Left-pads or right-pads cells into aligned columns.
