@@ -87,31 +87,22 @@ public final class Communicator {
     }
 
     /// Replaces `values` on every rank by their elementwise sum over all ranks (every rank passes the same count).
-    public func allReduceSum(_ values: inout [Float]) throws {
-        try checkOpen("all-reduce")
-        #if SWIFTBERT_MPI
-        try values.withUnsafeMutableBufferPointer { buffer in
-            var start = 0
-            while start < buffer.count {
-                let count = min(Self.maxCount, buffer.count - start)
-                try Self.check(MPI_Allreduce(sb_in_place(), buffer.baseAddress! + start, Int32(count), sb_float(), sb_sum(), handle),
-                               "MPI_Allreduce of \(count) floats")
-                start += count
-            }
-        }
-        #endif
-    }
+    public func allReduceSum(_ values: inout [Float]) throws { try allReduceSum(&values, typeName: "floats") }
 
     /// Replaces `values` on every rank by their elementwise sum over all ranks (every rank passes the same count).
-    public func allReduceSum(_ values: inout [Double]) throws {
+    public func allReduceSum(_ values: inout [Double]) throws { try allReduceSum(&values, typeName: "doubles") }
+
+    /// In-place SUM all-reduce of Float or Double values, in calls of at most `maxCount` elements.
+    private func allReduceSum<T: BinaryFloatingPoint>(_ values: inout [T], typeName: String) throws {
         try checkOpen("all-reduce")
         #if SWIFTBERT_MPI
+        let type = T.self == Double.self ? sb_double() : sb_float()
         try values.withUnsafeMutableBufferPointer { buffer in
             var start = 0
             while start < buffer.count {
                 let count = min(Self.maxCount, buffer.count - start)
-                try Self.check(MPI_Allreduce(sb_in_place(), buffer.baseAddress! + start, Int32(count), sb_double(), sb_sum(), handle),
-                               "MPI_Allreduce of \(count) doubles")
+                try Self.check(MPI_Allreduce(sb_in_place(), buffer.baseAddress! + start, Int32(count), type, sb_sum(), handle),
+                               "MPI_Allreduce of \(count) \(typeName)")
                 start += count
             }
         }

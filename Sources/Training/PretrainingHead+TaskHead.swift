@@ -40,8 +40,6 @@ extension PretrainingHead: TaskHead {
     /// Per example: [Σ w·nll, Σ w, Σ w·correct] of its masked positions, then [nll, correct] of its next sentence.
     public func outputs() throws -> [[Float]] { try exampleOutputs() }
 
-    public func stepMetrics() throws -> [String: Double] { stepMetrics(sums: try stepSums()) }
-
     /// [masked loss Σ, next-sentence loss Σ, Σ masked weight, Σ weight of correct masked predictions, scored
     /// next-sentence examples, correct ones].
     public func stepSums() throws -> [Double] {

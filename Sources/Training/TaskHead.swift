@@ -23,18 +23,15 @@ public protocol TaskHead: AnyObject {
     /// Called with the whole effective batch before its micro-batches run (heads whose loss is normalized over
     /// the effective batch — the masked LM — take their scale from it).
     func prepareStep(_ batch: [Feature]) throws
-    /// Metrics of the step since `resetLoss()` besides the loss (e.g. masked LM accuracy); empty by default.
-    func stepMetrics() throws -> [String: Double]
-    /// The sums behind `stepMetrics()`, which data-parallel training adds over ranks; empty by default (the
-    /// metrics are then rank 0's own).
+    /// The sums behind the step's metrics since `resetLoss()` (e.g. masked LM losses and hits), which
+    /// data-parallel training adds over ranks; empty by default.
     func stepSums() throws -> [Double]
-    /// `stepMetrics()` computed from sums (`stepSums()` added over ranks).
+    /// Metrics of the step besides the loss (e.g. masked LM accuracy) from `stepSums()` (added over ranks).
     func stepMetrics(sums: [Double]) -> [String: Double]
 }
 
 extension TaskHead {
     public func prepareStep(_ batch: [Feature]) throws {}
-    public func stepMetrics() throws -> [String: Double] { [:] }
     public func stepSums() throws -> [Double] { [] }
     public func stepMetrics(sums: [Double]) -> [String: Double] { [:] }
 }

@@ -50,12 +50,9 @@ extension Trainer {
         return summed
     }
 
-    /// The head's step metrics over the global batch: its sums added over ranks when it has them.
+    /// The head's step metrics over the global batch: its sums added over ranks (as they are in one process).
     func globalStepMetrics() throws -> [String: Double] {
-        guard ranks > 1 else { return try head.stepMetrics() }
-        let sums = try head.stepSums()
-        if sums.isEmpty { return try head.stepMetrics() }
-        return head.stepMetrics(sums: try allReduce(sums))
+        head.stepMetrics(sums: try allReduce(try head.stepSums()))
     }
 
     /// Waits for every rank (no-op in a single process).

@@ -9,29 +9,12 @@ import XCTest
 /// collectives MPI gives) train as one trainer accumulating the same micro-batches — on CPU + CPU and on CPU +
 /// OpenCL ranks (host staging of the gradient arena).
 final class DataParallelTrainerTests: XCTestCase {
-    private let config = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
-                                    intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
-    private let sequence = 8
+    private let config = TrainerFixture.config
+    private let sequence = TrainerFixture.sequence
 
-    private func outputFolder() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-dp-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
+    private func outputFolder() -> String { TrainerFixture.outputFolder(for: self, prefix: "swiftbert-dp") }
 
-    private func features() -> [Feature] {
-        var random = SplitMix64(seed: 5)
-        return (0..<24).map { i in
-            let length = 4 + i % 5
-            var ids = (0..<sequence).map { _ in Int32(8 + random.next() % 40) }
-            if i % 2 == 0 { ids[1] = 7 }
-            let mask = (0..<sequence).map { Int32($0 < length ? 1 : 0) }
-            var feature = Feature(ids: zip(ids, mask).map { $1 == 1 ? $0 : 0 }, types: [Int32](repeating: 0, count: sequence),
-                                  mask: mask)
-            feature.label = i % 2 == 0 ? 1 : 0
-            return feature
-        }
-    }
+    private func features() -> [Feature] { TrainerFixture.features() }
 
     /// A trainer whose weights start from `seed` (ranks other than 0 start elsewhere: the broadcast fixes that).
     private func makeTrainer(_ device: any Device, micro: Int, seed: UInt64, output: String,

@@ -8,30 +8,12 @@ import XCTest
 /// The training loop on a tiny random model: schedule, gradient accumulation = the large batch, bit-for-bit
 /// resume, NaN stop, and the files a run writes.
 final class TrainerTests: XCTestCase {
-    private let config = BertConfig(vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
-                                    intermediateSize: 24, activation: .erf, maxPositionEmbeddings: 16)
-    private let sequence = 8
+    private let config = TrainerFixture.config
+    private let sequence = TrainerFixture.sequence
 
-    private func outputFolder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-trainer-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
+    private func outputFolder() throws -> String { TrainerFixture.outputFolder(for: self, prefix: "swiftbert-trainer") }
 
-    /// 24 random two-class examples whose label is whether token 7 occurs.
-    private func features() -> [Feature] {
-        var random = SplitMix64(seed: 5)
-        return (0..<24).map { i in
-            let length = 4 + i % 5
-            var ids = (0..<sequence).map { _ in Int32(8 + random.next() % 40) }
-            if i % 2 == 0 { ids[1] = 7 }
-            let mask = (0..<sequence).map { Int32($0 < length ? 1 : 0) }
-            var feature = Feature(ids: zip(ids, mask).map { $1 == 1 ? $0 : 0 }, types: [Int32](repeating: 0, count: sequence),
-                                  mask: mask)
-            feature.label = i % 2 == 0 ? 1 : 0
-            return feature
-        }
-    }
+    private func features() -> [Feature] { TrainerFixture.features() }
 
     private func makeTrainer(_ device: any Device, micro: Int, output: String, configure: (inout TrainerConfig) -> Void = { _ in })
         throws -> Trainer {

@@ -192,7 +192,7 @@ public final class PretrainingHead {
     }
 
     /// The losses of the last `forward` with the gradient scales of the step; overwrites the logits with their
-    /// gradient and updates `lossTotal` and the accuracy counts.
+    /// gradient and updates `lossTotal`.
     private func losses(maskedScale: Float, nextScale: Float) throws {
         let b = encoder.shape.batch
         try device.softmaxCrossEntropy(CrossEntropyBuffers(
@@ -205,13 +205,13 @@ public final class PretrainingHead {
         try device.sumRows(arena[slots.nextLosses], rows: b, columns: 1, into: arena[slots.nextTotal], accumulate: true)
         try device.copy(arena[slots.nextTotal], to: lossTotal)
         try device.axpby(alpha: maskedScale * Float(examplesPerStep), arena[slots.maskedTotal], beta: 1, lossTotal)
-        try count()
     }
 
     /// Adds this micro-batch's losses and back-propagates them (scaled for the effective batch: masked LM by
     /// 1/(Σ w + 1e-5), next sentence by `nextScale` = 1/examples) through both heads and the encoder.
     public func backward(nextScale: Float) throws {
         try losses(maskedScale: maskedScale, nextScale: nextScale)
+        try count()
         let gradTransformed = arena[slots.gradTransformed], gradGathered = arena[slots.gradGathered]
         try device.linearBackward(gradOutput: maskedLogits, input: arena[slots.transformed],
                                   weight: try p("embeddings.word_embeddings.weight"), gradInput: gradTransformed,
