@@ -10,7 +10,7 @@
 //
 // Shapes: param, grad, m, v: [n]. Every buffer arrives as (pointer, element offset); norm_sq is one float.
 // Weight decay is per launch: the arena keeps decayed and non-decayed tensors in separate ranges.
-// Launch: one work-item per element. CPU twin: Sources/Compute/CPU/CPUDevice+Optimizer.swift.
+// Launch: one work-item per element. CPU twin: Sources/Compute/Ops/Optimizer/AdamW+CPU.swift.
 // OpenCL C 1.2; builds standalone.
 
 __kernel void adamw_update(const uint n, __global float* param, const uint param_off,

@@ -14,7 +14,7 @@
 // Every buffer arrives as (pointer, element offset).
 // Launch: split/merge: B·heads·S·D items. flash: work-groups of SB_FLASH_WG query rows of one (b, h);
 //   global = B·heads·⌈q_len / SB_FLASH_WG⌉·SB_FLASH_WG. K/V tiles of SB_FLASH_TILE keys in local memory.
-// CPU twin: Sources/Compute/CPU/CPUDevice+Attention.swift. OpenCL C 1.2; builds with philox.cl.
+// CPU twin: Sources/Compute/Ops/Attention/Attention+CPU.swift. OpenCL C 1.2; builds with philox.cl.
 
 #ifndef SB_HEAD_DIM
 #define SB_HEAD_DIM 64

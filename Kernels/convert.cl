@@ -10,7 +10,7 @@
 // Every buffer arrives as (pointer, element offset); a half buffer's offset counts 2-byte elements.
 // `__global half*` with vload_half / vstore_half_rte is core OpenCL C 1.2: no half-arithmetic extension needed.
 // Launch: one work-item per element, any work-group size.
-// CPU twin: Sources/Compute/CPU/CPUDevice+Convert.swift (HalfFloat.swift, bit-identical). OpenCL C 1.2;
+// CPU twin: Sources/Compute/Ops/Convert/Convert+CPU.swift (HalfFloat.swift, bit-identical). OpenCL C 1.2;
 // builds standalone.
 
 __kernel void convert_f32_to_f16(const uint n, __global const float* x, const uint x_off, __global half* y,

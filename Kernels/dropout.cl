@@ -5,7 +5,7 @@
 //                x, y: [n]. The same kernel is the backward pass (dx from dy with the same seed/stream).
 //
 // Every buffer arrives as (pointer, element offset); y may alias x.
-// Launch: one work-item per element. CPU twin: Sources/Compute/CPU/CPUDevice+Dropout.swift.
+// Launch: one work-item per element. CPU twin: Sources/Compute/Ops/Dropout/Dropout+CPU.swift.
 // OpenCL C 1.2; builds as one program together with philox.cl.
 
 __kernel void dropout_f32(const uint n, __global const float* x, const uint x_off, __global float* y,

@@ -11,7 +11,7 @@
 //
 // Every buffer arrives as (pointer, element offset). Outputs may alias inputs.
 // Launch: one work-item per element (add_bias_f32, copy_rows_f32: rows·cols items), any work-group size.
-// CPU twin: Sources/Compute/CPU/CPUDevice+Elementwise.swift. OpenCL C 1.2; builds standalone.
+// CPU twin: Sources/Compute/Ops/Elementwise/Elementwise+CPU.swift. OpenCL C 1.2; builds standalone.
 
 __kernel void fill_f32(const uint n, __global float* x, const uint x_off, const float value) {
     const uint i = get_global_id(0);

@@ -12,7 +12,7 @@
 //
 // Every buffer arrives as (pointer, element offset).
 // Launch: embedding_forward tokens·H items; scatter_add_rows U·H items.
-// CPU twin: Sources/Compute/CPU/CPUDevice+Embedding.swift. OpenCL C 1.2; builds standalone.
+// CPU twin: Sources/Compute/Ops/Embedding/Embedding+CPU.swift. OpenCL C 1.2; builds standalone.
 
 __kernel void embedding_forward(const uint tokens, const uint hidden, const uint seq,
                                 __global const int* ids, const uint ids_off,

@@ -8,7 +8,7 @@
 //
 // Shapes: x, y, dy, dx are flat [n]. Every buffer arrives as (pointer, element offset).
 // Launch: one work-item per element, any work-group size.
-// CPU twin: Sources/Compute/CPU/GELUMath.swift (same formulas and constants).
+// CPU twin: Sources/Compute/Ops/Activation/GELUMath.swift (same formulas and constants).
 // OpenCL C 1.2, float arithmetic only; builds standalone with the defaults below.
 
 #ifndef GELU_CUBIC

@@ -18,7 +18,7 @@
 // tensors: int [tensors, 3] = (first chunk, chunk count, flags); partials: [chunks, 2]; ratios: [tensors];
 // norm_sq: [1]. Elements at or past n are never touched. Every buffer arrives as (pointer, element offset).
 // Launch: lamb_moments and lamb_apply: chunks work-groups of SB_ROW_WG items; lamb_trust_ratio: tensors items.
-// CPU twin: Sources/Compute/CPU/CPUDevice+LAMB.swift (same chunks; within a chunk it sums sequentially, so partials
+// CPU twin: Sources/Compute/Ops/Optimizer/LAMB+CPU.swift (same chunks; within a chunk it sums sequentially, so partials
 // agree to rounding, not bit for bit).
 // OpenCL C 1.2; builds as one program together with reduce.cl.
 

@@ -13,10 +13,17 @@
 //   squared_error (regression): loss[r] = (pred[r] − target[r])²,  dpred[r] = 2 · scale · (pred[r] − target[r]);
 //                 rows with valid[r] < 0 (padding) give 0 and 0
 //
+//   sigmoid_cross_entropy (multi-label): element i = r·columns + c of logits x with target t in [0, 1]:
+//                 loss[i]    = max(x, 0) − x·t + log(1 + exp(−|x|))   (binary cross-entropy of sigmoid(x) vs t)
+//                 dlogits[i] = scale · (sigmoid(x) − t)               (overwrites; may alias logits)
+//                 rows with valid[r] < 0 (padding) give 0 and 0
+//
 // Shapes: logits, dlogits: [rows, classes]; labels, predictions: int [rows]; weights, loss: [rows];
-//         pred, target, dpred: [rows]. Class indices travel through the float reduction helpers (exact below 2²⁴).
+//         pred, target, dpred: [rows]; sigmoid_cross_entropy: logits, targets, loss, dlogits [rows, columns],
+//         valid: int [rows]. Class indices travel through the float reduction helpers (exact below 2²⁴).
 // Every buffer arrives as (pointer, element offset).
-// Launch: softmax_cross_entropy: rows work-groups of SB_ROW_WG items; squared_error: rows items. CPU twin: Sources/Compute/CPU/CPUDevice+Loss.swift.
+// Launch: softmax_cross_entropy: rows work-groups of SB_ROW_WG items; squared_error: rows items;
+// sigmoid_cross_entropy: rows · columns items. CPU twin: Sources/Compute/Ops/Loss/Loss+CPU.swift.
 // OpenCL C 1.2; builds as one program together with reduce.cl.
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
@@ -67,4 +74,21 @@ __kernel void squared_error(const uint rows, __global const float* pred, const u
     const float d = valid[valid_off + r] < 0 ? 0.0f : pred[pred_off + r] - target[target_off + r];
     loss[loss_off + r] = d * d;
     dpred[dpred_off + r] = 2.0f * scale * d;
+}
+
+__kernel void sigmoid_cross_entropy(const uint rows, const uint columns,
+                                    __global const float* logits, const uint logits_off,
+                                    __global const float* targets, const uint targets_off,
+                                    __global const int* valid, const uint valid_off,
+                                    __global float* loss, const uint loss_off,
+                                    __global float* dlogits, const uint dlogits_off, const float scale) {
+    const uint i = get_global_id(0);
+    if (i >= rows * columns) return;
+    const float x = logits[logits_off + i], t = targets[targets_off + i];
+    const bool kept = valid[valid_off + i / columns] >= 0;
+    // sigmoid(x) without overflow: exp of a non-positive argument only.
+    const float e = exp(-fabs(x));
+    const float sigmoid = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    loss[loss_off + i] = kept ? fmax(x, 0.0f) - x * t + log1p(e) : 0.0f;
+    dlogits[dlogits_off + i] = kept ? scale * (sigmoid - t) : 0.0f;
 }

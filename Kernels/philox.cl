@@ -9,7 +9,7 @@
 //               key = (seed [low], seed [high])), keeping its top 24 bits: (word >> 8) · 2⁻²⁴.
 //   philox_uniform_f32: out[i] = sb_uniform(seed, stream, i)          out: [n]  (tests and the profiler)
 //
-// Launch: one work-item per element. CPU twin: Sources/Compute/CPU/Philox.swift.
+// Launch: one work-item per element. CPU twin: Sources/Compute/Ops/Dropout/Philox.swift.
 // OpenCL C 1.2 (mul_hi on uint); builds standalone.
 
 #ifndef SB_PHILOX_ROUNDS

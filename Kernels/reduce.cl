@@ -10,7 +10,7 @@
 //
 // Every buffer arrives as (pointer, element offset).
 // Launch (sum_rows_f32): one work-item per column (adjacent items read adjacent columns, so loads coalesce).
-// CPU twin: Sources/Compute/CPU/CPUDevice+Reduction.swift (same order: rows 0, 1, 2, …).
+// CPU twin: Sources/Compute/Ops/Reduction/Reduction+CPU.swift (same order: rows 0, 1, 2, …).
 // OpenCL C 1.2; builds standalone.
 
 #ifndef SB_ROW_WG

@@ -12,7 +12,7 @@
 //
 // Shapes: S, P, D, dD, dS: [B, heads, q_len, k_len]; mask: int [B, k_len] (1 = attend, 0 = padding).
 // Every buffer arrives as (pointer, element offset).
-// Launch: B·heads·q_len work-groups of SB_ROW_WG items. CPU twin: Sources/Compute/CPU/CPUDevice+Softmax.swift.
+// Launch: B·heads·q_len work-groups of SB_ROW_WG items. CPU twin: Sources/Compute/Ops/Attention/AttentionSoftmax+CPU.swift.
 // OpenCL C 1.2; builds as one program together with philox.cl and reduce.cl.
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))

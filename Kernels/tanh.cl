@@ -4,7 +4,7 @@
 //   tanh_backward: dx[i] = dy[i] · (1 − y[i]²)            y (the forward's output), dy, dx: [n]; overwrites dx
 //
 // Every buffer arrives as (pointer, element offset). Launch: one work-item per element.
-// CPU twin: Sources/Compute/CPU/CPUDevice+Activation.swift. OpenCL C 1.2; builds standalone.
+// CPU twin: Sources/Compute/Ops/Activation/Activation+CPU.swift. OpenCL C 1.2; builds standalone.
 
 __kernel void tanh_forward(const uint n, __global const float* x, const uint x_off, __global float* y, const uint y_off) {
     const uint i = get_global_id(0);

@@ -78,7 +78,7 @@ public final class LAMBOptimizer: TrainingOptimizer {
             let slice = OptimizerSlice(parameters: parameters.values.chunkViews[chunk],
                                        gradients: gradients.chunkViews[chunk], m: moments.m.chunkViews[chunk],
                                        v: moments.v.chunkViews[chunk])
-            try device.lamb(slice, tables: table, normSquared: moments.normSquared, config: config)
+            try device.lamb(slice, tables: table, normSquared: moments.normSquared, config: config, role: "clip + LAMB")
         }
     }
 

@@ -82,7 +82,7 @@ public final class AdamWOptimizer: TrainingOptimizer {
             try device.adamw(OptimizerSlice(parameters: try range.view(in: parameters.values),
                                             gradients: try range.view(in: gradients),
                                             m: try range.view(in: moments.m), v: try range.view(in: moments.v)),
-                             normSquared: moments.normSquared, config: config)
+                             normSquared: moments.normSquared, config: config, role: "clip + AdamW")
         }
     }
 

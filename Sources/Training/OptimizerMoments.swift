@@ -23,7 +23,7 @@ final class OptimizerMoments {
         m = try device.makeArena(parameters.layout, label: "\(name) first moments")
         v = try device.makeArena(parameters.layout, label: "\(name) second moments")
         normSquared = try device.allocate(1, label: "gradient norm²")
-        for chunk in m.chunkViews + v.chunkViews { try device.fill(chunk, value: 0) }
+        for chunk in m.chunkViews + v.chunkViews { try device.fill(chunk, value: 0, role: "zero optimizer moments") }
     }
 
     var device: any Device { parameters.device }
@@ -33,7 +33,7 @@ final class OptimizerMoments {
     func globalNorm() throws -> Float {
         guard let gradients = parameters.gradients else { return 0 }
         for (i, chunk) in gradients.chunkViews.enumerated() {
-            try device.sumOfSquares(chunk, into: normSquared, accumulate: i > 0)
+            try device.sumOfSquares(chunk, into: normSquared, accumulate: i > 0, role: "gradient norm²")
         }
         return try device.readFloats(normSquared)[0].squareRoot()
     }

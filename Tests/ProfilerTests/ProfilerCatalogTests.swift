@@ -36,13 +36,11 @@ final class ProfilerCatalogTests: XCTestCase {
                         "sumOfSquares", "adamw", "lamb", "softmaxCrossEntropy", "gemm", "gemmStridedBatched", "sumRows", "addBias"]
         XCTAssertEqual(Set(required).subtracting(names), [])
         let layerNorms = catalog.entries.compactMap { entry -> Bool? in
-            if case let .layerNorm(_, _, residual, _, _) = entry.call { return residual }
-            return nil
+            (entry.call.kind as? LayerNormOp.Call)?.residual
         }
         XCTAssertEqual(Set(layerNorms), [true, false], "LayerNorm with and without residual/dropout")
         let converts = catalog.entries.compactMap { entry -> String? in
-            if case let .convert(_, from, to) = entry.call { return "\(from)→\(to)" }
-            return nil
+            (entry.call.kind as? ConvertOp.Call).map { "\($0.from)→\($0.to)" }
         }
         XCTAssertEqual(Set(converts), ["float32→float16", "float16→float32"])
         let roles = Set(catalog.entries.map(\.role))
@@ -166,5 +164,51 @@ final class ProfilerCatalogTests: XCTestCase {
         XCTAssertEqual(try ProfileCommand.selected(catalog.entries, only: "LAYERNORM").map(\.entry.call.name).sorted(),
                        ["layerNorm", "layerNorm", "layerNormBackward"])
         XCTAssertTrue(try BertProf.parseAsRoot([]) is ProfileCommand, "profile is the default subcommand")
+    }
+}
+
+/// Role labels come from the model code, and the device layer's catalogue covers every op the profiler sees.
+final class ProfilerRoleTests: XCTestCase {
+    private let run = ModelRun(config: BertConfig(size: .tiny), batch: 2, sequence: 16)
+
+    func testEveryCallOfATrainingStepIsNamedByTheModel() throws {
+        for device in try TestDevices.both() {
+            let records = try StepCatalog.recordStep(run, on: DryRunDevice(mirroring: device))
+            for record in records { XCTAssertFalse(record.role.site.isEmpty, "\(device.info): \(record.call) is unnamed") }
+            // Layer calls carry their layer; the embeddings, pooler, head and optimizer none.
+            let layers = Set(records.compactMap(\.role.layer))
+            XCTAssertEqual(layers, Set(0..<run.config.numHiddenLayers))
+            for record in records where record.call.name == "attentionSoftmax" { XCTAssertNotNil(record.role.layer) }
+            for record in records where record.call.name == "adamw" { XCTAssertNil(record.role.layer) }
+        }
+    }
+
+    func testGroupedRolesJoinTheModelsNames() throws {
+        let catalog = try StepCatalog.build(run, device: TestDevices.cpu)
+        let roles = Dictionary(catalog.entries.map { ($0.call.description, $0.role) }, uniquingKeysWith: { $1 })
+        let t = run.batch * run.sequence, h = run.config.hiddenSize
+        XCTAssertEqual(roles[OpCall.layerNorm(rows: t, columns: h, residual: true, dropout: true, storesSum: true).description],
+                       "attention dropout + residual + LayerNorm; FFN dropout + residual + LayerNorm")
+        XCTAssertEqual(roles[OpCall.layerNormBackward(rows: t, columns: h).description],
+                       "FFN LayerNorm backward; attention LayerNorm backward; embeddings LayerNorm backward")
+        XCTAssertTrue(catalog.entries.allSatisfy { !$0.role.isEmpty }, "every entry has a role")
+    }
+
+    func testTheDeviceCatalogueCoversEveryOpOfTheProfilersCatalog() throws {
+        let catalog = try StepCatalog.build(run, device: TestDevices.cpu)
+        XCTAssertEqual(Set(catalog.entries.map(\.call.name)).subtracting(OpCatalog.coverage.map(\.name)), [])
+    }
+
+    func testTheSweepsDefaultIsWhatTheDeviceRuns() throws {
+        let device = try TestDevices.freshOpenCL(DeviceOptions(profiling: true))
+        let sweep = KernelSweep(device: device, reference: TestDevices.cpu, timing: TimingSettings(warmup: 0, repetitions: 1))
+        let row = try sweep.variants(.rowWorkGroup).filter(\.isDefault)
+        XCTAssertEqual(row.map(\.variants.rowWorkGroupSize), [device.launchSettings.rowWorkGroupSize])
+        let elementwise = try sweep.variants(.elementwise).filter(\.isDefault)
+        XCTAssertEqual(elementwise.count, 1)
+        XCTAssertEqual(elementwise.first?.variants.elementwiseWorkGroupSize, device.launchSettings.elementwiseWorkGroupSize)
+        let flash = try sweep.variants(.flash(headDim: 64)).filter(\.isDefault)
+        XCTAssertEqual(flash.map(\.variants.flashWorkGroupSize), [device.launchSettings.flashWorkGroupSize])
+        XCTAssertEqual(flash.map(\.variants.flashTile), [try device.launchSettings.flashTile(headDim: 64)])
     }
 }

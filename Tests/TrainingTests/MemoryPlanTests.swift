@@ -129,7 +129,10 @@ final class MemoryPlanTests: XCTestCase {
             for policy in [ActivationPolicy(recompute: .layer, storage: .float16), .keepAll] {
                 let plan = try MemoryPlan(config: large, head: .span, microBatch: 2, sequence: 512, training: true,
                                           policy: policy, device: device)
-                let dry = try PlanCheck.dryRun(plan, config: large, head: .span, batchSize: 4, target: device)
+                // The VM's PoCL may hold less than the keep-all plan needs (seen 3.4–4.5 GiB): check the plan as for a
+                // device of the same kind with enough memory.
+                let dry = try PlanCheck.dryRun(plan, config: large, head: .span, batchSize: 4, target: device,
+                                               capacity: max(device.info.globalMemory, plan.total))
                 XCTAssertEqual(dry.peak, plan.total, "\(policy) on \(device.info)")
                 XCTAssertLessThan(dry.stepSeconds[0], 30)
                 let census = try MemoryPlan.gemmWorkspaceBytes(config: large, head: .span, shape: EncoderShape(batch: 2, sequence: 512),

@@ -10,12 +10,6 @@ import Foundation
 /// 5 repetitions); the default variant is timed again in the same pass, so the comparison is within one sweep.
 /// GEMMs are CLBlast's, tuned by its own parameters, and not swept here.
 struct KernelSweep {
-    enum Knob: String, Codable, CaseIterable {
-        case rowWorkGroup = "row work-group size (SB_ROW_WG)"
-        case flash = "flash work-group size × K/V tile (SB_FLASH_WG, SB_FLASH_TILE)"
-        case elementwise = "element-wise local size (global rounded up)"
-    }
-
     struct Variant {
         let label: String
         let variants: KernelVariants
@@ -25,7 +19,7 @@ struct KernelSweep {
     /// One entry's sweep: every variant's median (nil when it failed) and check.
     struct Outcome {
         let entry: StepCatalog.Entry
-        let knob: Knob
+        let knob: LaunchKnob
         let results: [(variant: Variant, median: Double?, passed: Bool, error: String?)]
 
         var winner: (variant: Variant, median: Double)? {
@@ -38,45 +32,33 @@ struct KernelSweep {
     let reference: any Device
     let timing: TimingSettings
 
-    static func knob(of call: OpCall) -> Knob? {
-        switch call {
-        case .layerNorm, .layerNormBackward, .attentionSoftmax, .attentionSoftmaxBackward, .softmaxCrossEntropy,
-             .sumOfSquares:
-            return .rowWorkGroup
-        case .flashAttention: return .flash
-        case .gemm, .gemmStridedBatched: return nil
-        default: return .elementwise
-        }
-    }
-
-    /// The variants of `knob` this device allows, the default among them.
-    func variants(_ knob: Knob, headDim: Int) -> [Variant] {
+    /// The variants of `knob` this device allows; the default among them is what `LaunchSettings` gives a device
+    /// opened without overrides, i.e. what a run uses.
+    func variants(_ knob: LaunchKnob) throws -> [Variant] {
         let info = device.info
-        var defaultRow = 1
-        while defaultRow * 2 <= min(256, info.maxWorkGroupSize) { defaultRow *= 2 }
+        let defaults = try LaunchSettings(info: info)
         switch knob {
         case .rowWorkGroup:
             return [16, 32, 64, 128, 256, 512, 1024].filter { $0 <= info.maxWorkGroupSize }.map {
-                Variant(label: "WG \($0)", variants: KernelVariants(rowWorkGroupSize: $0), isDefault: $0 == defaultRow)
+                Variant(label: "WG \($0)", variants: KernelVariants(rowWorkGroupSize: $0), isDefault: $0 == defaults.rowWorkGroupSize)
             }
-        case .flash:
-            var defaultTile = 32
-            while defaultTile > 1 && (2 * defaultTile * headDim + defaultTile) * 4 > info.localMemory / 2 { defaultTile /= 2 }
-            let defaultGroup = min(64, defaultRow)
+        case .flash(let headDim):
+            let defaultTile = try defaults.flashTile(headDim: headDim)
             var list: [Variant] = []
             for group in [16, 32, 64, 128] where group <= info.maxWorkGroupSize {
-                for tile in [8, 16, 32, 64] where (2 * tile * headDim + tile) * 4 <= info.localMemory {
+                for tile in [8, 16, 32, 64] where LaunchSettings.flashTileBytes(tile: tile, headDim: headDim) <= info.localMemory {
                     list.append(Variant(label: "WG \(group) tile \(tile)",
                                         variants: KernelVariants(flashWorkGroupSize: group, flashTile: tile),
-                                        isDefault: group == defaultGroup && tile == defaultTile))
+                                        isDefault: group == defaults.flashWorkGroupSize && tile == defaultTile))
                 }
             }
             return list
         case .elementwise:
-            return [Variant(label: "driver", variants: KernelVariants(), isDefault: true)]
-                + ([64, 256, 1024] as [Int]).filter { $0 <= info.maxWorkGroupSize }.map {
-                    Variant(label: "WG \($0)", variants: KernelVariants(elementwiseWorkGroupSize: $0), isDefault: false)
-                }
+            let driver = defaults.elementwiseWorkGroupSize == nil ? [Variant(label: "driver", variants: KernelVariants(), isDefault: true)] : []
+            return driver + ([64, 256, 1024] as [Int]).filter { $0 <= info.maxWorkGroupSize }.map {
+                Variant(label: "WG \($0)", variants: KernelVariants(elementwiseWorkGroupSize: $0),
+                        isDefault: $0 == defaults.elementwiseWorkGroupSize)
+            }
         }
     }
 
@@ -84,13 +66,17 @@ struct KernelSweep {
     /// `progress` hears one line per measurement.
     func run(_ entries: [(seed: UInt64, entry: StepCatalog.Entry)], progress: (String) -> Void) -> [Outcome] {
         var results: [Int: [(Variant, Double?, Bool, String?)]] = [:]
-        let swept = entries.enumerated().compactMap { i, e in Self.knob(of: e.entry.call).map { (i, e, $0) } }
-        for knob in Knob.allCases {
+        let swept = entries.enumerated().compactMap { i, e in e.entry.call.launchKnob.map { (i, e, $0) } }
+        var knobs: [LaunchKnob] = []
+        for (_, _, knob) in swept where !knobs.contains(knob) { knobs.append(knob) }
+        for knob in knobs {
             let mine = swept.filter { $0.2 == knob }
-            guard !mine.isEmpty else { continue }
-            var headDim = 64
-            if case let .flashAttention(s, _, _, _) = mine[0].1.entry.call { headDim = s.headDim }
-            for variant in variants(knob, headDim: headDim) {
+            let list = Result { try variants(knob) }
+            if case let .failure(error) = list {
+                let defaults = Variant(label: "defaults", variants: KernelVariants(), isDefault: true)
+                for (i, _, _) in mine { results[i, default: []].append((defaults, nil, false, "\(error)")) }
+            }
+            for variant in (try? list.get()) ?? [] {
                 let opened: Result<OpenCLDevice, Error> = Result {
                     var options = DeviceOptions(profiling: true)
                     options.kernelVariants = variant.variants

@@ -145,7 +145,7 @@ extension ProfileReport.Row {
 extension ProfileReport.Sweep {
     init(_ outcome: KernelSweep.Outcome) {
         let winner = outcome.winner
-        self.init(op: outcome.entry.call.name, shape: outcome.entry.call.shape, knob: outcome.knob.rawValue,
+        self.init(op: outcome.entry.call.name, shape: outcome.entry.call.shape, knob: outcome.knob.title,
                   variants: outcome.results.map {
                       ProfileReport.SweepVariant(label: $0.variant.label, isDefault: $0.variant.isDefault,
                                                  medianSeconds: $0.median, passed: $0.passed, error: $0.error)

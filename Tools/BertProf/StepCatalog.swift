@@ -8,7 +8,8 @@ import Compute
 struct StepCatalog {
     struct Entry {
         let call: OpCall
-        /// What the call is in the model ("FFN1 forward", "Q·Kᵀ, dP = dC·Vᵀ", …), or why an extra is listed.
+        /// What the call is in the model ("FFN1 forward", "Q·Kᵀ; dP = dC·Vᵀ", …: the model code's names), or why an
+        /// extra is listed.
         let role: String
         /// How often one step makes this call (0 for extras).
         let callsPerStep: Int
@@ -18,24 +19,26 @@ struct StepCatalog {
 
     let entries: [Entry]
 
-    /// The catalog of `run` for `device` (whose GEMM workspace rules the dry run mirrors).
+    /// The catalog of `run` for `device` (whose GEMM workspace rules the dry run mirrors). An entry's role is what
+    /// the model code named its calls (`OpRole.site`, without the layer), the distinct names joined by "; ".
     static func build(_ run: ModelRun, device: any Device) throws -> StepCatalog {
         let records = try recordStep(run, on: DryRunDevice(mirroring: device))
-        let roles = Roles(run: run)
-        var order: [String] = [], grouped: [String: (call: OpCall, count: Int, phases: [String])] = [:]
+        var order: [String] = []
+        var grouped: [String: (call: OpCall, count: Int, phases: [String], roles: [String])] = [:]
         for record in records {
             let key = record.call.description
             if grouped[key] == nil { order.append(key) }
-            var group = grouped[key] ?? (record.call, 0, [])
+            var group = grouped[key] ?? (record.call, 0, [], [])
             group.count += 1
             if !group.phases.contains(record.phase) { group.phases.append(record.phase) }
+            if !group.roles.contains(record.role.site) { group.roles.append(record.role.site) }
             grouped[key] = group
         }
         var entries = order.compactMap { grouped[$0] }.map {
-            Entry(call: $0.call, role: roles.role(of: $0.call), callsPerStep: $0.count, phases: $0.phases)
+            Entry(call: $0.call, role: $0.roles.joined(separator: "; "), callsPerStep: $0.count, phases: $0.phases)
         }
         let seen = Set(order)
-        for (call, role) in roles.extras where !seen.contains(call.description) {
+        for (call, role) in OpCatalog.extras(for: run.dimensions) where !seen.contains(call.description) {
             entries.append(Entry(call: call, role: role, callsPerStep: 0, phases: []))
         }
         return StepCatalog(entries: entries)

@@ -160,7 +160,9 @@ public final class PretrainingHead {
 
     /// Zeroes the loss sums and accuracy counts (at the start of an optimizer step).
     public func resetLoss() throws {
-        for slot in [slots.maskedTotal, slots.nextTotal, slots.lossTotal] { try device.fill(arena[slot], value: 0) }
+        for slot in [slots.maskedTotal, slots.nextTotal, slots.lossTotal] {
+            try device.fill(arena[slot], value: 0, role: "reset loss")
+        }
         counts = PretrainingCounts()
     }
 
@@ -174,21 +176,21 @@ public final class PretrainingHead {
     /// Gathers the masked rows, runs the transform and both heads' logits (after `encoder.forward`).
     public func forward() throws {
         let gathered = arena[slots.gathered], pre = arena[slots.preActivation], activation = arena[slots.activation]
-        try device.fill(gathered, value: 0)
+        try device.fill(gathered, value: 0, role: "masked-LM gather = 0")
         try device.scatterAddRows(encoder.hiddenState(encoder.config.numHiddenLayers), index: gatherIndex, into: gathered,
-                                  hidden: hidden)
+                                  hidden: hidden, role: "masked-LM gather")
         try device.linear(gathered, weight: try p("cls.predictions.transform.dense.weight"), bias: nil, into: pre,
-                          shape: transformShape)
+                          shape: transformShape, role: "masked-LM transform")
         try device.biasGELU(pre, bias: try p("cls.predictions.transform.dense.bias"), into: activation, rows: rows,
-                            columns: hidden, kind: encoder.config.activation)
+                            columns: hidden, kind: encoder.config.activation, role: "masked-LM transform bias + GELU")
         try device.layerNorm(LayerNormForward(
             input: activation, gamma: try p("cls.predictions.transform.LayerNorm.weight"),
             beta: try p("cls.predictions.transform.LayerNorm.bias"), output: arena[slots.transformed],
-            mean: arena[slots.mean], rstd: arena[slots.rstd]), shape: normShape)
+            mean: arena[slots.mean], rstd: arena[slots.rstd]), shape: normShape, role: "masked-LM transform LayerNorm")
         try device.linear(arena[slots.transformed], weight: try p("embeddings.word_embeddings.weight"),
-                          bias: try p("cls.predictions.bias"), into: maskedLogits, shape: decoderShape)
+                          bias: try p("cls.predictions.bias"), into: maskedLogits, shape: decoderShape, role: "masked-LM decoder")
         try device.linear(encoder.pooled, weight: try p("cls.seq_relationship.weight"), bias: try p("cls.seq_relationship.bias"),
-                          into: nextSentenceLogits, shape: nextShape)
+                          into: nextSentenceLogits, shape: nextShape, role: "next sentence")
     }
 
     /// The losses of the last `forward` with the gradient scales of the step; overwrites the logits with their
@@ -197,14 +199,18 @@ public final class PretrainingHead {
         let b = encoder.shape.batch
         try device.softmaxCrossEntropy(CrossEntropyBuffers(
             logits: maskedLogits, labels: arena[slots.labels], weights: arena[slots.weights], losses: arena[slots.losses],
-            gradLogits: maskedLogits, predictions: arena[slots.predictions]), rows: rows, classes: vocabulary, scale: maskedScale)
+            gradLogits: maskedLogits, predictions: arena[slots.predictions]), rows: rows, classes: vocabulary, scale: maskedScale,
+            role: "masked-LM loss")
         try device.softmaxCrossEntropy(CrossEntropyBuffers(
             logits: nextSentenceLogits, labels: arena[slots.nextLabels], losses: arena[slots.nextLosses],
-            gradLogits: arena[slots.gradNextLogits]), rows: b, classes: 2, scale: nextScale)
-        try device.sumRows(arena[slots.losses], rows: rows, columns: 1, into: arena[slots.maskedTotal], accumulate: true)
-        try device.sumRows(arena[slots.nextLosses], rows: b, columns: 1, into: arena[slots.nextTotal], accumulate: true)
-        try device.copy(arena[slots.nextTotal], to: lossTotal)
-        try device.axpby(alpha: maskedScale * Float(examplesPerStep), arena[slots.maskedTotal], beta: 1, lossTotal)
+            gradLogits: arena[slots.gradNextLogits]), rows: b, classes: 2, scale: nextScale, role: "next-sentence loss")
+        try device.sumRows(arena[slots.losses], rows: rows, columns: 1, into: arena[slots.maskedTotal], accumulate: true,
+                           role: "masked-LM loss total")
+        try device.sumRows(arena[slots.nextLosses], rows: b, columns: 1, into: arena[slots.nextTotal], accumulate: true,
+                           role: "next-sentence loss total")
+        try device.copy(arena[slots.nextTotal], to: lossTotal, role: "loss total")
+        try device.axpby(alpha: maskedScale * Float(examplesPerStep), arena[slots.maskedTotal], beta: 1, lossTotal,
+                         role: "loss total")
     }
 
     /// Adds this micro-batch's losses and back-propagates them (scaled for the effective batch: masked LM by
@@ -216,25 +222,28 @@ public final class PretrainingHead {
         try device.linearBackward(gradOutput: maskedLogits, input: arena[slots.transformed],
                                   weight: try p("embeddings.word_embeddings.weight"), gradInput: gradTransformed,
                                   gradWeight: try g("embeddings.word_embeddings.weight"), gradBias: try g("cls.predictions.bias"),
-                                  shape: decoderShape)
+                                  shape: decoderShape, role: "masked-LM decoder")
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: gradTransformed, input: arena[slots.activation], mean: arena[slots.mean], rstd: arena[slots.rstd],
             gamma: try p("cls.predictions.transform.LayerNorm.weight"), gradInput: gradTransformed,
             gradGamma: try g("cls.predictions.transform.LayerNorm.weight"),
-            gradBeta: try g("cls.predictions.transform.LayerNorm.bias")), shape: normShape)
+            gradBeta: try g("cls.predictions.transform.LayerNorm.bias")), shape: normShape,
+            role: "masked-LM transform LayerNorm backward")
         try device.geluBackward(input: arena[slots.preActivation], gradOutput: gradTransformed, gradInput: gradTransformed,
-                                kind: encoder.config.activation)
+                                kind: encoder.config.activation, role: "masked-LM transform GELU backward")
         try device.linearBackward(gradOutput: gradTransformed, input: arena[slots.gathered],
                                   weight: try p("cls.predictions.transform.dense.weight"), gradInput: gradGathered,
                                   gradWeight: try g("cls.predictions.transform.dense.weight"),
-                                  gradBias: try g("cls.predictions.transform.dense.bias"), shape: transformShape)
+                                  gradBias: try g("cls.predictions.transform.dense.bias"), shape: transformShape,
+                                  role: "masked-LM transform")
         let gradHidden = arena[slots.gradHidden], gradPooled = arena[slots.gradPooled]
-        try device.fill(gradHidden, value: 0)
-        try device.scatterAddRows(gradGathered, index: try backIndex(), into: gradHidden, hidden: hidden)
+        try device.fill(gradHidden, value: 0, role: "∂L/∂last hidden = 0")
+        try device.scatterAddRows(gradGathered, index: try backIndex(), into: gradHidden, hidden: hidden,
+                                  role: "masked-LM gather backward")
         try device.linearBackward(gradOutput: arena[slots.gradNextLogits], input: encoder.pooled,
                                   weight: try p("cls.seq_relationship.weight"), gradInput: gradPooled,
                                   gradWeight: try g("cls.seq_relationship.weight"), gradBias: try g("cls.seq_relationship.bias"),
-                                  shape: nextShape)
+                                  shape: nextShape, role: "next sentence")
         try encoder.backward(gradLastHidden: gradHidden, gradPooled: gradPooled)
     }
 

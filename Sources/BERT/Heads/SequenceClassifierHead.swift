@@ -78,16 +78,20 @@ public final class SequenceClassifierHead {
         if let values { try device.write(values, to: arena[slots.targets]) }
     }
 
-    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0, role: "reset loss") }
 
     /// `logits = dense(dropout(pooled))` after `encoder.forward`.
     public func forward(dropout plan: DropoutPlan?) throws {
         let n = "classifier"
         dropout = plan?.config(.classifier, layer: nil)
         let input = arena[slots.pooledDropped]
-        if let dropout { try device.dropout(encoder.pooled, into: input, config: dropout) } else { try device.copy(encoder.pooled, to: input) }
+        if let dropout {
+            try device.dropout(encoder.pooled, into: input, config: dropout, role: "classifier dropout")
+        } else {
+            try device.copy(encoder.pooled, to: input, role: "classifier dropout")
+        }
         try device.linear(input, weight: try encoder.p("\(n).weight"), bias: try encoder.p("\(n).bias"), into: logits,
-                          shape: linearShape)
+                          shape: linearShape, role: "classifier")
     }
 
     /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head and the
@@ -98,18 +102,21 @@ public final class SequenceClassifierHead {
         switch objective {
         case .classification(let labels):
             try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels], losses: losses,
-                                                               gradLogits: gradLogits), rows: b, classes: labels, scale: scale)
+                                                               gradLogits: gradLogits), rows: b, classes: labels, scale: scale,
+                                           role: "classifier loss")
         case .regression:
             try device.squaredError(predictions: logits, targets: arena[slots.targets], valid: arena[slots.labels],
-                                    losses: losses, gradPredictions: gradLogits, scale: scale)
+                                    losses: losses, gradPredictions: gradLogits, scale: scale, role: "regression loss")
         }
-        try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true)
+        try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         let gradInput = arena[slots.gradPooled]
         try device.linearBackward(gradOutput: gradLogits, input: arena[slots.pooledDropped],
                                   weight: try encoder.p("classifier.weight"), gradInput: gradInput,
                                   gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
-                                  shape: linearShape)
-        if let dropout { try device.dropoutBackward(gradInput, into: gradInput, config: dropout) }
+                                  shape: linearShape, role: "classifier")
+        if let dropout {
+            try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
+        }
         try encoder.backward(gradLastHidden: nil, gradPooled: gradInput)
     }
 }

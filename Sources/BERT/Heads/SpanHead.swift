@@ -59,15 +59,16 @@ public final class SpanHead {
         try device.write(end, to: arena[slots.endLabels])
     }
 
-    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0, role: "reset loss") }
 
     public func forward() throws {
         let t = encoder.shape.tokens, logits = arena[slots.logits]
         try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), weight: try encoder.p("qa_outputs.weight"),
-                          bias: try encoder.p("qa_outputs.bias"), into: logits, shape: linearShape)
+                          bias: try encoder.p("qa_outputs.bias"), into: logits, shape: linearShape, role: "span logits")
         // Column 0 of [T, 2] is the start logit, column 1 the end logit.
-        try device.copyRows(logits, stride: 2, into: startLogits, stride: 1, rows: t, columns: 1)
-        try device.copyRows(try logits.slice(1, count: 2 * t - 1), stride: 2, into: endLogits, stride: 1, rows: t, columns: 1)
+        try device.copyRows(logits, stride: 2, into: startLogits, stride: 1, rows: t, columns: 1, role: "start logits")
+        try device.copyRows(try logits.slice(1, count: 2 * t - 1), stride: 2, into: endLogits, stride: 1, rows: t, columns: 1,
+                            role: "end logits")
     }
 
     /// Adds Σ(start CE + end CE) to `lossTotal` and back-propagates `scale · Σ(start CE + end CE)`
@@ -77,16 +78,19 @@ public final class SpanHead {
         let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
         for (logitsView, labels) in [(startLogits, slots.startLabels), (endLogits, slots.endLabels)] {
             try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logitsView, labels: arena[labels], losses: losses,
-                                                               gradLogits: logitsView), rows: b, classes: s, scale: scale)
-            try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true)
+                                                               gradLogits: logitsView), rows: b, classes: s, scale: scale,
+                                               role: "span loss")
+            try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         }
-        try device.copyRows(startLogits, stride: 1, into: gradLogits, stride: 2, rows: t, columns: 1)
-        try device.copyRows(endLogits, stride: 1, into: try gradLogits.slice(1, count: 2 * t - 1), stride: 2, rows: t, columns: 1)
+        try device.copyRows(startLogits, stride: 1, into: gradLogits, stride: 2, rows: t, columns: 1,
+                            role: "start logit gradients")
+        try device.copyRows(endLogits, stride: 1, into: try gradLogits.slice(1, count: 2 * t - 1), stride: 2, rows: t, columns: 1,
+                            role: "end logit gradients")
         let gradHidden = arena[slots.gradHidden]
         try device.linearBackward(gradOutput: gradLogits, input: encoder.hiddenState(encoder.config.numHiddenLayers),
                                   weight: try encoder.p("qa_outputs.weight"), gradInput: gradHidden,
                                   gradWeight: try encoder.g("qa_outputs.weight"), gradBias: try encoder.g("qa_outputs.bias"),
-                                  shape: linearShape)
+                                  shape: linearShape, role: "span logits")
         try encoder.backward(gradLastHidden: gradHidden, gradPooled: nil)
     }
 }

@@ -58,14 +58,18 @@ public final class TokenClassifierHead {
     /// Per-token labels of a micro-batch, row-major [B, S] (−1 = not scored).
     public func setTargets(labels: [Int32]) throws { try device.write(labels, to: arena[slots.labels]) }
 
-    public func resetLoss() throws { try device.fill(lossTotal, value: 0) }
+    public func resetLoss() throws { try device.fill(lossTotal, value: 0, role: "reset loss") }
 
     public func forward(dropout plan: DropoutPlan?) throws {
         dropout = plan?.config(.classifier, layer: nil)
         let last = encoder.hiddenState(encoder.config.numHiddenLayers), input = arena[slots.hiddenDropped]
-        if let dropout { try device.dropout(last, into: input, config: dropout) } else { try device.copy(last, to: input) }
+        if let dropout {
+            try device.dropout(last, into: input, config: dropout, role: "classifier dropout")
+        } else {
+            try device.copy(last, to: input, role: "classifier dropout")
+        }
         try device.linear(input, weight: try encoder.p("classifier.weight"), bias: try encoder.p("classifier.bias"),
-                          into: logits, shape: linearShape)
+                          into: logits, shape: linearShape, role: "classifier")
     }
 
     /// Adds the micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss`.
@@ -73,13 +77,15 @@ public final class TokenClassifierHead {
         let t = encoder.shape.tokens, gradLogits = arena[slots.gradLogits], gradInput = arena[slots.gradHidden]
         try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels],
                                                            losses: arena[slots.losses], gradLogits: gradLogits),
-                                       rows: t, classes: labels, scale: scale)
-        try device.sumRows(arena[slots.losses], rows: t, columns: 1, into: lossTotal, accumulate: true)
+                                       rows: t, classes: labels, scale: scale, role: "classifier loss")
+        try device.sumRows(arena[slots.losses], rows: t, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         try device.linearBackward(gradOutput: gradLogits, input: arena[slots.hiddenDropped],
                                   weight: try encoder.p("classifier.weight"), gradInput: gradInput,
                                   gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
-                                  shape: linearShape)
-        if let dropout { try device.dropoutBackward(gradInput, into: gradInput, config: dropout) }
+                                  shape: linearShape, role: "classifier")
+        if let dropout {
+            try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
+        }
         try encoder.backward(gradLastHidden: gradInput, gradPooled: nil)
     }
 }

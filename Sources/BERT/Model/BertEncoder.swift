@@ -116,7 +116,9 @@ public final class BertEncoder {
         for l in 0..<config.numHiddenLayers {
             try attentionForward(l)
             try feedForwardForward(l, output: self[layout.output(l)])
-            for pair in layout.kept[l] { try device.convert(self[pair.working], into: self[pair.kept]) }
+            for pair in layout.kept[l] {
+                try device.convert(self[pair.working], into: self[pair.kept], role: OpRole("keep activations (half)", layer: l))
+            }
         }
         if parameters.heads.pooler { try poolerForward() }
     }
@@ -141,13 +143,15 @@ public final class BertEncoder {
         try device.embedding(EmbeddingForward(
             ids: self[layout.ids], types: self[layout.types], word: try p(n.wordEmbeddings),
             position: try p(n.positionEmbeddings), type: try p(n.typeEmbeddings), output: self[layout.embeddingSum]),
-            shape: EmbeddingShape(tokens: shape.tokens, sequence: shape.sequence, hidden: config.hiddenSize))
+            shape: EmbeddingShape(tokens: shape.tokens, sequence: shape.sequence, hidden: config.hiddenSize),
+            role: "embeddings gather-sum")
         let drop = dropout?.config(.embeddings, layer: nil)
         let normOut = drop == nil ? hiddenState(0) : self[layout.embeddingOut]   // [T, H]
         try device.layerNorm(LayerNormForward(
             input: self[layout.embeddingSum], gamma: try p(n.embeddingNorm("weight")), beta: try p(n.embeddingNorm("bias")),
-            output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]), shape: normShape)
-        if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop) }
+            output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]), shape: normShape,
+            role: "embeddings LayerNorm")
+        if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop, role: "embeddings dropout") }
     }
 
     func attentionForward(_ l: Int) throws {
@@ -156,25 +160,27 @@ public final class BertEncoder {
         let qkv = self[layout.qkv]                                        // [T, 3H]
         try device.linear(x, weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
                           bias: try parameters.fusedQKV(parameters.values, layer: l, part: "bias"), into: qkv,
-                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h))
-        let split = heads(rowStride: 3 * h)
-        try device.splitHeads(qkv, into: self[s.q], layout: split)
-        try device.splitHeads(try qkv.slice(h, count: qkv.count - h), into: self[s.k], layout: split)
-        try device.splitHeads(try qkv.slice(2 * h, count: qkv.count - 2 * h), into: self[s.v], layout: split)
+                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h), role: OpRole("QKV", layer: l))
+        let split = heads(rowStride: 3 * h), toHeads = OpRole("Q, K, V → heads", layer: l)
+        try device.splitHeads(qkv, into: self[s.q], layout: split, role: toHeads)
+        try device.splitHeads(try qkv.slice(h, count: qkv.count - h), into: self[s.k], layout: split, role: toHeads)
+        try device.splitHeads(try qkv.slice(2 * h, count: qkv.count - 2 * h), into: self[s.v], layout: split, role: toHeads)
         let context = self[s.context]                                     // [T, H]
         if mode == .inference {
             try device.flashAttention(FlashAttentionForward(
                 query: self[s.q], key: self[s.k], value: self[s.v], keyMask: self[layout.mask], output: context,
-                outputRowStride: h, scale: scale), shape: attentionShape)
+                outputRowStride: h, scale: scale), shape: attentionShape, role: OpRole("attention (online softmax)", layer: l))
         } else {
             try attentionCore(l)
         }
         try device.linear(context, weight: try p(n.attentionOutput(l, "weight")), bias: try p(n.attentionOutput(l, "bias")),
-                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: h))
+                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: h),
+                          role: OpRole("attention output", layer: l))
         try device.layerNorm(LayerNormForward(
             input: self[layout.projection], residual: x, dropout: dropout?.config(.attentionOutput, layer: l),
             sum: self[s.norm1Sum], gamma: try p(n.attentionNorm(l, "weight")), beta: try p(n.attentionNorm(l, "bias")),
-            output: self[s.norm1Out], mean: self[s.norm1Mean], rstd: self[s.norm1Rstd]), shape: normShape)
+            output: self[s.norm1Out], mean: self[s.norm1Mean], rstd: self[s.norm1Rstd]), shape: normShape,
+            role: OpRole("attention dropout + residual + LayerNorm", layer: l))
     }
 
     /// Unfused attention for training: scores = Q·Kᵀ, fused softmax (+dropout), context = P·V, merged.
@@ -187,8 +193,10 @@ public final class BertEncoder {
         let contextHeads = self[layout.projection]                        // [B, heads, S, D] scratch
         try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),
                                       batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
-                                      a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads)
-        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize))
+                                      a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads,
+                                      role: OpRole("P·V", layer: l))
+        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize),
+                              role: OpRole("context → rows", layer: l))
     }
 
     /// P = softmax(scale · Q·Kᵀ + mask) with its dropout applied into the `dropped` buffer; returns P (nil in
@@ -200,12 +208,13 @@ public final class BertEncoder {
         let probabilities = self[probabilitiesSlot]                       // [B, heads, S, S]
         try device.gemmStridedBatched(GEMMShape(m: S, n: S, k: D, transB: .transposed),
                                       batch: BatchStrides(count: bh, a: S * D, b: S * D, c: S * S),
-                                      a: self[s.q], b: self[s.k], c: probabilities)
+                                      a: self[s.q], b: self[s.k], c: probabilities, role: OpRole("Q·Kᵀ", layer: l))
         let drop = dropout?.config(.attentionProbabilities, layer: l)
         let dropped = s.dropped.map { self[$0] } ?? probabilities
         try device.attentionSoftmax(AttentionSoftmaxForward(
             scores: probabilities, keyMask: self[layout.mask], probabilities: probabilities, dropout: drop,
-            dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape)
+            dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape,
+            role: OpRole("scale + mask + softmax + dropout", layer: l))
         return probabilities
     }
 
@@ -213,24 +222,26 @@ public final class BertEncoder {
     func feedForwardForward(_ l: Int, output: BufferView) throws {
         let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize
         try device.linear(self[s.norm1Out], weight: try p(n.intermediate(l, "weight")), bias: nil, into: self[s.ffnPre],
-                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i))
+                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i), role: OpRole("FFN1", layer: l))
         try device.biasGELU(self[s.ffnPre], bias: try p(n.intermediate(l, "bias")), into: self[s.ffnAct],
-                            rows: shape.tokens, columns: i, kind: config.activation)
+                            rows: shape.tokens, columns: i, kind: config.activation, role: OpRole("FFN bias + GELU", layer: l))
         try device.linear(self[s.ffnAct], weight: try p(n.output(l, "weight")), bias: try p(n.output(l, "bias")),
-                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: i, outFeatures: h))
+                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: i, outFeatures: h),
+                          role: OpRole("FFN2", layer: l))
         try device.layerNorm(LayerNormForward(
             input: self[layout.projection], residual: self[s.norm1Out], dropout: dropout?.config(.feedForwardOutput, layer: l),
             sum: self[s.norm2Sum], gamma: try p(n.outputNorm(l, "weight")), beta: try p(n.outputNorm(l, "bias")),
-            output: output, mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape)
+            output: output, mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape,
+            role: OpRole("FFN dropout + residual + LayerNorm", layer: l))
     }
 
     private func poolerForward() throws {
         let n = BertParameterNames.self, h = config.hiddenSize
         try device.copyRows(hiddenState(config.numHiddenLayers), stride: shape.sequence * h, into: self[layout.cls],
-                            stride: h, rows: shape.batch, columns: h)
+                            stride: h, rows: shape.batch, columns: h, role: "[CLS] rows")
         try device.linear(self[layout.cls], weight: try p(n.pooler("weight")), bias: try p(n.pooler("bias")),
-                          into: pooled, shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h))
-        try device.tanh(pooled, into: pooled)
+                          into: pooled, shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h), role: "pooler")
+        try device.tanh(pooled, into: pooled, role: "pooler tanh")
     }
 }
 

@@ -75,7 +75,7 @@ public final class ParameterStore {
         gradients = training ? try device.makeArena(layout, label: "parameter gradients") : nil
         // Zero everything, alignment gaps included, so whole-chunk operations never meet garbage.
         for arena in [values, gradients].compactMap({ $0 }) {
-            for chunk in arena.chunkViews { try device.fill(chunk, value: 0) }
+            for chunk in arena.chunkViews { try device.fill(chunk, value: 0, role: "zero parameters") }
         }
         var ranges: [ParameterRange] = []
         for (group, slot) in zip(groups, groupSlots) {
@@ -146,7 +146,7 @@ public final class ParameterStore {
     /// Sets every gradient to zero (before the first micro-batch of a step).
     public func zeroGradients() throws {
         guard let gradients else { return }
-        for chunk in gradients.chunkViews { try device.fill(chunk, value: 0) }
+        for chunk in gradients.chunkViews { try device.fill(chunk, value: 0, role: "zero gradients") }
     }
 
     /// Loads every parameter from a checkpoint (names and shapes must match; missing tensors are an error

@@ -1,7 +1,8 @@
 import COpenBLAS
 import Foundation
 
-/// The CPU backend: buffers in host memory, GEMM through OpenBLAS, every other op in Swift over all threads.
+/// The CPU backend: buffers in host memory, GEMM through OpenBLAS, every other op in Swift over all threads
+/// (each op's CPU body is in its folder under `Compute/Ops`).
 ///
 /// It is both the fallback device and the reference ("twin") every OpenCL kernel is checked against.
 public final class CPUDevice: Device, @unchecked Sendable {
@@ -14,9 +15,15 @@ public final class CPUDevice: Device, @unchecked Sendable {
     /// - Parameter options: `threads` (default: all cores) sets this backend's threads and OpenBLAS's
     ///   (OpenBLAS's thread count is process-wide); `memoryBudget` caps what it may allocate;
     ///   `maxAllocation` caps a single buffer (to exercise arena chunking; default: unlimited up to RAM).
-    public init(options: DeviceOptions = DeviceOptions()) {
+    public convenience init(options: DeviceOptions = DeviceOptions()) {
+        self.init(options: options, settingBLASThreads: true)
+    }
+
+    /// With `settingBLASThreads` false, OpenBLAS's process-wide thread count is left as it is (a second CPU backend
+    /// made as a reference, e.g. by `SelfCheck`, must not change the first one's GEMMs).
+    init(options: DeviceOptions, settingBLASThreads: Bool) {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        openblas_set_num_threads(Int32(threads))
+        if settingBLASThreads { openblas_set_num_threads(Int32(threads)) }
         let ram = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         let blasConfig = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
         let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
@@ -57,6 +64,12 @@ public final class CPUDevice: Device, @unchecked Sendable {
 
     /// CPU operations complete before they return.
     public func synchronize() throws {}
+
+    /// Runs the op's checks, then its CPU body (`DeviceOp.run(on:)`), which returns when the work is done.
+    public func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws {
+        try op.validate()
+        try op.run(on: self)
+    }
 
     /// The start of a view in host memory.
     func raw(_ view: BufferView, _ operation: String) throws -> UnsafeMutableRawPointer {

@@ -10,11 +10,13 @@
 /// let device = try DeviceSelector.make("auto")
 /// let x = try device.upload([0.5, -1, 2], label: "x")       // [3]
 /// let y = try device.allocate(3, label: "y")                 // [3]
-/// try device.gelu(x, into: y, kind: .erf)
+/// try device.gelu(x, into: y, kind: .erf)               // sugar for device.execute(GELUOp(…), role: …)
 /// print(try device.readFloats(y))
 /// ```
-public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, GEMMOps, DropoutOps,
-    NormalizationOps, AttentionOps, EmbeddingOps, OptimizerOps, LAMBOps, LossOps {
+///
+/// Every operation is a `DeviceOp` descriptor (one folder per op family under `Compute/Ops`) run through
+/// `execute(_:role:)`; the named methods (`layerNorm`, `gemm`, …) are one-line sugar over it.
+public protocol Device: AnyObject {
     /// What the device is and can do.
     var info: DeviceInfo { get }
     /// Current/peak bytes and the budget of this device.
@@ -28,6 +30,16 @@ public protocol Device: AnyObject, ElementwiseOps, ActivationOps, ReductionOps, 
     func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws
     /// Waits until all queued work has finished.
     func synchronize() throws
+
+    /// Runs `op` on this device: its checks (`validate`), then the backend's body. `role` says where in the model
+    /// the call is (recorded by `RecordingDevice`, ignored by the backends).
+    func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws
+
+    /// Bytes of BLAS temporary buffer one GEMM of this shape may need, whatever its operands' offsets: the
+    /// size to pass (as the maximum over a schedule's shapes) to `reserveWorkspace(gemmBytes:)`. A multiple of
+    /// 4; 0 when the GEMM needs none (always on the CPU; on OpenCL when CLBlast takes its direct kernel). For a
+    /// strided-batched GEMM pass the per-matrix shape.
+    func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int
 
     /// Bytes of scratch the device's own kernels allocate on first use (OpenCL: the partial sums of the
     /// two-stage sum of squares; 0 on the CPU). Part of what `reserveWorkspace(gemmBytes:)` allocates.

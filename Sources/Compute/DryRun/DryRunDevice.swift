@@ -16,8 +16,8 @@
 public final class DryRunDevice: Device, @unchecked Sendable {
     /// The mirrored device's description, its name prefixed "dry run of ".
     public let info: DeviceInfo
-    /// This device's own accountant: the mirrored device's capacity, and `budget` (default: the mirrored
-    /// device's budget).
+    /// This device's own accountant: the mirrored device's capacity (or the one given), and `budget` (default: the
+    /// mirrored device's budget).
     public let memory: MemoryAccountant
     /// The device whose allocation and scratch behaviour this one mirrors.
     public let target: any Device
@@ -33,13 +33,15 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     let gemmWorkspace = ScratchBuffer(label: ScratchBuffer.gemmLabel)
     let reductionPartials = ScratchBuffer(label: ScratchBuffer.reductionLabel)
 
-    /// A dry run of `target` with its own accountant (`budget`, or the target's budget when nil).
-    public init(mirroring target: any Device, budget: Int? = nil) {
+    /// A dry run of `target` with its own accountant (`budget`, or the target's budget when nil; `capacity`, or the
+    /// target's memory when nil — a larger one asks what a run would need on a bigger device of the same kind).
+    public init(mirroring target: any Device, budget: Int? = nil, capacity: Int? = nil) {
         var info = target.info
         info.name = "dry run of " + info.name
+        if let capacity { info.globalMemory = capacity }
         self.info = info
         self.target = target
-        memory = MemoryAccountant(capacity: target.info.globalMemory, budget: budget ?? target.memory.budget)
+        memory = MemoryAccountant(capacity: info.globalMemory, budget: budget ?? target.memory.budget)
         openCLTarget = (target as? OpenCLDevice) ?? (target as? DryRunDevice)?.openCLTarget
     }
 
@@ -56,13 +58,13 @@ public final class DryRunDevice: Device, @unchecked Sendable {
 
     /// Checks the view and the size; copies nothing.
     public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
-        try owned("write", view)
+        try owned("write", [view])
         try OpChecks.transfer("write", bytes: source.count, view)
     }
 
     /// Checks the view and the size and fills `destination` with zeros.
     public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
-        try owned("read", view)
+        try owned("read", [view])
         try OpChecks.transfer("read", bytes: destination.count, view)
         if let base = destination.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: destination.count) }
     }
@@ -70,19 +72,18 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     /// Nothing is queued.
     public func synchronize() throws {}
 
-    /// Refuses views that are not this dry run's virtual allocations (as the real backends refuse foreign ones).
-    func owned(_ operation: String, _ views: BufferView?...) throws {
-        try checkOwned(operation, views)
-    }
-
-    /// Records an operation whose arguments passed the shared checks: its buffers must be this device's.
-    func executed(_ operation: String, _ views: BufferView?...) throws {
-        try checkOwned(operation, views)
+    /// Runs the op's shared checks, refuses buffers that are not this dry run's, charges what the op would
+    /// allocate on the mirrored device (`DeviceOp.dryRun`) and counts it. Nothing is computed.
+    public func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws {
+        try op.validate()
+        try owned(op.call.name, op.views)
+        try op.dryRun(on: self)
         executedOps += 1
     }
 
-    private func checkOwned(_ operation: String, _ views: [BufferView?]) throws {
-        for case let view? in views where view.allocation.owner != ObjectIdentifier(self) || !view.allocation.isVirtual {
+    /// Refuses views that are not this dry run's virtual allocations (as the real backends refuse foreign ones).
+    func owned(_ operation: String, _ views: [BufferView]) throws {
+        for view in views where view.allocation.owner != ObjectIdentifier(self) || !view.allocation.isVirtual {
             throw ComputeError.foreignBuffer(operation: operation)
         }
     }
@@ -90,5 +91,27 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     /// Records a GEMM call's (per-matrix) shape.
     func recordGEMM(_ shape: GEMMShape) {
         executedGEMMs.append(shape)
+    }
+
+    /// The mirrored device's answer.
+    public func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int {
+        try target.gemmWorkspaceBytes(shape)
+    }
+
+    /// The mirrored device's kernel scratch.
+    public var kernelScratchBytes: Int { target.kernelScratchBytes }
+
+    /// As the mirrored device: on OpenCL the GEMM temporary buffer (when larger than the one held) and the
+    /// reduction scratch are charged now; on the CPU nothing.
+    public func reserveWorkspace(gemmBytes: Int) throws {
+        try ScratchBuffer.checkReservation(gemmBytes: gemmBytes)
+        guard openCLTarget != nil else { return }
+        try gemmWorkspace.ensure(gemmBytes, allocate: allocateMemory)
+        try reductionPartials.ensure(kernelScratchBytes, allocate: allocateMemory)
+    }
+
+    public func releaseWorkspace() throws {
+        gemmWorkspace.release()
+        reductionPartials.release()
     }
 }

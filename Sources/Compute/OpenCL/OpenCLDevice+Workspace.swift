@@ -2,6 +2,9 @@
 // sums — allocated through the accountant, lazily on first need or all at once with `reserveWorkspace`.
 
 extension OpenCLDevice {
+    /// Work-groups of the first sum-of-squares stage: fixed, so the summation order never changes.
+    static let sumSquaresGroups = 64
+
     /// The partial sums of the two-stage sum of squares: `sumSquaresGroups` floats.
     public var kernelScratchBytes: Int { Self.sumSquaresGroups * DType.float32.size }
 

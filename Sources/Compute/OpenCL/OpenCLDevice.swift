@@ -1,7 +1,8 @@
 import COpenCL
 import Foundation
 
-/// An OpenCL device: our kernels (Kernels/*.cl, compiled at run time and cached) plus CLBlast for GEMM.
+/// An OpenCL device: our kernels (Kernels/*.cl, compiled at run time and cached) plus CLBlast for GEMM (each op's
+/// OpenCL body is in its folder under `Compute/Ops`).
 ///
 /// One context and one in-order queue per device. Buffers are `cl_mem` objects addressed through
 /// `BufferView`s (buffer, offset), so arenas larger than `CL_DEVICE_MAX_MEM_ALLOC_SIZE` are split into chunks.
@@ -19,10 +20,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     public let clblastParametersFile: String?
     /// Build options every program gets: the language version and capability defines (never vendor names).
     let buildOptions: String
-    /// Work-group size of the row kernels (LayerNorm, softmax): the largest power of two ≤ 256 the device allows.
-    let rowWorkGroupSize: Int
-    /// Launch-shape overrides (`DeviceOptions.kernelVariants`; all nil normally).
-    let kernelVariants: KernelVariants
+    /// The kernels' launch shapes: the device's defaults, or `DeviceOptions.kernelVariants`.
+    public let launchSettings: LaunchSettings
+    /// Work-group size of the row kernels (`SB_ROW_WG`).
+    var rowWorkGroupSize: Int { launchSettings.rowWorkGroupSize }
     private var kernels: [String: CLKernel] = [:]
     /// CLBlast's GEMM temporary buffer, grown to the largest size a GEMM asked for (or reserved up front).
     let gemmWorkspace = ScratchBuffer(label: ScratchBuffer.gemmLabel)
@@ -71,14 +72,9 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         profile = options.profiling ? ProfileLog() : nil
         let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) } ?? ProgramCache.defaultDirectory()
         programs = ProgramCache(context: context, device: entry.device, info: info, directory: cacheDirectory)
-        // Row kernels: 256 items per row suit GPUs; on CPU devices (one item is one loop iteration of a core)
-        // 32 measured 1.6–7× faster on PoCL (docs/kernels.md, `bert-prof profile` sweep).
-        var rowGroup = 1
-        while rowGroup * 2 <= min(info.isGPU ? 256 : 32, info.maxWorkGroupSize) { rowGroup *= 2 }
-        rowWorkGroupSize = try options.kernelVariants.rowWorkGroupSize(default: rowGroup, maxWorkGroupSize: info.maxWorkGroupSize)
-        try options.kernelVariants.checkElementwise(maxWorkGroupSize: info.maxWorkGroupSize)
-        kernelVariants = options.kernelVariants
-        buildOptions = "-cl-std=CL1.2 -D SB_ROW_WG=\(rowWorkGroupSize)" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
+        let launchSettings = try LaunchSettings(info: info, variants: options.kernelVariants)
+        self.launchSettings = launchSettings
+        buildOptions = "-cl-std=CL1.2 -D SB_ROW_WG=\(launchSettings.rowWorkGroupSize)" + (info.supportsFP16Arithmetic ? " -D SB_HAS_FP16=1" : "")
         // Before anything asks CLBlast for workspace sizes: tuned parameters change them.
         clblastParametersFile = try CLBlastParameters.applyAtOpen(options.clblastParameters, info: info,
                                                                   deviceID: entry.device,
@@ -124,6 +120,12 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
         try OpenCLStatus.check(clFinish(queue.handle), "clFinish")
     }
 
+    /// Runs the op's checks, then enqueues its OpenCL body (`DeviceOp.run(on:)`: kernel launches or CLBlast).
+    public func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws {
+        try op.validate()
+        try op.run(on: self)
+    }
+
     /// Kernel and GEMM timings recorded since the last clear (empty unless created with profiling on).
     public func timings(clear: Bool = true) throws -> [KernelTiming] {
         try profile?.timings(clear: clear) ?? []
@@ -166,13 +168,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     func launch(_ name: String, in file: String, options: String = "", global requested: [Int], local fixed: [Int]? = nil,
                 _ arguments: [KernelArgument]) throws {
         guard !requested.contains(0) else { return }
-        // With an element-wise work-group override, 1-D launches without a fixed local size get that local size
-        // and a global size rounded up to it (every such kernel guards its bounds).
+        // 1-D launches without a fixed local size get the element-wise local size, when there is one, and a global
+        // size rounded up to it (every such kernel guards its bounds).
         var (global, local) = (requested, fixed)
-        // On CPU devices the default is 64: PoCL otherwise picks a local size dividing the global size, i.e. 1 or
-        // 2 items for odd sizes such as the gradient arena's (10× slower, docs/kernels.md).
-        if fixed == nil, requested.count == 1,
-           let group = kernelVariants.elementwiseWorkGroupSize ?? (info.isGPU ? nil : min(64, info.maxWorkGroupSize)) {
+        if fixed == nil, requested.count == 1, let group = launchSettings.elementwiseWorkGroupSize {
             global = [(requested[0] + group - 1) / group * group]
             local = [group]
         }

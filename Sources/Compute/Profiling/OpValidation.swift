@@ -45,12 +45,10 @@ public enum OpValidation {
     /// Runs a GEMM `op` once and compares up to `rows` × `columns` of C (of the first and last matrix of a
     /// batch) with a double-precision product of the same A, B and initial C.
     public static func gemmSlice(_ op: PreparedOp, device: any Device, rows: Int = 8, columns: Int = 64) throws -> Result {
-        let (shape, batch): (GEMMShape, BatchStrides?)
-        switch op.call {
-        case let .gemm(s): (shape, batch) = (s, nil)
-        case let .gemmStridedBatched(s, b): (shape, batch) = (s, b)
-        default: return Result(comparisons: [], method: "none", note: "not a GEMM")
+        guard let gemm = op.call.kind as? GEMMOp.Call else {
+            return Result(comparisons: [], method: "none", note: "not a GEMM")
         }
+        let (shape, batch) = (gemm.gemm, gemm.batch)
         guard let av = op.buffers["A"], let bv = op.buffers["B"], let cv = op.buffers["C"] else {
             return Result(comparisons: [], method: "none", note: "operands unavailable")
         }
@@ -60,18 +58,11 @@ public enum OpValidation {
         var values: [Float] = [], expected: [Float] = []
         let count = batch?.count ?? 1
         for index in Set([0, count - 1]).sorted() {
-            let (ao, bo, co) = (index * (batch?.a ?? 0), index * (batch?.b ?? 0), index * (batch?.c ?? 0))
+            let offsets = (index * (batch?.a ?? 0), index * (batch?.b ?? 0), index * (batch?.c ?? 0))
             for i in 0..<min(rows, shape.m) {
                 for j in 0..<min(columns, shape.n) {
-                    var sum = 0.0
-                    for p in 0..<shape.k {
-                        let x = shape.transA == .none ? a[ao + i * shape.lda + p] : a[ao + p * shape.lda + i]
-                        let y = shape.transB == .none ? b[bo + p * shape.ldb + j] : b[bo + j * shape.ldb + p]
-                        sum += Double(x) * Double(y)
-                    }
-                    let old = shape.beta == 0 ? 0 : Double(shape.beta) * Double(c0[co + i * shape.ldc + j])
-                    expected.append(Float(Double(shape.alpha) * sum + old))
-                    values.append(c[co + i * shape.ldc + j])
+                    expected.append(Reference.gemmEntry(shape, a: a, b: b, c: c0, offsets: offsets, i, j))
+                    values.append(c[offsets.2 + i * shape.ldc + j])
                 }
             }
         }

@@ -14,7 +14,7 @@ import Foundation
 /// let recorder = RecordingDevice(wrapping: CPUDevice())
 /// recorder.phase = "forward"
 /// try encoderOn(recorder).forward()
-/// print(recorder.records.map(\.call.description))
+/// print(recorder.records.map { "\($0.role): \($0.call)" })
 /// ```
 public final class RecordingDevice: Device, @unchecked Sendable {
     /// The device that does the work.
@@ -63,11 +63,18 @@ public final class RecordingDevice: Device, @unchecked Sendable {
 
     public func releaseWorkspace() throws { try inner.releaseWorkspace() }
 
+    public func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int { try inner.gemmWorkspaceBytes(shape) }
+
+    /// Records `op.call` with `role`, then runs `op` on the wrapped device.
+    public func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws {
+        try record(op.call, role: role) { try inner.execute(op, role: role) }
+    }
+
     /// Runs `body` (the forwarded call) and records `call` with its wall clock, its profiling events and
     /// whether an OpenCL program was built or loaded meanwhile. Before a GEMM on a profiled OpenCL device a
     /// marker is enqueued (CLBlast reports only its last kernel's event; the marker's end is when the GEMM's
     /// first kernel could start).
-    func record(_ call: OpCall, _ body: () throws -> Void) throws {
+    func record(_ call: OpCall, role: OpRole, _ body: () throws -> Void) throws {
         let openCL = profiledOpenCL
         let programsBefore = openCL?.programs.statistics
         let firstEvent = openCL?.profile?.count
@@ -76,7 +83,7 @@ public final class RecordingDevice: Device, @unchecked Sendable {
         try body()
         let end = Self.now()
         let events = firstEvent.flatMap { first in openCL?.profile.map { first..<$0.count } }
-        records.append(OpRecord(call: call, phase: phase, hostStart: start, hostEnd: end, events: events,
+        records.append(OpRecord(call: call, role: role, phase: phase, hostStart: start, hostEnd: end, events: events,
                                 markedStart: call.isGEMM && openCL != nil,
                                 compiled: programsBefore != openCL?.programs.statistics))
     }
@@ -87,6 +94,8 @@ public final class RecordingDevice: Device, @unchecked Sendable {
 /// One recorded operation.
 public struct OpRecord: Sendable {
     public let call: OpCall
+    /// Where the model code said the call is.
+    public let role: OpRole
     /// `RecordingDevice.phase` when the call was made.
     public let phase: String
     /// Host uptime in nanoseconds before and after the call.

@@ -25,10 +25,11 @@ public enum PlanCheck {
         }
     }
 
-    /// The planned run on a virtual device mirroring `target`: one optimizer step, no compute.
+    /// The planned run on a virtual device mirroring `target`: one optimizer step, no compute. `capacity` (default:
+    /// the target's memory) lets a plan for a larger device of the same kind be checked on a smaller one.
     public static func dryRun(_ plan: MemoryPlan, config: BertConfig, head: PlannedHead, batchSize: Int,
-                              target: any Device) throws -> Result {
-        let device = DryRunDevice(mirroring: target, budget: nil)
+                              target: any Device, capacity: Int? = nil) throws -> Result {
+        let device = DryRunDevice(mirroring: target, budget: nil, capacity: capacity)
         let result = try run(plan, config: config, head: head, batchSize: batchSize, device: device, steps: 1, compute: false)
         return Result(peak: result.peak, stepSeconds: result.stepSeconds, tokensPerStep: result.tokensPerStep,
                       gemms: device.executedGEMMs)
