@@ -77,13 +77,9 @@ struct PlanCommand: ParsableCommand {
         guard maxSeqLength <= config.maxPositionEmbeddings else {
             throw ValidationError("--max-seq-length \(maxSeqLength) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        let head: PlannedHead
-        switch task {
-        case "classify": head = .sequence(outputs: labels)
-        case "ner": head = .tokens(labels: labels)
-        case "squad": head = .span
-        case "pretrain": head = .pretraining(predictions: maxPredictionsPerSeq)
-        default: throw ValidationError("--task must be classify, ner, squad or pretrain, got '\(task)'")
+        guard let head = PlannedHead.named(task, labels: labels, predictions: maxPredictionsPerSeq) else {
+            let names = PlannedHead.taskNames
+            throw ValidationError("--task must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), got '\(task)'")
         }
         let device = try deviceArguments.open()
         if grid { return try printGrid(config: config, head: head, device: device) }

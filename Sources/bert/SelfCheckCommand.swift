@@ -2,12 +2,13 @@ import ArgumentParser
 import Compute
 import Foundation
 
-/// `bert selfcheck`: checks every op of a device against a double-precision reference and times a BERT-sized
-/// GEMM against OpenBLAS called directly.
+/// `bert selfcheck`: checks every op of a device (the whole op catalogue against the CPU backend, and GELU,
+/// element-wise ops, reductions and GEMMs against double-precision references) and times a BERT-sized GEMM against
+/// OpenBLAS called directly.
 struct SelfCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selfcheck",
-        abstract: "Check GELU, element-wise ops and GEMM on a device, and time a GEMM against OpenBLAS.")
+        abstract: "Check every op on a device against the CPU backend and double precision; time a GEMM against OpenBLAS.")
 
     @OptionGroup var deviceArguments: DeviceArguments
 
@@ -30,7 +31,7 @@ struct SelfCheckCommand: ParsableCommand {
         for result in results {
             let status = result.comparison.passed ? "ok  " : "FAIL"
             if !result.comparison.passed { failed += 1 }
-            print("\(status) \(result.name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(result.comparison)")
+            print("\(status) \(result.name.padding(toLength: max(40, result.name.count), withPad: " ", startingAt: 0)) \(result.comparison)")
         }
         guard let (m, n, k) = parseShape() else { return }
         let benchmark = try GEMMBenchmark(shape: GEMMShape(m: m, n: n, k: k), repetitions: repetitions).run(on: device)

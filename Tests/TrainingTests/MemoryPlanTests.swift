@@ -42,13 +42,7 @@ final class MemoryPlanTests: XCTestCase {
             try parameters.initialize(seed: 1)
             let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: c.micro, sequence: s), mode: .training,
                                           policy: c.policy)
-            let head: TaskHead
-            switch c.head {
-            case .sequence(let outputs): head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: outputs))
-            case .tokens(let labels): head = try TokenClassifierHead(encoder: encoder, labels: labels)
-            case .pretraining(let predictions): head = try PretrainingHead(encoder: encoder, maxPredictions: predictions)
-            default: head = try SpanHead(encoder: encoder)
-            }
+            let head = try c.head.spec.makeHead(encoder: encoder)
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-plan-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: output) }
             var settings = TrainerConfig(outputDirectory: output)
@@ -66,7 +60,7 @@ final class MemoryPlanTests: XCTestCase {
                 f.tokenLabels = (0..<s).map { Int32(($0 + i) % 3) }
                 f.start = Int32(1 + i % 3)
                 f.end = Int32(2 + i % 3)
-                if case .pretraining(let predictions) = c.head {   // fewer than max predictions in some rows
+                if let predictions = (c.head.spec as? PretrainingHeadSpec)?.predictions {   // fewer than max predictions in some rows
                     f.maskedPositions = (0..<(predictions - i % 2)).map { Int32(1 + $0) }
                     f.maskedLabels = (0..<(predictions - i % 2)).map { Int32(($0 * 5 + i) % 50) }
                     f.maskedWeights = [Float](repeating: 1, count: predictions - i % 2)

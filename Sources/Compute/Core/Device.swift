@@ -10,7 +10,7 @@
 /// let device = try DeviceSelector.make("auto")
 /// let x = try device.upload([0.5, -1, 2], label: "x")       // [3]
 /// let y = try device.allocate(3, label: "y")                 // [3]
-/// try device.gelu(x, into: y, kind: .erf)               // sugar for device.execute(GELUOp(…), role: …)
+/// try device.gelu(x, into: y, kind: .erf)               // sugar for device.execute(ActivationOp(…), role: …)
 /// print(try device.readFloats(y))
 /// ```
 ///

@@ -26,6 +26,31 @@ extension OpCallKind {
     public var launchKnob: LaunchKnob? { .elementwise }
 }
 
+/// A call over `count` elements: its shape text is `[count]` followed by its flags (` +=`, ` erf`, …).
+public protocol VectorCall: OpCallKind {
+    var count: Int { get }
+    /// Text after the shape: the settings that change the work.
+    var flags: String { get }
+}
+
+extension VectorCall {
+    public var shape: String { "[\(count)]" + flags }
+    public var flags: String { "" }
+}
+
+/// A call over a [rows, columns] matrix: its shape text is `[rows, columns]` followed by its flags.
+public protocol MatrixCall: OpCallKind {
+    var rows: Int { get }
+    var columns: Int { get }
+    /// Text after the shape: the settings that change the work.
+    var flags: String { get }
+}
+
+extension MatrixCall {
+    public var shape: String { "[\(rows), \(columns)]" + flags }
+    public var flags: String { "" }
+}
+
 /// One device operation described by its shapes and flags, without buffers: what `RecordingDevice` records,
 /// what the profiler groups a training step's calls by, and what `OpReplay` rebuilds on any device with fresh
 /// buffers. Two calls with the same `description` do the same work.

@@ -1,6 +1,9 @@
+import BERT
+import Training
+
 /// Which fine-tuning head a task needs, and what its outputs look like.
 ///
-/// The CLI builds the matching head from this: `.classification` and `.regression` a sequence classifier (with
+/// `spec` is the head kind (Training/Heads): `.classification` and `.regression` a sequence classifier (with
 /// `labels.count` outputs, or 1), `.tagging` a token classifier with `labels.count` outputs per position, and
 /// `.span` the SQuAD start/end head.
 public enum TaskHeadKind: Sendable, Equatable {
@@ -28,6 +31,26 @@ public enum TaskHeadKind: Sendable, Equatable {
         case .regression: return 1
         case .tagging(let labels): return sequenceLength * labels.count
         case .span: return 2 * sequenceLength
+        }
+    }
+
+    /// The head kind: what it adds to the model, how it is built and planned.
+    public var spec: any TaskHeadSpec {
+        switch self {
+        case .classification(let labels): return SequenceHeadSpec(objective: .classification(labels: labels.count))
+        case .regression: return SequenceHeadSpec(objective: .regression)
+        case .tagging(let labels): return TokenHeadSpec(labels: labels.count)
+        case .span: return SpanHeadSpec()
+        }
+    }
+
+    /// The label names a fine-tuned model's config.json records (`id2label`): the labels, none for regression;
+    /// the span head leaves the checkpoint's as they are.
+    public func recordLabels(in config: inout BertConfig) {
+        switch self {
+        case .classification(let labels), .tagging(let labels): config.labels = labels
+        case .regression: config.labels = nil
+        case .span: break
         }
     }
 }

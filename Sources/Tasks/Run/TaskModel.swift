@@ -30,20 +30,8 @@ public struct TaskModel {
             throw TaskDataError.invalidSetting(name: "model", expected: "a folder with vocab.txt beside the weights: \(folder)")
         }
         tokenizer = try checkpoint.tokenizer()
-        let heads: BertHeads
-        switch kind {
-        case .classification(let labels):
-            heads = .classifier(labels: labels.count)
-            config.labels = labels
-        case .regression:
-            heads = .classifier(labels: 1)
-            config.labels = nil
-        case .tagging(let labels):
-            heads = BertHeads(pooler: false, classifierLabels: labels.count)
-            config.labels = labels
-        case .span:
-            heads = .questionAnswering
-        }
+        let spec = kind.spec, heads = spec.modelHeads
+        kind.recordLabels(in: &config)
         if !training, let existing = checkpoint.tensor("classifier.weight")?.shape.first, existing != heads.classifierLabels {
             throw TaskDataError.invalidSetting(name: "model",
                 expected: "a classifier with \(heads.classifierLabels ?? 0) outputs for this task; \(folder) has \(existing)")
@@ -52,16 +40,7 @@ public struct TaskModel {
         initializedHeads = try parameters.load(from: checkpoint, newHeadsSeed: training ? seed : nil)
         encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: batch, sequence: sequence),
                                   mode: training ? .training : .inference, policy: policy)
-        switch kind {
-        case .classification(let labels):
-            head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: labels.count))
-        case .regression:
-            head = try SequenceClassifierHead(encoder: encoder, objective: .regression)
-        case .tagging(let labels):
-            head = try TokenClassifierHead(encoder: encoder, labels: labels.count)
-        case .span:
-            head = try SpanHead(encoder: encoder)
-        }
+        head = try spec.makeHead(encoder: encoder)
         files = ModelFiles(config: config, vocabulary: vocabulary,
                            doLowerCase: checkpoint.doLowerCase ?? vocabulary.looksUncased)
     }

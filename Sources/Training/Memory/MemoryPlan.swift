@@ -1,68 +1,6 @@
 import BERT
 import Compute
 
-/// What the head of a planned run looks like (its buffers depend on it).
-public enum PlannedHead: Sendable, Equatable {
-    /// No task head (feature extraction, benchmarks).
-    case none
-    /// Sentence classifier (`outputs` classes) or regressor (1 output).
-    case sequence(outputs: Int)
-    /// Token tagger with `labels` classes.
-    case tokens(labels: Int)
-    /// SQuAD start/end head.
-    case span
-    /// Masked LM (over `predictions` gathered positions per sequence) + next sentence.
-    case pretraining(predictions: Int)
-
-    /// True for the pre-training heads.
-    public var isPretraining: Bool {
-        if case .pretraining = self { return true }
-        return false
-    }
-
-    /// The model heads this task head needs.
-    public var modelHeads: BertHeads {
-        switch self {
-        case .none: return .encoder
-        case .sequence(let outputs): return .classifier(labels: outputs)
-        case .tokens(let labels): return BertHeads(pooler: false, classifierLabels: labels)
-        case .span: return .questionAnswering
-        case .pretraining: return .preTraining
-        }
-    }
-
-    /// The head's own buffers for micro-batches of `shape`.
-    func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
-        switch self {
-        case .none: return nil
-        case .sequence(let outputs):
-            return ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, outputs: outputs))
-        case .tokens(let labels):
-            return ("token classifier head", TokenClassifierHead.layout(tokens: shape.tokens, hidden: hidden, labels: labels))
-        case .span:
-            return ("span head", SpanHead.layout(batch: shape.batch, sequence: shape.sequence, hidden: hidden))
-        case .pretraining(let predictions):
-            return ("pre-training head", PretrainingHead.layout(shape: shape, hidden: hidden, vocabulary: vocabulary,
-                                                               predictions: predictions))
-        }
-    }
-
-    /// The head's GEMMs (its dense layers; the masked LM's transform and tied decoder).
-    func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
-        switch self {
-        case .none: return []
-        case .sequence(let outputs): return GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: outputs, training: training)
-        case .tokens(let labels): return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: labels, training: training)
-        case .span: return GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: 2, training: training)
-        case .pretraining(let predictions):
-            let rows = shape.batch * predictions
-            return GEMMCensus.linear(rows: rows, inputs: hidden, outputs: hidden, training: training)
-                + GEMMCensus.linear(rows: rows, inputs: hidden, outputs: vocabulary, training: training)
-                + GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: 2, training: training)
-        }
-    }
-}
-
 /// The device memory of one fine-tuning (or inference) run, computed from the same size tables the run
 /// allocates from — parameters, gradients, Adam moments, the activation arena (shaped by the activation policy),
 /// the head's buffers, the GEMM temporary buffer and kernel scratch the device reserves — each placed into
@@ -108,7 +46,7 @@ public struct MemoryPlan: Sendable {
     public init(config: BertConfig, head: PlannedHead, microBatch: Int, sequence: Int, training: Bool,
                 policy: ActivationPolicy = .keepAll, device: any Device, optimizer: OptimizerKind? = .google) throws {
         let maxAllocation = device.info.maxAllocation
-        if case .pretraining(let predictions) = head, !(1...max(sequence, 1)).contains(predictions) {
+        if let predictions = (head.spec as? PretrainingHeadSpec)?.predictions, !(1...max(sequence, 1)).contains(predictions) {
             throw TrainingError.invalidSetting("max predictions per sequence must be in 1...\(sequence), got \(predictions)")
         }
         self.microBatch = microBatch
@@ -143,7 +81,7 @@ public struct MemoryPlan: Sendable {
                           parts: EncoderLayout.Category.allCases.map { ($0.rawValue, encoder.bytes(in: $0)) }.filter { $0.1 > 0 }))
         keptByKind = encoder.keptBytesByKind
         keptPerLayer = (0..<config.numHiddenLayers).map { encoder.keptBytes(layer: $0) }
-        if let headLayout = head.layout(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize) {
+        if let headLayout = head.spec.layout(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize) {
             items.append(try place(headLayout.name, headLayout.layout))
         }
         let gemm = try Self.gemmWorkspaceBytes(config: config, head: head, shape: shape, training: training, device: device)
@@ -156,7 +94,7 @@ public struct MemoryPlan: Sendable {
     public static func gemmWorkspaceBytes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool,
                                           device: any Device) throws -> Int {
         let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler)
-            + head.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
+            + head.spec.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
         return try GEMMCensus.workspaceBytes(shapes, on: device)
     }
 

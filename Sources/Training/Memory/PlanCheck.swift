@@ -50,20 +50,7 @@ public enum PlanCheck {
         if compute { try parameters.initialize(seed: 1) }
         let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: plan.microBatch, sequence: plan.sequence),
                                       mode: .training, policy: plan.policy)
-        let taskHead: TaskHead
-        switch head {
-        case .none:
-            throw TrainingError.invalidSetting("checking a plan needs a task head (classify, ner, squad or pretrain)")
-        case .sequence(let outputs):
-            taskHead = try SequenceClassifierHead(encoder: encoder,
-                                                  objective: outputs == 1 ? .regression : .classification(labels: outputs))
-        case .tokens(let labels):
-            taskHead = try TokenClassifierHead(encoder: encoder, labels: labels)
-        case .span:
-            taskHead = try SpanHead(encoder: encoder)
-        case .pretraining(let predictions):
-            taskHead = try PretrainingHead(encoder: encoder, maxPredictions: predictions)
-        }
+        let taskHead = try head.spec.makeHead(encoder: encoder)
         var settings = TrainerConfig(outputDirectory: FileManager.default.temporaryDirectory.path)
         settings.batchSize = batchSize
         settings.microBatchSize = plan.microBatch
@@ -90,20 +77,7 @@ public enum PlanCheck {
             var feature = Feature(ids: (0..<sequence).map { _ in Int32(random.next() % UInt64(config.vocabSize)) },
                                   types: (0..<sequence).map { Int32($0 < sequence / 2 ? 0 : 1) },
                                   mask: [Int32](repeating: 1, count: sequence))
-            switch head {
-            case .sequence(let outputs): feature.label = Int32(random.next() % UInt64(max(outputs, 2)))
-                feature.target = random.nextUnitFloat()
-            case .tokens(let labels): feature.tokenLabels = (0..<sequence).map { _ in Int32(random.next() % UInt64(labels)) }
-            case .span:
-                feature.start = Int32(random.next() % UInt64(sequence))
-                feature.end = feature.start
-            case .pretraining(let predictions):
-                feature.label = Int32(random.next() % 2)
-                feature.maskedPositions = (0..<predictions).map { Int32(($0 * max(sequence / predictions, 1)) % sequence) }
-                feature.maskedLabels = (0..<predictions).map { _ in Int32(random.next() % UInt64(config.vocabSize)) }
-                feature.maskedWeights = [Float](repeating: 1, count: predictions)
-            case .none: break
-            }
+            head.spec.randomTargets(&feature, sequence: sequence, vocabulary: config.vocabSize, random: &random)
             return feature
         }
     }

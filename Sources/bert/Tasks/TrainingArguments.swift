@@ -122,14 +122,7 @@ extension TrainingArguments {
     /// `ranks` data-parallel processes each plans for its share of the batch.
     func memoryPlan(head: TaskHeadKind, sequence: Int, device: any Device, ranks: Int = 1) throws -> MemoryPlan {
         let config = try Checkpoint.open(model).requireConfig()
-        let planned: PlannedHead
-        switch head {
-        case .classification(let labels): planned = .sequence(outputs: labels.count)
-        case .regression: planned = .sequence(outputs: 1)
-        case .tagging(let labels): planned = .tokens(labels: labels.count)
-        case .span: planned = .span
-        }
-        return try chooseMemoryPlan(config: config, head: planned, sequence: sequence, batchSize: batchSize / max(ranks, 1),
+        return try chooseMemoryPlan(config: config, head: PlannedHead(head.spec), sequence: sequence, batchSize: batchSize / max(ranks, 1),
                                     microBatchSize: microBatchSize, activations: activationArguments,
                                     optimizer: runOptions.optimizerKind, device: device)
     }

@@ -2,23 +2,29 @@ import Foundation
 
 // The CPU twins of Kernels/gelu.cl (through GELUMath, the same formulas and constants) and Kernels/tanh.cl.
 
-extension GELUOp {
+extension ActivationOp {
     public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "gelu"), yp = try device.floats(y, "gelu"), kind = self.kind   // [N], [N]
-        device.parallel(x.count, grain: 4096) { range in
-            for i in range { yp[i] = GELUMath.forward(xp[i], kind) }
+        let xp = try device.floats(x, function.name), yp = try device.floats(y, function.name)   // [N], [N]
+        switch function {
+        case .gelu(let kind):
+            device.parallel(x.count, grain: 4096) { range in for i in range { yp[i] = GELUMath.forward(xp[i], kind) } }
+        case .tanh:
+            device.parallel(x.count, grain: 4096) { range in for i in range { yp[i] = tanhf(xp[i]) } }
         }
     }
 }
 
-extension GELUBackwardOp {
+extension ActivationBackwardOp {
     public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "geluBackward")     // [N]
-        let dyp = try device.floats(dy, "geluBackward")   // [N]
-        let dxp = try device.floats(dx, "geluBackward")   // [N]
-        let kind = self.kind
-        device.parallel(x.count, grain: 4096) { range in
-            for i in range { dxp[i] = dyp[i] * GELUMath.derivative(xp[i], kind) }
+        let name = function.name + "Backward"
+        let inp = try device.floats(input, name), dyp = try device.floats(dy, name), dxp = try device.floats(dx, name)   // [N]
+        switch function {
+        case .gelu(let kind):   // input = x
+            device.parallel(input.count, grain: 4096) { range in
+                for i in range { dxp[i] = dyp[i] * GELUMath.derivative(inp[i], kind) }
+            }
+        case .tanh:             // input = y = tanh(x)
+            device.parallel(input.count) { range in for i in range { dxp[i] = dyp[i] * (1 - inp[i] * inp[i]) } }
         }
     }
 }
@@ -38,20 +44,5 @@ extension BiasGELUOp {
                 }
             }
         }
-    }
-}
-
-extension TanhOp {
-    public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "tanh"), yp = try device.floats(y, "tanh")   // [N]
-        device.parallel(x.count, grain: 4096) { range in for i in range { yp[i] = tanhf(xp[i]) } }
-    }
-}
-
-extension TanhBackwardOp {
-    public func run(on device: CPUDevice) throws {
-        let yp = try device.floats(y, "tanhBackward"), dyp = try device.floats(dy, "tanhBackward")   // [N]
-        let dxp = try device.floats(dx, "tanhBackward")                                             // [N]
-        device.parallel(y.count) { range in for i in range { dxp[i] = dyp[i] * (1 - yp[i] * yp[i]) } }
     }
 }

@@ -11,53 +11,82 @@ public enum GELUKind: String, Sendable, CaseIterable {
     case tanh
 }
 
-/// `y = gelu(x)` element-wise. x, y: [N].
-public struct GELUOp: DeviceOp {
-    public var x, y: BufferView
-    public var kind: GELUKind
+/// An element-wise activation function of BERT: GELU in either form (the FFN) or tanh (the pooler).
+public enum Activation: Sendable, Equatable {
+    case gelu(GELUKind)
+    case tanh
 
-    public var call: OpCall { OpCall(Call(count: x.count, kind: kind)) }
-    public func validate() throws { try OpChecks.floats("gelu", count: x.count, ("x", x), ("y", y)) }
+    /// The op name of the forward (`gelu`, `tanh`); the backward's adds "Backward".
+    var name: String {
+        switch self {
+        case .gelu: return "gelu"
+        case .tanh: return "tanh"
+        }
+    }
 
-    public struct Call: OpCallKind {
-        public var count: Int
-        public var kind: GELUKind
-        public var name: String { "gelu" }
-        public var shape: String { "[\(count)] \(kind)" }
-        public var cost: OpCost { .perElement(count, 8, "read x, write y") }
-
-        public func replay(_ d: inout ReplayData) throws -> PreparedOp {
-            let x = try d.floats(count, "x", -4, 4), y = try d.output(count, "y")              // [n]
-            return d.prepared(self, GELUOp(x: x, y: y, kind: kind), outputs: [("y", y)], atol: 1e-6, rtol: 1e-5)
+    /// The GELU form in the shape text (` erf`), nothing for tanh.
+    var flags: String {
+        switch self {
+        case .gelu(let kind): return " \(kind)"
+        case .tanh: return ""
         }
     }
 }
 
-/// `dx = dy · gelu'(x)` element-wise (overwrites `dx`). x, dy, dx: [N].
-public struct GELUBackwardOp: DeviceOp {
-    public var x, dy, dx: BufferView
-    public var kind: GELUKind
+/// `y = f(x)` element-wise. x, y: [N].
+public struct ActivationOp: DeviceOp {
+    public var function: Activation
+    public var x, y: BufferView   // [N] each
 
-    public var call: OpCall { OpCall(Call(count: x.count, kind: kind)) }
-    public func validate() throws { try OpChecks.floats("geluBackward", count: x.count, ("x", x), ("dy", dy), ("dx", dx)) }
+    public var call: OpCall { OpCall(Call(function: function, count: x.count)) }
+    public func validate() throws { try OpChecks.floats(function.name, count: x.count, ("x", x), ("y", y)) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
+        public var function: Activation
         public var count: Int
-        public var kind: GELUKind
-        public var name: String { "geluBackward" }
-        public var shape: String { "[\(count)] \(kind)" }
+        public var name: String { function.name }
+        public var flags: String { function.flags }
+        public var cost: OpCost { .perElement(count, 8, "read x, write y") }
+
+        public func replay(_ d: inout ReplayData) throws -> PreparedOp {
+            let range: Float = function == .tanh ? 3 : 4
+            let x = try d.floats(count, "x", -range, range), y = try d.output(count, "y")   // [n]
+            return d.prepared(self, ActivationOp(function: function, x: x, y: y), outputs: [("y", y)], atol: 1e-6, rtol: 1e-5)
+        }
+    }
+}
+
+/// `dx = dy · f'` element-wise (overwrites `dx`): GELU's derivative at the forward's input x, tanh's from the
+/// forward's output y (1 − y²). `input` holds x or y accordingly. input, dy, dx: [N].
+public struct ActivationBackwardOp: DeviceOp {
+    public var function: Activation
+    public var input, dy, dx: BufferView   // [N] each
+
+    public var call: OpCall { OpCall(Call(function: function, count: input.count)) }
+    public func validate() throws {
+        try OpChecks.floats(function.name + "Backward", count: input.count, (function == .tanh ? "y" : "x", input), ("dy", dy),
+                            ("dx", dx))
+    }
+
+    public struct Call: VectorCall {
+        public var function: Activation
+        public var count: Int
+        public var name: String { function.name + "Backward" }
+        public var flags: String { function.flags }
         public var cost: OpCost { .perElement(count, 12, "read x or y, dy; write dx") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
-            let x = try d.floats(count, "x", -4, 4), dy = try d.floats(count, "dy"), dx = try d.output(count, "dx")   // [n]
-            return d.prepared(self, GELUBackwardOp(x: x, dy: dy, dx: dx, kind: kind), outputs: [("dx", dx)],
-                              atol: 1e-6, rtol: 1e-5)
+            let (low, high): (Float, Float) = function == .tanh ? (-1, 1) : (-4, 4)   // tanh: y = tanh(x)
+            let input = try d.floats(count, "input", low, high), dy = try d.floats(count, "dy")   // [n]
+            let dx = try d.output(count, "dx")                                                 // [n]
+            return d.prepared(self, ActivationBackwardOp(function: function, input: input, dy: dy, dx: dx), outputs: [("dx", dx)],
+                              atol: function == .tanh ? 1e-7 : 1e-6, rtol: function == .tanh ? 1e-6 : 1e-5)
         }
     }
 }
 
 /// The FFN's fusion: `x[r, c] += bias[c]` (x keeps the pre-activation for backward), `y = gelu(x)`.
-/// x, y: [rows, columns], bias: [columns]. Backward is `GELUBackwardOp` on x plus `SumRowsOp` for the bias.
+/// x, y: [rows, columns], bias: [columns]. Backward is `ActivationBackwardOp` on x plus `SumRowsOp` for the bias.
 public struct BiasGELUOp: DeviceOp {
     public var x, bias, y: BufferView
     public var rows, columns: Int
@@ -70,11 +99,11 @@ public struct BiasGELUOp: DeviceOp {
         try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
         public var kind: GELUKind
         public var name: String { "biasGELU" }
-        public var shape: String { "[\(rows), \(columns)] \(kind)" }
+        public var flags: String { " \(kind)" }
         public var cost: OpCost {
             OpCost(bytes: Double(12 * rows * columns + 4 * columns),
                    formula: "12RC + 4C (read x, bias; write x + bias and gelu)")
@@ -91,68 +120,28 @@ public struct BiasGELUOp: DeviceOp {
     }
 }
 
-/// `y = tanh(x)` element-wise (the pooler). x, y: [N].
-public struct TanhOp: DeviceOp {
-    public var x, y: BufferView
-
-    public var call: OpCall { OpCall(Call(count: x.count)) }
-    public func validate() throws { try OpChecks.floats("tanh", count: x.count, ("x", x), ("y", y)) }
-
-    public struct Call: OpCallKind {
-        public var count: Int
-        public var name: String { "tanh" }
-        public var shape: String { "[\(count)]" }
-        public var cost: OpCost { .perElement(count, 8, "read x, write y") }
-
-        public func replay(_ d: inout ReplayData) throws -> PreparedOp {
-            let x = try d.floats(count, "x", -3, 3), y = try d.output(count, "y")              // [n]
-            return d.prepared(self, TanhOp(x: x, y: y), outputs: [("y", y)], atol: 1e-6, rtol: 1e-5)
-        }
-    }
-}
-
-/// `dx = dy · (1 − y²)` from the forward's output y. y, dy, dx: [N].
-public struct TanhBackwardOp: DeviceOp {
-    public var y, dy, dx: BufferView
-
-    public var call: OpCall { OpCall(Call(count: y.count)) }
-    public func validate() throws { try OpChecks.floats("tanhBackward", count: y.count, ("y", y), ("dy", dy), ("dx", dx)) }
-
-    public struct Call: OpCallKind {
-        public var count: Int
-        public var name: String { "tanhBackward" }
-        public var shape: String { "[\(count)]" }
-        public var cost: OpCost { .perElement(count, 12, "read x or y, dy; write dx") }
-
-        public func replay(_ d: inout ReplayData) throws -> PreparedOp {
-            let y = try d.floats(count, "y"), dy = try d.floats(count, "dy"), dx = try d.output(count, "dx")   // [n]
-            return d.prepared(self, TanhBackwardOp(y: y, dy: dy, dx: dx), outputs: [("dx", dx)], atol: 1e-7, rtol: 1e-6)
-        }
-    }
-}
-
 extension OpCall {
-    public static func gelu(count: Int, kind: GELUKind) -> OpCall { OpCall(GELUOp.Call(count: count, kind: kind)) }
+    public static func gelu(count: Int, kind: GELUKind) -> OpCall { OpCall(ActivationOp.Call(function: .gelu(kind), count: count)) }
     public static func geluBackward(count: Int, kind: GELUKind) -> OpCall {
-        OpCall(GELUBackwardOp.Call(count: count, kind: kind))
+        OpCall(ActivationBackwardOp.Call(function: .gelu(kind), count: count))
     }
     public static func biasGELU(rows: Int, columns: Int, kind: GELUKind) -> OpCall {
         OpCall(BiasGELUOp.Call(rows: rows, columns: columns, kind: kind))
     }
-    public static func tanh(count: Int) -> OpCall { OpCall(TanhOp.Call(count: count)) }
-    public static func tanhBackward(count: Int) -> OpCall { OpCall(TanhBackwardOp.Call(count: count)) }
+    public static func tanh(count: Int) -> OpCall { OpCall(ActivationOp.Call(function: .tanh, count: count)) }
+    public static func tanhBackward(count: Int) -> OpCall { OpCall(ActivationBackwardOp.Call(function: .tanh, count: count)) }
 }
 
 extension Device {
     /// `y = gelu(x)` element-wise. x, y: [N].
     public func gelu(_ x: BufferView, into y: BufferView, kind: GELUKind, role: OpRole = .unnamed) throws {
-        try execute(GELUOp(x: x, y: y, kind: kind), role: role)
+        try execute(ActivationOp(function: .gelu(kind), x: x, y: y), role: role)
     }
 
     /// `dx = dy · gelu'(x)` element-wise (overwrites `dx`). x, dy, dx: [N].
     public func geluBackward(input x: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView, kind: GELUKind,
                              role: OpRole = .unnamed) throws {
-        try execute(GELUBackwardOp(x: x, dy: dy, dx: dx, kind: kind), role: role)
+        try execute(ActivationBackwardOp(function: .gelu(kind), input: x, dy: dy, dx: dx), role: role)
     }
 
     /// `x[r, c] += bias[c]`, `y = gelu(x)` (`BiasGELUOp`).
@@ -163,12 +152,12 @@ extension Device {
 
     /// `y = tanh(x)` element-wise (the pooler).
     public func tanh(_ x: BufferView, into y: BufferView, role: OpRole = .unnamed) throws {
-        try execute(TanhOp(x: x, y: y), role: role)
+        try execute(ActivationOp(function: .tanh, x: x, y: y), role: role)
     }
 
     /// `dx = dy · (1 − y²)` from the forward's output y.
     public func tanhBackward(output y: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView,
                              role: OpRole = .unnamed) throws {
-        try execute(TanhBackwardOp(y: y, dy: dy, dx: dx), role: role)
+        try execute(ActivationBackwardOp(function: .tanh, input: y, dy: dy, dx: dx), role: role)
     }
 }

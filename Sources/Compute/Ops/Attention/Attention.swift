@@ -12,11 +12,8 @@ public struct AttentionShape: Sendable, Equatable {
     public var headDim: Int
 
     public init(batch: Int, heads: Int, queryLength: Int, keyLength: Int, headDim: Int) {
-        self.batch = batch
-        self.heads = heads
-        self.queryLength = queryLength
-        self.keyLength = keyLength
-        self.headDim = headDim
+        (self.batch, self.heads, self.queryLength, self.keyLength, self.headDim)
+            = (batch, heads, queryLength, keyLength, headDim)
     }
 
     /// Rows of the score matrix: batch · heads · queryLength.
@@ -35,11 +32,8 @@ public struct HeadLayout: Sendable, Equatable {
     public var rowStride: Int
 
     public init(batch: Int, sequence: Int, heads: Int, headDim: Int, rowStride: Int) {
-        self.batch = batch
-        self.sequence = sequence
-        self.heads = heads
-        self.headDim = headDim
-        self.rowStride = rowStride
+        (self.batch, self.sequence, self.heads, self.headDim, self.rowStride)
+            = (batch, sequence, heads, headDim, rowStride)
     }
 
     /// Elements of the [B, heads, S, headDim] side.
@@ -61,14 +55,8 @@ public struct FlashAttentionForward {
 
     public init(query: BufferView, key: BufferView, value: BufferView, keyMask: BufferView?, output: BufferView,
                 outputRowStride: Int, dropout: DropoutConfig? = nil, scale: Float) {
-        self.query = query
-        self.key = key
-        self.value = value
-        self.keyMask = keyMask
-        self.output = output
-        self.outputRowStride = outputRowStride
-        self.dropout = dropout
-        self.scale = scale
+        (self.query, self.key, self.value, self.keyMask, self.output, self.outputRowStride, self.dropout, self.scale)
+            = (query, key, value, keyMask, output, outputRowStride, dropout, scale)
     }
 }
 
@@ -141,10 +129,7 @@ public struct HeadLayoutOp: DeviceOp {
         public var shape: String {
             "[\(layout.batch), \(layout.heads), \(layout.sequence), \(layout.headDim)] row stride \(layout.rowStride)"
         }
-        public var cost: OpCost {
-            OpCost(bytes: Double(8 * layout.headMajorCount),
-                   formula: "8·B·h·S·D (read, write)")
-        }
+        public var cost: OpCost { OpCost(bytes: Double(8 * layout.headMajorCount), formula: "8·B·h·S·D (read, write)") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
             let (rowMajor, headMajor) = (layout.rowMajorExtent, layout.headMajorCount)

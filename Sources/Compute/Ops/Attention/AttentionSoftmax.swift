@@ -13,12 +13,8 @@ public struct AttentionSoftmaxForward {
 
     public init(scores: BufferView, keyMask: BufferView?, probabilities: BufferView, dropout: DropoutConfig? = nil,
                 dropped: BufferView? = nil, scale: Float) {
-        self.scores = scores
-        self.keyMask = keyMask
-        self.probabilities = probabilities
-        self.dropout = dropout
-        self.dropped = dropped
-        self.scale = scale
+        (self.scores, self.keyMask, self.probabilities, self.dropout, self.dropped, self.scale)
+            = (scores, keyMask, probabilities, dropout, dropped, scale)
     }
 }
 
@@ -32,11 +28,8 @@ public struct AttentionSoftmaxBackward {
 
     public init(gradDropped: BufferView, probabilities: BufferView, gradScores: BufferView,
                 dropout: DropoutConfig? = nil, scale: Float) {
-        self.gradDropped = gradDropped
-        self.probabilities = probabilities
-        self.gradScores = gradScores
-        self.dropout = dropout
-        self.scale = scale
+        (self.gradDropped, self.probabilities, self.gradScores, self.dropout, self.scale)
+            = (gradDropped, probabilities, gradScores, dropout, scale)
     }
 }
 

@@ -39,11 +39,11 @@ public struct ConvertOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: x.count, from: x.dtype, to: y.dtype)) }
     public func validate() throws { _ = try Conversion.between(x, y) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var from, to: DType
         public var name: String { "convert" }
-        public var shape: String { "[\(count)] \(from) → \(to)" }
+        public var flags: String { " \(from) → \(to)" }
         public var cost: OpCost { OpCost(bytes: Double(6 * count), formula: "6N (4-byte side + 2-byte side)") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

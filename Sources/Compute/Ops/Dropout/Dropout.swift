@@ -12,9 +12,7 @@ public struct DropoutConfig: Sendable, Equatable {
     public var stream: UInt64
 
     public init(probability: Float, seed: UInt64, stream: UInt64) {
-        self.probability = probability
-        self.seed = seed
-        self.stream = stream
+        (self.probability, self.seed, self.stream) = (probability, seed, stream)
     }
 
     /// Kept elements are scaled by 1 / (1 − p) (inverted dropout).
@@ -36,10 +34,9 @@ public struct FillUniformOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: x.count)) }
     public func validate() throws { try OpChecks.floats("fillUniform", count: x.count, ("x", x)) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "fillUniform" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 4, "write") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -62,11 +59,10 @@ public struct DropoutOp: DeviceOp {
         try OpChecks.floats("dropout", count: x.count, ("x", x), ("y", y))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var backward: Bool = false
         public var name: String { backward ? "dropoutBackward" : "dropout" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 8, "read x, write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

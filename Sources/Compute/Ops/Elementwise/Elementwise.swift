@@ -10,10 +10,9 @@ public struct FillOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: x.count)) }
     public func validate() throws { try OpChecks.floats("fill", count: x.count, ("x", x)) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "fill" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 4, "write") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -30,10 +29,9 @@ public struct CopyOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: x.count)) }
     public func validate() throws { try OpChecks.floats("copy", count: x.count, ("x", x), ("y", y)) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "copy" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 8, "read x, write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -59,11 +57,10 @@ public struct BinaryOp: DeviceOp {
         try OpChecks.floats(operation.rawValue, count: a.count, ("a", a), ("b", b), ("out", out))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var operation: Operation
         public var count: Int
         public var name: String { operation.rawValue }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 12, "read a, b; write out") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -84,10 +81,9 @@ public struct AXPBYOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: x.count)) }
     public func validate() throws { try OpChecks.floats("axpby", count: x.count, ("x", x), ("y", y)) }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "axpby" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 12, "read x, y; write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -109,10 +105,9 @@ public struct AddBiasOp: DeviceOp {
         try OpChecks.floats("addBias", count: columns, ("bias", bias))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
         public var name: String { "addBias" }
-        public var shape: String { "[\(rows), \(columns)]" }
         public var cost: OpCost {
             OpCost(bytes: Double(8 * rows * columns + 4 * columns),
                    formula: "8RC + 4C (read x, bias; write out)")
@@ -149,10 +144,10 @@ public struct CopyRowsOp: DeviceOp {
         }
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns, sourceStride, destinationStride: Int
         public var name: String { "copyRows" }
-        public var shape: String { "[\(rows), \(columns)] stride \(sourceStride) → \(destinationStride)" }
+        public var flags: String { " stride \(sourceStride) → \(destinationStride)" }
         public var cost: OpCost {
             OpCost(bytes: Double(8 * rows * columns),
                    formula: "8RC (read and write R rows of C)")

@@ -9,9 +9,7 @@ public struct EmbeddingShape: Sendable, Equatable {
     public var hidden: Int
 
     public init(tokens: Int, sequence: Int, hidden: Int) {
-        self.tokens = tokens
-        self.sequence = sequence
-        self.hidden = hidden
+        (self.tokens, self.sequence, self.hidden) = (tokens, sequence, hidden)
     }
 }
 
@@ -26,12 +24,8 @@ public struct EmbeddingForward {
 
     public init(ids: BufferView, types: BufferView, word: BufferView, position: BufferView, type: BufferView,
                 output: BufferView) {
-        self.ids = ids
-        self.types = types
-        self.word = word
-        self.position = position
-        self.type = type
-        self.output = output
+        (self.ids, self.types, self.word, self.position, self.type, self.output)
+            = (ids, types, word, position, type, output)
     }
 }
 
@@ -87,9 +81,7 @@ public struct DeviceScatterIndex {
     public var members: BufferView    // int32 [≤ tokens]
 
     public init(rows: BufferView, offsets: BufferView, members: BufferView) {
-        self.rows = rows
-        self.offsets = offsets
-        self.members = members
+        (self.rows, self.offsets, self.members) = (rows, offsets, members)
     }
 
     public var uniqueRows: Int { rows.count }

@@ -57,10 +57,7 @@ public struct BatchStrides: Sendable, Equatable {
     public var c: Int
 
     public init(count: Int, a: Int, b: Int, c: Int) {
-        self.count = count
-        self.a = a
-        self.b = b
-        self.c = c
+        (self.count, self.a, self.b, self.c) = (count, a, b, c)
     }
 }
 

@@ -11,10 +11,7 @@ public struct WeightedGEMM: Sendable, Equatable, CustomStringConvertible {
     public var label: String
 
     public init(_ shape: GEMMShape, batch: Int = 1, calls: Int = 1, label: String = "") {
-        self.shape = shape
-        self.batch = batch
-        self.calls = calls
-        self.label = label
+        (self.shape, self.batch, self.calls, self.label) = (shape, batch, calls, label)
     }
 
     /// Floating-point operations of all calls.

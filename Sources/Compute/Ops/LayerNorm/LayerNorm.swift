@@ -9,9 +9,7 @@ public struct LayerNormShape: Sendable, Equatable {
     public var epsilon: Float
 
     public init(rows: Int, columns: Int, epsilon: Float = 1e-12) {
-        self.rows = rows
-        self.columns = columns
-        self.epsilon = epsilon
+        (self.rows, self.columns, self.epsilon) = (rows, columns, epsilon)
     }
 }
 
@@ -34,15 +32,8 @@ public struct LayerNormForward {
 
     public init(input: BufferView, residual: BufferView? = nil, dropout: DropoutConfig? = nil, sum: BufferView? = nil,
                 gamma: BufferView, beta: BufferView, output: BufferView, mean: BufferView, rstd: BufferView) {
-        self.input = input
-        self.residual = residual
-        self.dropout = dropout
-        self.sum = sum
-        self.gamma = gamma
-        self.beta = beta
-        self.output = output
-        self.mean = mean
-        self.rstd = rstd
+        (self.input, self.residual, self.dropout, self.sum, self.gamma, self.beta, self.output, self.mean, self.rstd)
+            = (input, residual, dropout, sum, gamma, beta, output, mean, rstd)
     }
 
     /// The LayerNorm's actual input `v`: `sum` when it was stored, else `input`.
@@ -64,14 +55,8 @@ public struct LayerNormBackward {
 
     public init(gradOutput: BufferView, input: BufferView, mean: BufferView, rstd: BufferView, gamma: BufferView,
                 gradInput: BufferView, gradGamma: BufferView, gradBeta: BufferView) {
-        self.gradOutput = gradOutput
-        self.input = input
-        self.mean = mean
-        self.rstd = rstd
-        self.gamma = gamma
-        self.gradInput = gradInput
-        self.gradGamma = gradGamma
-        self.gradBeta = gradBeta
+        (self.gradOutput, self.input, self.mean, self.rstd, self.gamma, self.gradInput, self.gradGamma, self.gradBeta)
+            = (gradOutput, input, mean, rstd, gamma, gradInput, gradGamma, gradBeta)
     }
 }
 
@@ -118,16 +103,14 @@ public struct LayerNormOp: DeviceOp {
     public func validate() throws { try arguments.validate(shape) }
 
     /// A LayerNorm call: its shape and the flags that change the work.
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
         public var residual, dropout: Bool
         /// v = drop(input) + residual is written for backward.
         public var storesSum: Bool
 
         public var name: String { "layerNorm" }
-        public var shape: String {
-            "[\(rows), \(columns)]" + (residual ? " residual" : "") + (dropout ? " dropout" : "") + (storesSum ? " sum" : "")
-        }
+        public var flags: String { (residual ? " residual" : "") + (dropout ? " dropout" : "") + (storesSum ? " sum" : "") }
         public var cost: OpCost {
             let (rc, extra) = (rows * columns, (residual ? 4 * rows * columns : 0) + (storesSum ? 4 * rows * columns : 0))
             return OpCost(bytes: Double(8 * rc + extra + 8 * rows + 8 * columns),
@@ -162,11 +145,9 @@ public struct LayerNormBackwardOp: DeviceOp {
     public func validate() throws { try arguments.validate(shape) }
 
     /// A LayerNorm backward call.
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
-
         public var name: String { "layerNormBackward" }
-        public var shape: String { "[\(rows), \(columns)]" }
         public var cost: OpCost {
             OpCost(bytes: Double(12 * rows * columns + 8 * rows + 20 * columns),
                    formula: "12RC (read dy, v; write dx) + 8R + 4C (γ) + 16C (read and write dγ, dβ)")

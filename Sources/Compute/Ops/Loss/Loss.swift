@@ -15,12 +15,8 @@ public struct CrossEntropyBuffers {
 
     public init(logits: BufferView, labels: BufferView, weights: BufferView? = nil, losses: BufferView,
                 gradLogits: BufferView, predictions: BufferView? = nil) {
-        self.logits = logits
-        self.labels = labels
-        self.weights = weights
-        self.losses = losses
-        self.gradLogits = gradLogits
-        self.predictions = predictions
+        (self.logits, self.labels, self.weights, self.losses, self.gradLogits, self.predictions)
+            = (logits, labels, weights, losses, gradLogits, predictions)
     }
 }
 
@@ -102,10 +98,9 @@ public struct SquaredErrorOp: DeviceOp {
                             ("losses", losses), ("gradPredictions", gradPredictions))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "squaredError" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 20, "read pred, target, valid; write loss, grad") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

@@ -24,11 +24,9 @@ public struct SigmoidCrossEntropyOp: DeviceOp {
         }
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
-
         public var name: String { "sigmoidCrossEntropy" }
-        public var shape: String { "[\(rows), \(columns)]" }
         public var cost: OpCost {
             OpCost(bytes: Double(16 * rows * columns + 4 * rows),
                    formula: "16RC (read logits, targets; write losses, dlogits) + 4R (valid)")

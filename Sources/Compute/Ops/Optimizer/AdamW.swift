@@ -21,14 +21,8 @@ public struct AdamWConfig: Sendable, Equatable {
 
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
                 weightDecay: Float = 0.01, biasCorrection: Bool = false, step: Int = 1, maxGradNorm: Float = 1) {
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.biasCorrection = biasCorrection
-        self.step = step
-        self.maxGradNorm = maxGradNorm
+        (self.learningRate, self.beta1, self.beta2, self.epsilon, self.weightDecay, self.biasCorrection, self.step, self.maxGradNorm)
+            = (learningRate, beta1, beta2, epsilon, weightDecay, biasCorrection, step, maxGradNorm)
     }
 
     /// 1 − β1ᵗ and 1 − β2ᵗ.
@@ -57,10 +51,7 @@ public struct OptimizerSlice {
     public var v: BufferView
 
     public init(parameters: BufferView, gradients: BufferView, m: BufferView, v: BufferView) {
-        self.parameters = parameters
-        self.gradients = gradients
-        self.m = m
-        self.v = v
+        (self.parameters, self.gradients, self.m, self.v) = (parameters, gradients, m, v)
     }
 }
 
@@ -85,10 +76,9 @@ public struct AdamWOp: DeviceOp {
         try OpChecks.floats("adamw", count: 1, ("normSquared", normSquared))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var name: String { "adamw" }
-        public var shape: String { "[\(count)]" }
         public var cost: OpCost { .perElement(count, 28, "read p, g, m, v; write p, m, v") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

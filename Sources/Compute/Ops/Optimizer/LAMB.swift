@@ -16,10 +16,7 @@ public struct LAMBTables {
 
     /// The four views of a layout's tables (see `LAMBTables.allocate`).
     public init(chunks: BufferView, tensors: BufferView, partials: BufferView, ratios: BufferView) {
-        self.chunks = chunks
-        self.tensors = tensors
-        self.partials = partials
-        self.ratios = ratios
+        (self.chunks, self.tensors, self.partials, self.ratios) = (chunks, tensors, partials, ratios)
     }
 
     /// Chunks listed (rows of `chunks`).

@@ -11,10 +11,7 @@ public struct LAMBTensor: Sendable, Equatable {
 
     /// A tensor at `offset` of `count` elements.
     public init(offset: Int, count: Int, decay: Bool, adapt: Bool) {
-        self.offset = offset
-        self.count = count
-        self.decay = decay
-        self.adapt = adapt
+        (self.offset, self.count, self.decay, self.adapt) = (offset, count, decay, adapt)
     }
 
     /// The flags column of the tensor table: bit 0 decay, bit 1 adapt (Kernels/lamb.cl).

@@ -17,11 +17,11 @@ public struct SumRowsOp: DeviceOp {
         try OpChecks.floats("sumRows", count: columns, ("out", out))
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: MatrixCall {
         public var rows, columns: Int
         public var accumulate: Bool
         public var name: String { "sumRows" }
-        public var shape: String { "[\(rows), \(columns)]" + (accumulate ? " +=" : "") }
+        public var flags: String { (accumulate ? " +=" : "") }
         public var cost: OpCost {
             OpCost(bytes: Double(4 * rows * columns + (accumulate ? 8 : 4) * columns),
                    formula: accumulate ? "4RC + 8C (read x; read and write out)" : "4RC + 4C")
@@ -55,11 +55,11 @@ public struct SumOfSquaresOp: DeviceOp {
         }
     }
 
-    public struct Call: OpCallKind {
+    public struct Call: VectorCall {
         public var count: Int
         public var accumulate: Bool
         public var name: String { "sumOfSquares" }
-        public var shape: String { "[\(count)]" + (accumulate ? " +=" : "") }
+        public var flags: String { (accumulate ? " +=" : "") }
         public var cost: OpCost { .perElement(count, 4, "read") }
         public var launchKnob: LaunchKnob? { .rowWorkGroup }
 

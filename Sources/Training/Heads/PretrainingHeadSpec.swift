@@ -1,6 +1,46 @@
 import BERT
 import Compute
 
+/// The pre-training heads (`PretrainingHead`): masked LM over `predictions` gathered positions per sequence (dense +
+/// GELU + LayerNorm transform, decoder tied to the word embeddings) and next sentence (dense(2) on the pooled output).
+public struct PretrainingHeadSpec: TaskHeadSpec {
+    public var predictions: Int
+
+    public init(predictions: Int) {
+        self.predictions = predictions
+    }
+
+    public var description: String { "pretraining(predictions: \(predictions))" }
+    public var modelHeads: BertHeads { .preTraining }
+
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
+        ("pre-training head", PretrainingHead.layout(shape: shape, hidden: hidden, vocabulary: vocabulary, predictions: predictions))
+    }
+
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
+        let rows = shape.batch * predictions
+        return GEMMCensus.linear(rows: rows, inputs: hidden, outputs: hidden, training: training)
+            + GEMMCensus.linear(rows: rows, inputs: hidden, outputs: vocabulary, training: training)
+            + GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: 2, training: training)
+    }
+
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead {
+        try PretrainingHead(encoder: encoder, maxPredictions: predictions)
+    }
+
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
+        feature.label = Int32(random.next() % 2)
+        feature.maskedPositions = (0..<predictions).map { Int32(($0 * max(sequence / predictions, 1)) % sequence) }
+        feature.maskedLabels = (0..<predictions).map { _ in Int32(random.next() % UInt64(vocabulary)) }
+        feature.maskedWeights = [Float](repeating: 1, count: predictions)
+    }
+}
+
+extension PlannedHead {
+    /// Masked LM (over `predictions` gathered positions per sequence) + next sentence.
+    public static func pretraining(predictions: Int) -> PlannedHead { PlannedHead(PretrainingHeadSpec(predictions: predictions)) }
+}
+
 /// The pre-training heads as a trainer's task head: each feature is one instance (its next-sentence label in
 /// `label`, its masked positions, ids and weights padded to the head's max predictions). The trainer's scale is
 /// 1/examples (one loss term per example); the masked LM's own 1/(Σ w + 1e-5) comes from `prepareStep`.

@@ -1,0 +1,50 @@
+import BERT
+import Compute
+
+/// The SQuAD span head (`SpanHead`): dense(2) on every token, start and end logits, no pooler.
+public struct SpanHeadSpec: TaskHeadSpec {
+    public init() {}
+
+    public var description: String { "span" }
+    public var modelHeads: BertHeads { .questionAnswering }
+
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
+        ("span head", SpanHead.layout(batch: shape.batch, sequence: shape.sequence, hidden: hidden))
+    }
+
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
+        GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: 2, training: training)
+    }
+
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead { try SpanHead(encoder: encoder) }
+
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
+        feature.start = Int32(random.next() % UInt64(sequence))
+        feature.end = feature.start
+    }
+}
+
+extension PlannedHead {
+    /// SQuAD start/end head.
+    public static let span = PlannedHead(SpanHeadSpec())
+}
+
+extension SpanHead: TaskHead {
+    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+        try setTargets(start: zip(features, isPadding).map { $1 ? -1 : $0.start },
+                       end: zip(features, isPadding).map { $1 ? -1 : $0.end })
+    }
+
+    public func forward(dropout: DropoutPlan?) throws { try forward() }
+
+    public func lossTerms(_ feature: Feature) -> Int { 2 }
+
+    public var plannedHead: PlannedHead { .span }
+
+    public func outputs() throws -> [[Float]] {
+        let s = encoder.shape.sequence
+        let starts = rows(try device.readFloats(startLogits), width: s), ends = rows(try device.readFloats(endLogits), width: s)
+        return zip(starts, ends).map { $0 + $1 }
+    }
+}
+

@@ -1,0 +1,42 @@
+import BERT
+import Compute
+
+/// What the trainer needs from a task head: targets in, loss and gradients out, and the outputs a task turns into
+/// predictions or metrics. Implemented beside each head kind's `TaskHeadSpec` (SequenceHeadSpec.swift,
+/// TokenHeadSpec.swift, SpanHeadSpec.swift, PretrainingHeadSpec.swift).
+public protocol TaskHead: AnyObject {
+    /// Uploads the targets of one micro-batch; `isPadding[i]` marks rows that stand for no example.
+    func setTargets(_ features: [Feature], isPadding: [Bool]) throws
+    func resetLoss() throws
+    func forward(dropout: DropoutPlan?) throws
+    /// Back-propagates `scale · Σ loss` through the head and the encoder; adds Σ loss to `lossTotal`.
+    func backward(scale: Float) throws
+    /// Σ of the unscaled losses since `resetLoss()`. [1]
+    var lossTotal: BufferView { get }
+    /// How many loss terms a feature contributes (1 per example; scored tokens for tagging; 2 for spans).
+    func lossTerms(_ feature: Feature) -> Int
+    /// The head's outputs for each row of the last forward: logits [C], [1] (regression), [S·C] (tagging)
+    /// or [2·S] (start logits, then end logits).
+    func outputs() throws -> [[Float]]
+    /// The head as the memory planner sees it.
+    var plannedHead: PlannedHead { get }
+    /// Called with the whole effective batch before its micro-batches run (heads whose loss is normalized over
+    /// the effective batch — the masked LM — take their scale from it).
+    func prepareStep(_ batch: [Feature]) throws
+    /// The sums behind the step's metrics since `resetLoss()` (e.g. masked LM losses and hits), which
+    /// data-parallel training adds over ranks; empty by default.
+    func stepSums() throws -> [Double]
+    /// Metrics of the step besides the loss (e.g. masked LM accuracy) from `stepSums()` (added over ranks).
+    func stepMetrics(sums: [Double]) -> [String: Double]
+}
+
+extension TaskHead {
+    public func prepareStep(_ batch: [Feature]) throws {}
+    public func stepSums() throws -> [Double] { [] }
+    public func stepMetrics(sums: [Double]) -> [String: Double] { [:] }
+}
+
+/// Splits a flat row-major array into rows of `width`.
+func rows(_ values: [Float], width: Int) -> [[Float]] {
+    stride(from: 0, to: values.count, by: width).map { Array(values[$0..<min($0 + width, values.count)]) }
+}

@@ -1,0 +1,72 @@
+import BERT
+import Compute
+
+/// One kind of task head described in one place: the parameters it adds to the model, its own buffers and GEMMs
+/// (what the memory planner counts), how it is built on an encoder (the one factory `bert finetune`, `predict` and
+/// the plan checks share), the random targets a planned step runs with, and the name `bert plan --task` knows it
+/// by. Each kind's file under `Training/Heads` holds its spec and its head's `TaskHead` conformance.
+public protocol TaskHeadSpec: Sendable, CustomStringConvertible {
+    /// The parameter groups the head needs beyond the encoder (and whether the pooler is used).
+    var modelHeads: BertHeads { get }
+    /// The head's own device buffers for micro-batches of `shape` (nil when it has none), named for the plan.
+    func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)?
+    /// The head's GEMMs (its dense layers), forward and, in training, backward.
+    func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape]
+    /// The head on `encoder` (whose parameters include `modelHeads`).
+    func makeHead(encoder: BertEncoder) throws -> TaskHead
+    /// Random targets of a synthetic feature of `sequence` tokens (plan checks and timed steps).
+    func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64)
+}
+
+/// What the head of a planned run looks like (its buffers depend on it): a `TaskHeadSpec`, compared by what it
+/// describes. `.sequence(outputs:)`, `.tokens(labels:)`, `.span`, `.pretraining(predictions:)` and `.none` are
+/// defined beside their specs.
+public struct PlannedHead: Sendable, Equatable, CustomStringConvertible {
+    public let spec: any TaskHeadSpec
+
+    public init(_ spec: any TaskHeadSpec) {
+        self.spec = spec
+    }
+
+    public var description: String { spec.description }
+
+    public static func == (a: PlannedHead, b: PlannedHead) -> Bool { a.description == b.description }
+
+    /// True for the pre-training heads.
+    public var isPretraining: Bool { spec is PretrainingHeadSpec }
+
+    /// The model heads this task head needs.
+    public var modelHeads: BertHeads { spec.modelHeads }
+
+    /// The heads `bert plan --task NAME` plans for: `classify` (`labels` classes), `ner` (`labels` tags), `squad`,
+    /// `pretrain` (`predictions` masked positions per sequence).
+    public static func named(_ task: String, labels: Int, predictions: Int) -> PlannedHead? {
+        switch task {
+        case "classify": return .sequence(outputs: labels)
+        case "ner": return .tokens(labels: labels)
+        case "squad": return .span
+        case "pretrain": return .pretraining(predictions: predictions)
+        default: return nil
+        }
+    }
+
+    /// The names `named(_:labels:predictions:)` knows.
+    public static let taskNames = ["classify", "ner", "squad", "pretrain"]
+}
+
+/// No task head: the bare encoder (feature extraction, benchmarks).
+public struct EncoderOnlySpec: TaskHeadSpec {
+    public var description: String { "none" }
+    public var modelHeads: BertHeads { .encoder }
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? { nil }
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] { [] }
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead {
+        throw TrainingError.invalidSetting("checking a plan needs a task head (classify, ner, squad or pretrain)")
+    }
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {}
+}
+
+extension PlannedHead {
+    /// No task head (feature extraction, benchmarks).
+    public static let none = PlannedHead(EncoderOnlySpec())
+}
