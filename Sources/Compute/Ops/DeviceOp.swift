@@ -7,8 +7,9 @@
 /// `device.layerNorm(…)` are one-line sugar over it. The dry-run and recording devices need nothing per op.
 ///
 /// ```swift
+/// try device.fill(buffer, value: 0, role: "zero gradients")
+/// // is, inside Compute (descriptors are built by their sugar elsewhere):
 /// try device.execute(FillOp(x: buffer, value: 0), role: "zero gradients")
-/// try device.fill(buffer, value: 0, role: "zero gradients")   // the same
 /// ```
 public protocol DeviceOp {
     /// The op without its buffers: shapes and flags, cost and replay.

@@ -74,7 +74,8 @@ public enum OpCatalog {
     }
 
     /// Calls a fine-tuning step does not make, at the model's shapes, with why each is listed: inference attention,
-    /// half-precision storage, the unfused and element-wise kernels, pre-training's loss and LAMB, regression.
+    /// half-precision storage, the unfused and element-wise kernels, pre-training's loss and LAMB, regression and
+    /// multi-label losses.
     public static func extras(for m: ModelDimensions) -> [(call: OpCall, role: String)] {
         let tokens = m.batch * m.sequence, ffn = tokens * m.intermediate
         let attention = AttentionShape(batch: m.batch, heads: m.heads, queryLength: m.sequence, keyLength: m.sequence,
@@ -93,6 +94,7 @@ public enum OpCatalog {
                                   predictions: true),
              "masked-LM loss + argmax (\(m.predictionsPerSequence) predictions per sequence)"),
             (.squaredError(count: m.batch), "regression loss"),
+            (.sigmoidCrossEntropy(rows: m.batch, columns: 8), "multi-label loss (8 labels)"),
             (.lamb(count: m.tensorSizes.reduce(0, +), tensors: m.tensorSizes.count,
                    chunks: LAMBLayout.chunkCount(tensorSizes: m.tensorSizes)), "clip + LAMB (--optimizer lamb), all tensors"),
         ]

@@ -128,7 +128,8 @@ public struct StepTracer {
         var kernelCount = 0
         for span in spans {
             let call = span.record.call
-            var args = ["shape": call.shape, "phase": span.record.phase, "bytes": String(Int(call.bytes))]
+            var args = ["shape": call.shape, "role": span.record.role.description, "phase": span.record.phase,
+                        "bytes": String(Int(call.bytes))]
             if let flops = call.flops { args["flops"] = String(Int(flops)) }
             if span.record.markedStart { args["note"] = "starts at a marker before the CLBlast call; CLBlast reports only its last kernel" }
             events.append(.span(call.name, category: call.isGEMM ? "gemm" : "op", startNanoseconds: rel(span.start),
