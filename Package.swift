@@ -23,6 +23,17 @@ let mpiPkgConfig: String? = {
     return nil
 }()
 
+/// oneDNN (the CPU backend's GEMMs; PyTorch's CPU library) when its header is installed (Debian `libdnnl-dev` has no
+/// pkg-config file). SWIFTBERT_DNNL=off builds without it; the CPU backend then runs every GEMM on OpenBLAS.
+let hasOneDNN: Bool = {
+    if let forced = ProcessInfo.processInfo.environment["SWIFTBERT_DNNL"]?.lowercased(), ["off", "0", "no"].contains(forced) {
+        return false
+    }
+    return ["/usr/include", "/usr/local/include", "/opt/homebrew/include"].contains {
+        FileManager.default.fileExists(atPath: "\($0)/oneapi/dnnl/dnnl.h")
+    }
+}()
+
 let package = Package(
     name: "SwiftBERT",
     platforms: [.macOS(.v13)],
@@ -58,7 +69,8 @@ let package = Package(
         // The device layer: knows nothing about BERT.
         .target(name: "Compute",
                 dependencies: ["COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS",
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log")] + (hasOneDNN ? ["CDNNL"] : []),
+                swiftSettings: hasOneDNN ? [.define("SWIFTBERT_DNNL")] : [],
                 plugins: ["EmbedKernels"]),
 
         // WordPiece tokenization exactly as Google's tokenization.py; depends on nothing of ours.
@@ -110,4 +122,8 @@ let package = Package(
 if let mpiPkgConfig {
     package.targets.append(.systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: mpiPkgConfig,
                                           providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]))
+}
+
+if hasOneDNN {
+    package.targets.append(.systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]))
 }

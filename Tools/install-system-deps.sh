@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SwiftBERT needs to build and test, only those that are missing:
-# the OpenCL ICD loader and headers, CLBlast, OpenBLAS, PoCL (an OpenCL driver for the CPU, so the OpenCL
-# path runs and is tested on any machine), clinfo, Open MPI (data-parallel training; the mpirun test), and python3-pip
-# when python3 has no pip.
+# the OpenCL ICD loader and headers, CLBlast, OpenBLAS, oneDNN (the CPU backend's GEMMs), PoCL (an OpenCL driver for
+# the CPU, so the OpenCL path runs and is tested on any machine), clinfo, Open MPI (data-parallel training; the mpirun
+# test), and python3-pip when python3 has no pip.
 set -euo pipefail
 
 packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev
-          libopenmpi-dev openmpi-bin)
+          libdnnl-dev libopenmpi-dev openmpi-bin)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

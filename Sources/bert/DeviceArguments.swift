@@ -23,6 +23,11 @@ struct DeviceArguments: ParsableArguments {
                                valueName: "file"))
     var clblastParameters: String?
 
+    @Option(name: .customLong("cpu-gemm"),
+            help: ArgumentHelp("CPU backend GEMM library: measured (per shape, the faster of oneDNN and OpenBLAS, measured once per machine), openblas or onednn.",
+                               valueName: "library"))
+    var cpuGEMM: String = CPUGEMMPolicy.measured.rawValue
+
     func validate() throws {
         do {
             _ = try DeviceSpec(parsing: DistributedRun.launch.expand(device))
@@ -31,12 +36,19 @@ struct DeviceArguments: ParsableArguments {
             throw ValidationError(String(describing: error))
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard let policy = CPUGEMMPolicy(rawValue: cpuGEMM) else {
+            throw ValidationError("--cpu-gemm must be measured, openblas or onednn, got '\(cpuGEMM)'")
+        }
+        if policy == .oneDNN, !CPUDevice.oneDNNAvailable {
+            throw ValidationError("--cpu-gemm onednn: this build has no oneDNN (install libdnnl-dev and rebuild)")
+        }
     }
 
     /// Opens the chosen device and reports the choice on standard error.
     func open() throws -> any Device {
         var options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
                                     profiling: profile)
+        options.cpuGEMM = CPUGEMMPolicy(rawValue: cpuGEMM) ?? .measured
         switch clblastParameters {
         case nil: options.clblastParameters = .defaultLocation
         case "none"?: options.clblastParameters = .database

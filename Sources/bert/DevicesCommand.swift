@@ -29,6 +29,7 @@ struct DevicesCommand: ParsableCommand {
                          "\(info.computeUnits) CUs, CLBlast"])
         }
         print(table(rows))
+        print("\ncpu features: \(cpu.extensions.isEmpty ? "none detected" : cpu.extensions.sorted().joined(separator: ", "))")
         if openCL.isEmpty {
             print("\nNo OpenCL device found: install an OpenCL driver (on Debian: pocl-opencl-icd for the CPU, "
                   + "or your GPU vendor's ICD). --device auto will use the CPU backend.")

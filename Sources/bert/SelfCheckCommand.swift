@@ -38,6 +38,10 @@ struct SelfCheckCommand: ParsableCommand {
         print(String(format: "gemm %d×%d×%d: device %.1f GFLOP/s (%.1f ms), OpenBLAS direct %.1f GFLOP/s (%.1f ms), ratio %.2f",
                      m, n, k, benchmark.deviceGFLOPS, benchmark.deviceSeconds * 1e3, benchmark.openBLASGFLOPS,
                      benchmark.openBLASSeconds * 1e3, benchmark.ratio))
+        if let gflops = benchmark.oneDNNGFLOPS, let seconds = benchmark.oneDNNSeconds {
+            print(String(format: "  oneDNN direct %.1f GFLOP/s (%.1f ms); device vs the faster library direct: %.2f",
+                         gflops, seconds * 1e3, benchmark.ratioToFastest))
+        }
         print("peak device memory: \(ByteCount.format(device.memory.peak))")
         if failed > 0 {
             print("\(failed) of \(results.count) checks FAILED")

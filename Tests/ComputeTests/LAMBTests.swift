@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 @testable import Compute
 
-/// The multi-tensor LAMB step (Kernels/lamb.cl, CPUDevice+LAMB): against a double-precision per-tensor loop over
+/// The multi-tensor LAMB step (Kernels/lamb.cl, Ops/Optimizer/LAMB+CPU.swift): against a double-precision per-tensor loop over
 /// three steps, OpenCL against the CPU twin, trust ratios of excluded and zero-norm tensors, clipping, bias
 /// correction on and off, determinism, untouched gaps, and the layout and table checks.
 final class LAMBTests: XCTestCase {

@@ -2,7 +2,7 @@
 """PyTorch + transformers CPU reference for `bert bench`: the same shapes, the same loss, the same timing rule.
 
     /path/to/venv/bin/python Tools/reference/bench_pytorch.py --model base --batch-size 8 --max-seq-length 128 \
-        --mode train --threads 2 [--json]
+        --mode train --threads 2 [--precision fp32|bf16] [--json]
 
 train = forward + backward of L = Σ last_hidden ⊙ r + Σ pooled ⊙ r (dropout on, model.train());
 infer = forward under torch.no_grad() (model.eval()). Random weights (shapes are what matter), random ids.
@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--mode", default="train", choices=["train", "infer"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                        help="bf16: torch.autocast('cpu', torch.bfloat16) around the forward, as PyTorch users run mixed precision")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -52,16 +54,19 @@ def main() -> None:
     r_hidden = torch.rand(b, s, config.hidden_size) - 0.5
     r_pooled = torch.rand(b, config.hidden_size) - 0.5
 
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16")
+
     def step() -> None:
         if args.mode == "train":
             model.train()
             model.zero_grad(set_to_none=False)
-            out = model(input_ids=ids, token_type_ids=types, attention_mask=mask)
-            loss = (out.last_hidden_state * r_hidden).sum() + (out.pooler_output * r_pooled).sum()
+            with autocast:
+                out = model(input_ids=ids, token_type_ids=types, attention_mask=mask)
+                loss = (out.last_hidden_state * r_hidden).sum() + (out.pooler_output * r_pooled).sum()
             loss.backward()
         else:
             model.eval()
-            with torch.no_grad():
+            with torch.no_grad(), autocast:
                 model(input_ids=ids, token_type_ids=types, attention_mask=mask)
 
     step()
@@ -72,12 +77,13 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
     result = {"model": args.model, "mode": args.mode, "batch_size": b, "max_seq_length": s,
-              "threads": torch.get_num_threads(), "torch": torch.__version__, "median_seconds": median,
+              "threads": torch.get_num_threads(), "torch": torch.__version__, "precision": args.precision,
+              "median_seconds": median,
               "tokens_per_second": b * s / median, "seconds": times}
     if args.json:
         print(json.dumps(result, sort_keys=True))
     else:
-        print(f"pytorch {args.model} {args.mode} batch {b} × seq {s}: {b * s / median:.1f} tokens/s "
+        print(f"pytorch {args.model} {args.mode} {args.precision} batch {b} × seq {s}: {b * s / median:.1f} tokens/s "
               f"(median {median:.3f} s of {args.repetitions}, {torch.get_num_threads()} threads, torch {torch.__version__})")
 
 

@@ -1,14 +1,32 @@
 import COpenBLAS
 import Foundation
 
-/// The CPU backend: buffers in host memory, GEMM through OpenBLAS, every other op in Swift over all threads
-/// (each op's CPU body is in its folder under `Compute/Ops`).
+/// The CPU backend: buffers in host memory, GEMM through oneDNN or OpenBLAS (per shape the faster, measured once per
+/// machine: `CPUGEMMChoice`), every other op in Swift over all threads (each op's CPU body is in its folder under
+/// `Compute/Ops`).
 ///
 /// It is both the fallback device and the reference ("twin") every OpenCL kernel is checked against.
 public final class CPUDevice: Device, @unchecked Sendable {
-    public let info: DeviceInfo
+    public private(set) var info: DeviceInfo
     public let memory: MemoryAccountant
     let parallel: ParallelFor
+    /// Which library runs each GEMM (`DeviceOptions.cpuGEMM`).
+    let gemmPolicy: CPUGEMMPolicy
+    /// The measured per-shape choice between the libraries (`.measured` with oneDNN).
+    let gemmChoice: CPUGEMMChoice
+    #if SWIFTBERT_DNNL
+    /// oneDNN's matmul primitives; nil when the policy is OpenBLAS or oneDNN could not start.
+    let oneDNN: OneDNNGEMM?
+    #endif
+
+    /// Whether this build can run GEMMs on oneDNN (Package.swift found its header).
+    public static var oneDNNAvailable: Bool {
+        #if SWIFTBERT_DNNL
+        return true
+        #else
+        return false
+        #endif
+    }
 
     /// Creates the CPU backend.
     ///
@@ -32,11 +50,21 @@ public final class CPUDevice: Device, @unchecked Sendable {
         info = DeviceInfo(
             backend: .cpu, index: nil, name: CPUDevice.processorName(), vendor: "host", platform: "SwiftBERT CPU backend",
             type: "host", isGPU: false, openCLCVersion: nil, driverVersion: "", platformVersion: "",
-            extensions: [], globalMemory: ram, maxAllocation: maxAllocation, localMemory: 0,
+            extensions: Set(CPUFeatures.detect()), globalMemory: ram, maxAllocation: maxAllocation, localMemory: 0,
             maxWorkGroupSize: 1, computeUnits: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
             blas: "\(blasConfig.trimmingCharacters(in: .whitespaces)) (core \(core))")
         memory = MemoryAccountant(capacity: ram, budget: options.memoryBudget)
         parallel = ParallelFor(threads: threads)
+        gemmPolicy = options.cpuGEMM
+        let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) }
+            ?? ProgramCache.defaultDirectory().deletingLastPathComponent()
+        gemmChoice = CPUGEMMChoice(path: CPUGEMMChoice.path(directory: cacheDirectory.appendingPathComponent("cpu-gemm").path,
+                                                            processor: info.name, threads: threads))
+        #if SWIFTBERT_DNNL
+        oneDNN = options.cpuGEMM == .openBLAS ? nil : try? OneDNNGEMM(threads: threads, settingThreads: settingBLASThreads)
+        info.blas += "; " + OneDNNGEMM.version + (oneDNN == nil ? " (not started)" : "") + ", GEMM library per shape: "
+            + (options.cpuGEMM == .measured ? "measured once, cached in \(gemmChoice.path ?? "memory")" : options.cpuGEMM.rawValue)
+        #endif
     }
 
     public func allocateMemory(bytes: Int, label: String) throws -> DeviceAllocation {

@@ -20,6 +20,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
     case openCL(call: String, status: Int32)
     /// A CLBlast routine failed.
     case clblast(routine: String, status: Int32)
+    /// A oneDNN call failed (the CPU backend's GEMMs): the call and oneDNN's status.
+    case oneDNN(call: String, status: Int32)
     /// An OpenCL program failed to build; the source and the build log were written to `dumpPath`.
     case programBuild(file: String, log: String, dumpPath: String?)
     /// A `--device` value that does not name a device.
@@ -58,6 +60,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "OpenCL call \(call) failed with \(OpenCLStatus.name(status)) (\(status))."
         case let .clblast(routine, status):
             return "CLBlast \(routine) failed with status \(status) (\(OpenCLStatus.clblastName(status)))."
+        case let .oneDNN(call, status):
+            return "oneDNN \(call) failed with status \(status) (\(OneDNNStatus.name(status)))."
         case let .programBuild(file, log, dumpPath):
             let dump = dumpPath.map { " Source and log written to \($0)." } ?? ""
             return "OpenCL program \(file) failed to build.\(dump)\nBuild log:\n\(log)"

@@ -1,4 +1,4 @@
-/// A compute device: the CPU backend (OpenBLAS + Swift) or an OpenCL device (our kernels + CLBlast).
+/// A compute device: the CPU backend (oneDNN or OpenBLAS + Swift) or an OpenCL device (our kernels + CLBlast).
 ///
 /// Both backends implement the same operations with the same numerics, so a model runs unchanged on either
 /// and every OpenCL kernel can be checked against its CPU twin. Operations take `BufferView`s; shapes are

@@ -17,6 +17,8 @@ public struct DeviceOptions: Sendable {
     /// Overrides of the OpenCL kernels' launch shapes (work-group sizes, tiles), for the profiler's sweeps;
     /// the defaults are chosen from the device's capabilities.
     public var kernelVariants = KernelVariants()
+    /// Which library runs the CPU backend's GEMMs (`--cpu-gemm`); OpenCL devices ignore it.
+    public var cpuGEMM = CPUGEMMPolicy.measured
 
     public init(memoryBudget: Int? = nil, maxAllocation: Int? = nil, threads: Int? = nil, profiling: Bool = false,
                 kernelCacheDirectory: String? = nil) {
@@ -30,6 +32,17 @@ public struct DeviceOptions: Sendable {
     /// Kernels address buffers with 32-bit element offsets, so no single allocation exceeds 4 GiB − 256 B
     /// (BERT's largest tensor, attention probabilities at batch 32 × 16 heads × 512², is 512 MiB).
     public static let kernelAddressableBytes = Int(UInt32.max) - 255
+}
+
+/// Which library runs the CPU backend's GEMMs.
+public enum CPUGEMMPolicy: String, Sendable, CaseIterable {
+    /// Per shape, the faster of oneDNN and OpenBLAS as measured once on this machine (cached per machine); OpenBLAS
+    /// everywhere when the package was built without oneDNN.
+    case measured
+    /// OpenBLAS for every GEMM.
+    case openBLAS = "openblas"
+    /// oneDNN for every GEMM it runs (all but k = 0); only when the package was built with oneDNN.
+    case oneDNN = "onednn"
 }
 
 /// Launch-shape knobs of the OpenCL kernels that have one, each nil for the device-derived default. Set by

@@ -1,18 +1,23 @@
 import COpenBLAS
 import Foundation
 
-/// Times a GEMM on a device against OpenBLAS called directly on host arrays, in the same run, so the
-/// overhead of our device layer shows as a ratio.
+/// Times a GEMM on a device against OpenBLAS and (when built with it) oneDNN called directly on host arrays, in the
+/// same run, so the overhead of our device layer — and its choice of library — shows as ratios.
 public struct GEMMBenchmark {
     /// Median seconds and GFLOP/s of both.
     public struct Result: Sendable {
         public let shape: GEMMShape
         public let deviceSeconds: Double
         public let openBLASSeconds: Double
+        /// oneDNN's matmul called directly; nil in a build without oneDNN.
+        public let oneDNNSeconds: Double?
         public var deviceGFLOPS: Double { shape.flops / deviceSeconds / 1e9 }
         public var openBLASGFLOPS: Double { shape.flops / openBLASSeconds / 1e9 }
+        public var oneDNNGFLOPS: Double? { oneDNNSeconds.map { shape.flops / $0 / 1e9 } }
         /// Device speed as a fraction of direct OpenBLAS.
         public var ratio: Double { openBLASSeconds / deviceSeconds }
+        /// Device speed as a fraction of the faster library called directly.
+        public var ratioToFastest: Double { min(openBLASSeconds, oneDNNSeconds ?? .infinity) / deviceSeconds }
     }
 
     public let shape: GEMMShape
@@ -41,7 +46,23 @@ public struct GEMMBenchmark {
                         s.transB == .none ? CblasNoTrans : CblasTrans, Int32(s.m), Int32(s.n), Int32(s.k),
                         s.alpha, a, Int32(s.lda), b, Int32(s.ldb), s.beta, &c, Int32(s.ldc))
         }
-        return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime)
+        var oneDNNTime: Double?
+        #if SWIFTBERT_DNNL
+        // 64-byte aligned operands, as the device's buffers are (Swift arrays are not; AVX-512 loads care).
+        let oneDNN = try OneDNNGEMM(threads: device.info.threads ?? 1, settingThreads: false)
+        let aligned = try [a, b, c].map { values -> UnsafeMutablePointer<Float> in
+            var raw: UnsafeMutableRawPointer?
+            guard posix_memalign(&raw, 64, max(values.count, 1) * 4) == 0, let raw else {
+                throw ComputeError.hostAllocationFailed(label: "GEMM benchmark operands", bytes: values.count * 4)
+            }
+            let p = raw.bindMemory(to: Float.self, capacity: max(values.count, 1))
+            values.withUnsafeBufferPointer { if let base = $0.baseAddress { p.initialize(from: base, count: values.count) } }
+            return p
+        }
+        defer { aligned.forEach { free($0) } }
+        oneDNNTime = try median { try oneDNN.run(s, batch: nil, a: aligned[0], b: aligned[1], c: aligned[2]) }
+        #endif
+        return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime, oneDNNSeconds: oneDNNTime)
     }
 
     /// One warm-up, then the median of `repetitions` timed runs.

@@ -50,7 +50,7 @@ public struct GEMMShape: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Element strides between consecutive matrices of a strided-batched GEMM (attention's QKᵀ and P·V).
-public struct BatchStrides: Sendable, Equatable {
+public struct BatchStrides: Sendable, Hashable {
     public var count: Int
     public var a: Int
     public var b: Int
