@@ -62,10 +62,10 @@ extension FlashAttentionOp {
                         l += e
                     }
                     let inverse: Float = l > 0 ? 1 / l : 0
+                    var draws = dropout.map(PhiloxSequence.init)   // four elements per Philox block, in row order
                     for j in 0..<kLen {
                         var w = row[j] * inverse
-                        if let dropout, w != 0 {
-                            let u = Philox.uniform(seed: dropout.seed, stream: dropout.stream, index: UInt64(g * kLen + j))
+                        if let dropout, w != 0, let u = draws?.uniform(g * kLen + j) {
                             w = u < dropout.probability ? 0 : w * dropout.scale
                         }
                         row[j] = w

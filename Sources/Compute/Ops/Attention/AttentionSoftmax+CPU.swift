@@ -17,17 +17,25 @@ extension AttentionSoftmaxOp {
                 let rowMask = mask.map { $0 + (g / rowsPerBatch) * k }
                 var m = -Float.infinity
                 for j in 0..<k where rowMask.map({ $0[j] != 0 }) ?? true { m = max(m, f.scale * scores[base + j]) }
+                // exp(scale·s − max) once per element, kept in P (which may alias the scores: each is read first).
                 var total: Float = 0
-                for j in 0..<k where rowMask.map({ $0[j] != 0 }) ?? true { total += expf(f.scale * scores[base + j] - m) }
-                let inverse: Float = total > 0 ? 1 / total : 0
                 for j in 0..<k {
-                    let valid = rowMask.map { $0[j] != 0 } ?? true
-                    let p = valid && total > 0 ? expf(f.scale * scores[base + j] - m) * inverse : 0
+                    guard rowMask.map({ $0[j] != 0 }) ?? true else { probs[base + j] = 0; continue }
+                    let e = expf(f.scale * scores[base + j] - m)
+                    probs[base + j] = e
+                    total += e
+                }
+                let inverse: Float = total > 0 ? 1 / total : 0
+                var draws = dropout.map(PhiloxSequence.init)   // four elements per Philox block, in row order
+                for j in 0..<k {
+                    let p = total > 0 ? probs[base + j] * inverse : 0
                     probs[base + j] = p
                     if let dropped {
-                        dropped[base + j] = dropout.map {
-                            Philox.uniform(seed: $0.seed, stream: $0.stream, index: UInt64(base + j)) < $0.probability ? 0 : p * $0.scale
-                        } ?? p
+                        if let dropout, let u = draws?.uniform(base + j) {
+                            dropped[base + j] = u < dropout.probability ? 0 : p * dropout.scale
+                        } else {
+                            dropped[base + j] = p
+                        }
                     }
                 }
             }
@@ -43,17 +51,21 @@ extension AttentionSoftmaxBackwardOp {
         let dS = try floats(b.gradScores, op)                                             // [B, nh, q, k]
         let k = s.keyLength
         let dropout = (b.dropout?.probability ?? 0) > 0 ? b.dropout : nil
-        @inline(__always) func gradProbability(_ n: Int) -> Float {
-            guard let dropout else { return dD[n] }
-            return Philox.uniform(seed: dropout.seed, stream: dropout.stream, index: UInt64(n)) < dropout.probability
-                ? 0 : dD[n] * dropout.scale
-        }
         parallel(s.scoreRows, grain: max(1, 4096 / max(k, 1))) { rows in
+            // ∂L/∂P of one row (the dropout mask applied once, four elements per Philox block).
+            let gradP = UnsafeMutablePointer<Float>.allocate(capacity: max(k, 1))   // [k]
+            defer { gradP.deallocate() }
             for g in rows {
                 let base = g * k
+                if let dropout {
+                    var draws = PhiloxSequence(dropout)
+                    for j in 0..<k { gradP[j] = draws.uniform(base + j) < dropout.probability ? 0 : dD[base + j] * dropout.scale }
+                } else {
+                    gradP.update(from: dD + base, count: k)
+                }
                 var dot: Float = 0
-                for j in 0..<k { dot += gradProbability(base + j) * probs[base + j] }
-                for j in 0..<k { dS[base + j] = b.scale * probs[base + j] * (gradProbability(base + j) - dot) }
+                for j in 0..<k { dot += gradP[j] * probs[base + j] }
+                for j in 0..<k { dS[base + j] = b.scale * probs[base + j] * (gradP[j] - dot) }
             }
         }
     }

@@ -20,10 +20,10 @@ extension LayerNormOp {
                 // v = drop(input) + residual, kept in `sum` when given.
                 let v = sum.map { $0 + base } ?? UnsafeMutablePointer(mutating: input + base)
                 if sum != nil {
+                    var draws = dropout.map(PhiloxSequence.init)   // four elements per Philox block, in row order
                     for c in 0..<columns {
                         var x = input[base + c]
-                        if let dropout {
-                            let u = Philox.uniform(seed: dropout.seed, stream: dropout.stream, index: UInt64(base + c))
+                        if let dropout, let u = draws?.uniform(base + c) {
                             x = u < dropout.probability ? 0 : x * dropout.scale
                         }
                         if let residual { x += residual[base + c] }
