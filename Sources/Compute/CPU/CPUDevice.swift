@@ -17,6 +17,8 @@ public final class CPUDevice: Device, @unchecked Sendable {
     #if SWIFTBERT_DNNL
     /// oneDNN's matmul primitives; nil when the policy is OpenBLAS or oneDNN could not start.
     let oneDNN: OneDNNGEMM?
+    /// Each shape's library once known, so a GEMM call looks it up without formatting its key.
+    var gemmLibraries: [OneDNNGEMM.Key: CPUGEMMLibrary] = [:]
     #endif
 
     /// Whether this build can run GEMMs on oneDNN (Package.swift found its header).

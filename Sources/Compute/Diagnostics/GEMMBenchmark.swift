@@ -11,6 +11,8 @@ public struct GEMMBenchmark {
         public let openBLASSeconds: Double
         /// oneDNN's matmul called directly; nil in a build without oneDNN.
         public let oneDNNSeconds: Double?
+        /// oneDNN's implementation for the shape (its ISA path, e.g. `brg:avx512_core`); nil without oneDNN.
+        public let oneDNNImplementation: String?
         public var deviceGFLOPS: Double { shape.flops / deviceSeconds / 1e9 }
         public var openBLASGFLOPS: Double { shape.flops / openBLASSeconds / 1e9 }
         public var oneDNNGFLOPS: Double? { oneDNNSeconds.map { shape.flops / $0 / 1e9 } }
@@ -46,7 +48,7 @@ public struct GEMMBenchmark {
                         s.transB == .none ? CblasNoTrans : CblasTrans, Int32(s.m), Int32(s.n), Int32(s.k),
                         s.alpha, a, Int32(s.lda), b, Int32(s.ldb), s.beta, &c, Int32(s.ldc))
         }
-        var oneDNNTime: Double?
+        var oneDNNTime: Double?, oneDNNImplementation: String?
         #if SWIFTBERT_DNNL
         // 64-byte aligned operands, as the device's buffers are (Swift arrays are not; AVX-512 loads care).
         let oneDNN = try OneDNNGEMM(threads: device.info.threads ?? 1, settingThreads: false)
@@ -61,8 +63,10 @@ public struct GEMMBenchmark {
         }
         defer { aligned.forEach { free($0) } }
         oneDNNTime = try median { try oneDNN.run(s, batch: nil, a: aligned[0], b: aligned[1], c: aligned[2]) }
+        oneDNNImplementation = try oneDNN.implementation(s, batch: nil)
         #endif
-        return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime, oneDNNSeconds: oneDNNTime)
+        return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime, oneDNNSeconds: oneDNNTime,
+                      oneDNNImplementation: oneDNNImplementation)
     }
 
     /// One warm-up, then the median of `repetitions` timed runs.

@@ -75,9 +75,6 @@ public struct OpRole: Sendable, Hashable, CustomStringConvertible, ExpressibleBy
         self.init(value)
     }
 
-    /// The same site in `layer`.
-    public func inLayer(_ layer: Int?) -> OpRole { OpRole(site, layer: layer) }
-
     /// The same layer, another site.
     public func site(_ site: String) -> OpRole { OpRole(site, layer: layer) }
 

@@ -30,9 +30,13 @@ extension CPUDevice {
         case .openBLAS: return .openBLAS
         case .oneDNN: return .oneDNN
         case .measured:
-            return try gemmChoice.library(for: GEMMOp.Call(gemm: s, batch: batch).shape) {
+            let key = OneDNNGEMM.Key(s, batch)
+            if let known = gemmLibraries[key] { return known }
+            let library = try gemmChoice.library(for: GEMMOp.Call(gemm: s, batch: batch).shape) {
                 try measureLibraries(s, batch: batch, oneDNN)
             }
+            gemmLibraries[key] = library
+            return library
         }
         #else
         return .openBLAS
