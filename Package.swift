@@ -61,6 +61,9 @@ let package = Package(
         // CLBlast's C++ RetrieveParameters behind a C function (its C API cannot read tuning parameters).
         .target(name: "CCLBlastQuery", dependencies: ["CCLBlast"]),
 
+        // The CPU backend's element-wise and row kernels in C, built per instruction set and chosen at run time.
+        .target(name: "CPUKernels"),
+
         // Build-time embedding of Kernels/*.cl into the Compute module.
         .executableTarget(name: "kernel-embedder", path: "Tools/KernelEmbedder"),
         .plugin(name: "EmbedKernels", capability: .buildTool(),
@@ -68,7 +71,7 @@ let package = Package(
 
         // The device layer: knows nothing about BERT.
         .target(name: "Compute",
-                dependencies: ["COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS",
+                dependencies: ["COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS", "CPUKernels",
                                .product(name: "Logging", package: "swift-log")] + (hasOneDNN ? ["CDNNL"] : []),
                 swiftSettings: hasOneDNN ? [.define("SWIFTBERT_DNNL")] : [],
                 plugins: ["EmbedKernels"]),

@@ -28,6 +28,16 @@ struct DeviceArguments: ParsableArguments {
                                valueName: "library"))
     var cpuGEMM: String = CPUGEMMPolicy.measured.rawValue
 
+    @Option(name: .long, help: ArgumentHelp(
+        "GEMM precision: fp32, bf16 (mixed precision: bf16 GEMM inputs, fp32 accumulation, outputs, weights and every other op; CPU backend with oneDNN) or auto (bf16 where the CPU has AVX512-BF16 or AMX-BF16, else fp32).",
+        valueName: "precision"))
+    var precision: String = PrecisionPolicy.fp32.rawValue
+
+    @Option(name: .customLong("cpu-isa"), help: ArgumentHelp(
+        "Instruction set of the CPU backend's element-wise kernels: best (detected at run time), baseline, avx2 or avx512.",
+        valueName: "isa"))
+    var cpuISA: String = CPUKernelISA.best.rawValue
+
     func validate() throws {
         do {
             _ = try DeviceSpec(parsing: DistributedRun.launch.expand(device))
@@ -42,6 +52,18 @@ struct DeviceArguments: ParsableArguments {
         if policy == .oneDNN, !CPUDevice.oneDNNAvailable {
             throw ValidationError("--cpu-gemm onednn: this build has no oneDNN (install libdnnl-dev and rebuild)")
         }
+        guard let precisionPolicy = PrecisionPolicy(rawValue: precision) else {
+            throw ValidationError("--precision must be fp32, bf16 or auto, got '\(precision)'")
+        }
+        if precisionPolicy == .bf16, !CPUDevice.oneDNNAvailable {
+            throw ValidationError("--precision bf16 needs oneDNN: this build has none (install libdnnl-dev and rebuild)")
+        }
+        guard let isa = CPUKernelISA(rawValue: cpuISA) else {
+            throw ValidationError("--cpu-isa must be best, baseline, avx2 or avx512, got '\(cpuISA)'")
+        }
+        if isa != .best, !CPUKernelISA.supported.contains(isa) {
+            throw ValidationError("--cpu-isa \(cpuISA): this processor or build lacks it (it runs \(CPUKernelISA.supported.map(\.rawValue).joined(separator: ", ")))")
+        }
     }
 
     /// Opens the chosen device and reports the choice on standard error.
@@ -49,6 +71,8 @@ struct DeviceArguments: ParsableArguments {
         var options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
                                     profiling: profile)
         options.cpuGEMM = CPUGEMMPolicy(rawValue: cpuGEMM) ?? .measured
+        options.precision = PrecisionPolicy(rawValue: precision) ?? .fp32
+        options.cpuISA = CPUKernelISA(rawValue: cpuISA) ?? .best
         switch clblastParameters {
         case nil: options.clblastParameters = .defaultLocation
         case "none"?: options.clblastParameters = .database
@@ -56,6 +80,12 @@ struct DeviceArguments: ParsableArguments {
         }
         let selection = try DeviceSelector.open(DistributedRun.launch.expand(device), options: options)
         printError("device: \(selection.reason)")
+        let reason = (selection.device as? CPUDevice)?.precisionReason ?? "bf16 runs on the CPU backend only"
+        if selection.device.gemmPrecision == .bf16 {
+            printError("precision: bf16 GEMMs (bf16 inputs, fp32 accumulation; weights, gradients, optimizer state and every other op in fp32; \(reason))")
+        } else if precision != PrecisionPolicy.fp32.rawValue {
+            printError("precision: fp32 (\(reason))")
+        }
         if let file = (selection.device as? OpenCLDevice)?.clblastParametersFile {
             printError("CLBlast parameters: applied \(file)")
         } else if clblastParameters != nil, selection.device is CPUDevice {

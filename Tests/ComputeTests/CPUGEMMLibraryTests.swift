@@ -68,8 +68,9 @@ final class CPUGEMMLibraryTests: XCTestCase {
         XCTAssertTrue(path.hasPrefix(directory + "/cpu-gemm/"), path)
         let key = GEMMOp.Call(gemm: s, batch: nil).shape
         let recorded = try XCTUnwrap(first.gemmChoice.entries[key])
-        XCTAssertEqual(recorded.library, library)
-        XCTAssertEqual(recorded.library, recorded.oneDNNSeconds < recorded.openBLASSeconds ? .oneDNN : .openBLAS)
+        XCTAssertEqual(recorded.choice, library.rawValue)
+        let (blas, dnnl) = (try XCTUnwrap(recorded.seconds["openblas"]), try XCTUnwrap(recorded.seconds["onednn"]))
+        XCTAssertEqual(recorded.choice, dnnl < blas ? "onednn" : "openblas")
         // A second device (a later run, another rank) reads the file and measures nothing.
         let second = CPUDevice(options: options)
         XCTAssertEqual(second.gemmChoice.entries[key], recorded)

@@ -15,6 +15,10 @@ final class MemoryPlanTests: XCTestCase {
     private static let deeper = BertConfig(vocabSize: 50, hiddenSize: 24, numHiddenLayers: 3, numAttentionHeads: 3,
                                            intermediateSize: 40, activation: .tanh, attentionProbsDropoutProb: 0,
                                            maxPositionEmbeddings: 16)
+    /// Long sequences for its width: attention's batched GEMMs have the largest operands (what the CPU backend's bf16
+    /// operand copies must cover).
+    private static let longAttention = BertConfig(vocabSize: 50, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
+                                                  intermediateSize: 16, activation: .erf, maxPositionEmbeddings: 32)
     private let config = MemoryPlanTests.small
 
     private struct Case {
@@ -101,6 +105,22 @@ final class MemoryPlanTests: XCTestCase {
                   Case(config: Self.deeper, sequence: 16, head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16),
                        maxAllocation: 32768)] {
             try check(c)
+        }
+    }
+
+    func testPlannedPeakEqualsMeasuredPeakToTheByteOnCPUWithBF16GEMMs() throws {
+        try XCTSkipUnless(CPUDevice.oneDNNAvailable, "built without oneDNN: bf16 GEMMs need it")
+        var options = DeviceOptions()
+        options.precision = .bf16
+        let device = CPUDevice(options: options)
+        for c in [Case(micro: 4), Case(micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
+                  Case(config: Self.longAttention, sequence: 32, micro: 2),
+                  Case(config: Self.longAttention, sequence: 32, micro: 2, policy: ActivationPolicy(recompute: .layer)),
+                  Case(head: .pretraining(predictions: 3), micro: 2, optimizer: .lamb)] {
+            try check(c, on: device)
+            let plan = try MemoryPlan(config: c.config, head: c.head, microBatch: c.micro, sequence: c.sequence, training: true,
+                                      policy: c.policy, device: device, optimizer: c.optimizer)
+            XCTAssertTrue(plan.items.contains { $0.name.hasPrefix("bf16 GEMM operands") && $0.bytes > 0 }, "\(plan.items)")
         }
     }
 

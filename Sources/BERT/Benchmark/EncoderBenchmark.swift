@@ -54,7 +54,8 @@ public struct EncoderBenchmark {
         let shape = EncoderShape(batch: settings.batch, sequence: settings.sequence)
         let encoder = try BertEncoder(parameters: parameters, shape: shape, mode: settings.mode, policy: settings.policy)
         try device.reserveWorkspace(gemmBytes: try GEMMCensus.workspaceBytes(
-            GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: true), on: device))
+            GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: true),
+            batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training), on: device))
         var random = SplitMix64(seed: 2)
         let tokens = shape.tokens
         try encoder.setInputs(EncoderInputs(

@@ -31,8 +31,21 @@ public enum GEMMCensus {
         return shapes
     }
 
-    /// The GEMM temporary buffer `shapes` need on `device`: the largest any of them may need.
-    public static func workspaceBytes(_ shapes: [GEMMShape], on device: any Device) throws -> Int {
-        try shapes.reduce(0) { max($0, try device.gemmWorkspaceBytes($1)) }
+    /// Attention's strided-batched GEMMs of a training step as whole batches (Q·Kᵀ and dP = dC·Vᵀ; P·V and dQ = dS·K;
+    /// dV = Pᵀ·dC and dK = dSᵀ·Q), for a device whose scratch covers a whole batch (the CPU backend's bf16 operands).
+    public static func attentionBatches(config c: BertConfig, shape s: EncoderShape, training: Bool)
+        -> [(shape: GEMMShape, batch: BatchStrides)] {
+        guard training else { return [] }
+        let S = s.sequence, D = c.headSize, bh = s.batch * c.numAttentionHeads
+        return [(GEMMShape(m: S, n: S, k: D, transB: .transposed), BatchStrides(count: bh, a: S * D, b: S * D, c: S * S)),
+                (GEMMShape(m: S, n: D, k: S), BatchStrides(count: bh, a: S * S, b: S * D, c: S * D)),
+                (GEMMShape(m: S, n: D, k: S, transA: .transposed), BatchStrides(count: bh, a: S * S, b: S * D, c: S * D))]
+    }
+
+    /// The GEMM temporary buffer `shapes` (and whole `batches`) need on `device`: the largest any of them may need.
+    public static func workspaceBytes(_ shapes: [GEMMShape], batches: [(shape: GEMMShape, batch: BatchStrides)] = [],
+                                      on device: any Device) throws -> Int {
+        let plain = try shapes.reduce(0) { max($0, try device.gemmWorkspaceBytes($1)) }
+        return try batches.reduce(plain) { max($0, try device.batchedGEMMWorkspaceBytes($1.shape, batch: $1.batch)) }
     }
 }

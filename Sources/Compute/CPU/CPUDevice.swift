@@ -2,7 +2,8 @@ import COpenBLAS
 import Foundation
 
 /// The CPU backend: buffers in host memory, GEMM through oneDNN or OpenBLAS (per shape the faster, measured once per
-/// machine: `CPUGEMMChoice`), every other op in Swift over all threads (each op's CPU body is in its folder under
+/// machine: `CPUGEMMChoice`), the element-wise and row ops in C built per instruction set (Sources/CPUKernels, the
+/// best the processor runs chosen at start) or Swift, over all threads (each op's CPU body is in its folder under
 /// `Compute/Ops`).
 ///
 /// It is both the fallback device and the reference ("twin") every OpenCL kernel is checked against.
@@ -10,6 +11,15 @@ public final class CPUDevice: Device, @unchecked Sendable {
     public private(set) var info: DeviceInfo
     public let memory: MemoryAccountant
     let parallel: ParallelFor
+    /// The C kernels of the chosen instruction set (`DeviceOptions.cpuISA`).
+    let kernels: CPUKernelTable
+    /// The precision of the GEMMs' inputs (`DeviceOptions.precision` resolved for this processor and, for `auto`,
+    /// by measurement: `measuredAutoPrecision`).
+    public private(set) var gemmPrecision: GEMMPrecision
+    /// How `gemmPrecision` was chosen (for the device line).
+    public private(set) var precisionReason: String
+    /// The bf16 copies of a bf16 GEMM's A and B (`bf16OperandBytes`), grown to the largest GEMM and kept.
+    let bf16Operands = ScratchBuffer(label: ScratchBuffer.bf16Label)
     /// Which library runs each GEMM (`DeviceOptions.cpuGEMM`).
     let gemmPolicy: CPUGEMMPolicy
     /// The measured per-shape choice between the libraries (`.measured` with oneDNN).
@@ -57,16 +67,50 @@ public final class CPUDevice: Device, @unchecked Sendable {
             blas: "\(blasConfig.trimmingCharacters(in: .whitespaces)) (core \(core))")
         memory = MemoryAccountant(capacity: ram, budget: options.memoryBudget)
         parallel = ParallelFor(threads: threads)
+        kernels = CPUKernelTable(options.cpuISA)
         gemmPolicy = options.cpuGEMM
         let cacheDirectory = options.kernelCacheDirectory.map { URL(fileURLWithPath: $0) }
             ?? ProgramCache.defaultDirectory().deletingLastPathComponent()
         gemmChoice = CPUGEMMChoice(path: CPUGEMMChoice.path(directory: cacheDirectory.appendingPathComponent("cpu-gemm").path,
                                                             processor: info.name, threads: threads))
+        gemmPrecision = Self.resolve(options.precision, features: info.extensions)
+        precisionReason = "--precision \(options.precision.rawValue)"
         #if SWIFTBERT_DNNL
-        oneDNN = options.cpuGEMM == .openBLAS ? nil : try? OneDNNGEMM(threads: threads, settingThreads: settingBLASThreads)
+        oneDNN = options.cpuGEMM == .openBLAS && gemmPrecision == .fp32
+            ? nil : try? OneDNNGEMM(threads: threads, settingThreads: settingBLASThreads)
         info.blas += "; " + OneDNNGEMM.version + (oneDNN == nil ? " (not started)" : "") + ", GEMM library per shape: "
             + (options.cpuGEMM == .measured ? "measured once, cached in \(gemmChoice.path ?? "memory")" : options.cpuGEMM.rawValue)
         #endif
+        #if SWIFTBERT_DNNL
+        if options.precision == .auto, gemmPrecision == .bf16 {
+            let (measured, fp32, bf16) = measuredAutoPrecision()
+            gemmPrecision = measured
+            precisionReason = String(format: "--precision auto: bf16 GEMMs measured %@ than fp32 here (%.1f ms vs %.1f ms at 1024×3072×768)",
+                                     measured == .bf16 ? "faster" : "slower", bf16 * 1e3, fp32 * 1e3)
+        }
+        #endif
+        if options.precision == .auto, !Self.hasBF16Arithmetic(features: info.extensions) {
+            precisionReason = "--precision auto: this CPU has no AVX512-BF16 or AMX-BF16"
+        }
+        info.blas += "; element-wise kernels: C, \(kernels.name) build; GEMMs in \(gemmPrecision.rawValue)"
+            + (gemmPrecision == .bf16 ? " (bf16 inputs, fp32 accumulation and outputs)" : "")
+            + (options.precision == .fp32 ? "" : " (\(precisionReason))")
+    }
+
+    /// Whether this processor has bf16 arithmetic (AVX512-BF16 or AMX-BF16) and this build has oneDNN to use it.
+    public static func hasBF16Arithmetic(features: Set<String>) -> Bool {
+        oneDNNAvailable && !features.isDisjoint(with: ["AVX512-BF16", "AMX-BF16"])
+    }
+
+    /// `auto` is bf16 where the processor has bf16 arithmetic, else fp32; `bf16` is bf16 (run by oneDNN, which
+    /// emulates it on AVX-512 processors without bf16 instructions, and refuses it where it cannot: the GEMM then
+    /// throws `unsupportedPrecision`).
+    static func resolve(_ policy: PrecisionPolicy, features: Set<String>) -> GEMMPrecision {
+        switch policy {
+        case .fp32: return .fp32
+        case .bf16: return .bf16
+        case .auto: return hasBF16Arithmetic(features: features) ? .bf16 : .fp32
+        }
     }
 
     public func allocateMemory(bytes: Int, label: String) throws -> DeviceAllocation {

@@ -6,18 +6,17 @@ public enum CPUGEMMLibrary: String, Codable, Sendable {
     case oneDNN = "onednn"
 }
 
-/// Which library runs each GEMM shape on this machine, measured once: both libraries time the shape on scratch
+/// Which library runs each GEMM shape on this machine (and whether `--precision auto` is bf16), measured once: both libraries time the shape on scratch
 /// operands (one untimed run, then the median of three alternating timed runs each) and the faster wins — a measured
 /// choice, not a table of processor names (oneDNN's fp32 matmul beat OpenBLAS 4–6× on one machine of this project
 /// and lost to it on another). Choices are kept in `<cache>/cpu-gemm/<processor>-<threads>t.json`, read and extended
 /// under an advisory lock (`flock`) and written atomically, so every run on a machine — concurrent MPI ranks too —
 /// uses the same library for a shape, and results are reproducible run to run.
 final class CPUGEMMChoice {
-    /// One shape's measurement.
+    /// One measurement: the faster candidate and each candidate's seconds per call.
     struct Entry: Codable, Equatable {
-        let library: CPUGEMMLibrary
-        let openBLASSeconds: Double
-        let oneDNNSeconds: Double
+        let choice: String
+        let seconds: [String: Double]
     }
 
     /// The choices file, or nil when choices stay in memory (no writable cache).
@@ -39,11 +38,22 @@ final class CPUGEMMChoice {
     /// The library for `key` (a GEMM's shape text): the recorded choice, or `measure()`'s (seconds of OpenBLAS,
     /// seconds of oneDNN), recorded.
     func library(for key: String, measure: () throws -> (openBLAS: Double, oneDNN: Double)) rethrows -> CPUGEMMLibrary {
-        if let entry = entries[key] { return entry.library }
+        let name = try choice(for: key) {
+            let seconds = try measure()
+            return [CPUGEMMLibrary.openBLAS.rawValue: seconds.openBLAS, CPUGEMMLibrary.oneDNN.rawValue: seconds.oneDNN]
+        }
+        return CPUGEMMLibrary(rawValue: name) ?? .openBLAS
+    }
+
+    /// The faster candidate for `key`: the recorded one, or the fastest of `measure()`'s seconds per candidate,
+    /// recorded (the library of a GEMM shape; `auto`'s precision). `measure` runs under the file lock, which is
+    /// not re-entrant: it must not ask for another choice.
+    func choice(for key: String, measure: () throws -> [String: Double]) rethrows -> String {
+        if let entry = entries[key] { return entry.choice }
         guard let path else {
             let entry = Self.entry(try measure())
             entries[key] = entry
-            return entry.library
+            return entry.choice
         }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true)
@@ -51,18 +61,19 @@ final class CPUGEMMChoice {
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         entries.merge(Self.read(path)) { _, onDisk in onDisk }   // another process may have measured it meanwhile
-        if let entry = entries[key] { return entry.library }
+        if let entry = entries[key] { return entry.choice }
         let entry = Self.entry(try measure())
         entries[key] = entry
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         if let data = try? encoder.encode(entries) { try? AtomicFile.write(data, to: path) }
-        return entry.library
+        return entry.choice
     }
 
-    private static func entry(_ seconds: (openBLAS: Double, oneDNN: Double)) -> Entry {
-        Entry(library: seconds.oneDNN < seconds.openBLAS ? .oneDNN : .openBLAS, openBLASSeconds: seconds.openBLAS,
-              oneDNNSeconds: seconds.oneDNN)
+    /// The fastest candidate (ties: the first by name).
+    private static func entry(_ seconds: [String: Double]) -> Entry {
+        let fastest = seconds.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.first?.key ?? ""
+        return Entry(choice: fastest, seconds: seconds)
     }
 
     /// The recorded choices, or none when the file is missing or unreadable (it is then measured again).

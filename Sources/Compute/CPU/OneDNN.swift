@@ -38,11 +38,14 @@ final class OneDNNGEMM {
         let transA, transB: Bool
         let alpha, beta: Float
         let batch: BatchStrides?
+        /// A and B in bf16 (C stays fp32).
+        let bf16: Bool
 
-        init(_ s: GEMMShape, _ batch: BatchStrides?) {
+        init(_ s: GEMMShape, _ batch: BatchStrides?, bf16: Bool = false) {
             (m, n, k, lda, ldb, ldc) = (s.m, s.n, s.k, s.lda, s.ldb, s.ldc)
             (transA, transB, alpha, beta) = (s.transA == .transposed, s.transB == .transposed, s.alpha, s.beta)
             self.batch = batch
+            self.bf16 = bf16
         }
     }
 
@@ -93,8 +96,14 @@ final class OneDNNGEMM {
     /// `C = alpha·op(A)·op(B) + beta·C` (per matrix of `batch`) on validated operands.
     func run(_ s: GEMMShape, batch: BatchStrides?, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
              c: UnsafeMutablePointer<Float>) throws {
+        try run(s, batch: batch, a: UnsafeRawPointer(a), b: UnsafeRawPointer(b), c: c, bf16: false)
+    }
+
+    /// The same with A and B in float32, or in bfloat16 with `bf16` (fp32 accumulation, C in float32).
+    func run(_ s: GEMMShape, batch: BatchStrides?, a: UnsafeRawPointer, b: UnsafeRawPointer,
+             c: UnsafeMutablePointer<Float>, bf16: Bool) throws {
         guard s.m > 0, s.n > 0, (batch?.count ?? 1) > 0 else { return }
-        let matmul = try self.matmul(for: Key(s, batch))
+        let matmul = try self.matmul(for: Key(s, batch, bf16: bf16))
         try Self.check(dnnl_memory_set_data_handle(matmul.a, UnsafeMutableRawPointer(mutating: a)), "set A")
         try Self.check(dnnl_memory_set_data_handle(matmul.b, UnsafeMutableRawPointer(mutating: b)), "set B")
         try Self.check(dnnl_memory_set_data_handle(matmul.c, UnsafeMutableRawPointer(c)), "set C")
@@ -106,17 +115,18 @@ final class OneDNNGEMM {
     }
 
     /// The implementation oneDNN picked for a shape (creating its primitive if needed).
-    func implementation(_ s: GEMMShape, batch: BatchStrides?) throws -> String {
-        try matmul(for: Key(s, batch)).implementation
+    func implementation(_ s: GEMMShape, batch: BatchStrides?, bf16: Bool = false) throws -> String {
+        try matmul(for: Key(s, batch, bf16: bf16)).implementation
     }
 
     private func matmul(for key: Key) throws -> Matmul {
         if let existing = matmuls[key] { return existing }
         // Row-major logical A [m, k], B [k, n], C [m, n]; a transposed operand is the same memory read with swapped
         // strides; a batch adds a leading dimension with the batch stride.
-        var a = try descriptor([key.m, key.k], strides: key.transA ? [1, key.lda] : [key.lda, 1], batch: key.batch?.a, key)
-        var b = try descriptor([key.k, key.n], strides: key.transB ? [1, key.ldb] : [key.ldb, 1], batch: key.batch?.b, key)
-        var c = try descriptor([key.m, key.n], strides: [key.ldc, 1], batch: key.batch?.c, key)
+        let input = key.bf16 ? dnnl_bf16 : dnnl_f32
+        var a = try descriptor([key.m, key.k], strides: key.transA ? [1, key.lda] : [key.lda, 1], batch: key.batch?.a, input, key)
+        var b = try descriptor([key.k, key.n], strides: key.transB ? [1, key.ldb] : [key.ldb, 1], batch: key.batch?.b, input, key)
+        var c = try descriptor([key.m, key.n], strides: [key.ldc, 1], batch: key.batch?.c, dnnl_f32, key)
         var description = dnnl_matmul_desc_t()
         try Self.check(dnnl_matmul_desc_init(&description, &a, &b, nil, &c), "dnnl_matmul_desc_init")
         var attributes: dnnl_primitive_attr_t?
@@ -157,15 +167,17 @@ final class OneDNNGEMM {
         return matmul
     }
 
-    /// A float32 memory descriptor of `dims` with `strides`, with a leading batch dimension when `batch` is given.
-    private func descriptor(_ dims: [Int], strides: [Int], batch: Int?, _ key: Key) throws -> dnnl_memory_desc_t {
+    /// A memory descriptor of `dims` with `strides` and element type `type`, with a leading batch dimension when
+    /// `batch` is given.
+    private func descriptor(_ dims: [Int], strides: [Int], batch: Int?, _ type: dnnl_data_type_t,
+                            _ key: Key) throws -> dnnl_memory_desc_t {
         var d = dims.map(Int64.init), st = strides.map(Int64.init)
         if let batch, let count = key.batch?.count {
             d.insert(Int64(count), at: 0)
             st.insert(Int64(batch), at: 0)
         }
         var result = dnnl_memory_desc_t()
-        try Self.check(dnnl_memory_desc_init_by_strides(&result, Int32(d.count), d, dnnl_f32, st), "dnnl_memory_desc_init_by_strides")
+        try Self.check(dnnl_memory_desc_init_by_strides(&result, Int32(d.count), d, type, st), "dnnl_memory_desc_init_by_strides")
         return result
     }
 

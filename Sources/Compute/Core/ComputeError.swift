@@ -32,6 +32,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidByteCount(String)
     /// A kernel file that is not part of the kernel library.
     case unknownKernelFile(String)
+    /// A precision the device cannot run (why, and what to use instead).
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -71,6 +73,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
             return detail
         case let .invalidByteCount(text):
             return "invalid memory size '\(text)': expected a number with an optional unit, e.g. 12GiB, 512MiB, 8GB, 1073741824."
+        case let .unsupportedPrecision(detail):
+            return detail
         case let .unknownKernelFile(name):
             return "no kernel file named '\(name)' in the kernel library."
         }

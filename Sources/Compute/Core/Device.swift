@@ -40,6 +40,9 @@ public protocol Device: AnyObject {
     /// 4; 0 when the GEMM needs none (always on the CPU; on OpenCL when CLBlast takes its direct kernel). For a
     /// strided-batched GEMM pass the per-matrix shape.
     func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int
+    /// The same for a strided-batched GEMM as a whole: by default the per-matrix need (OpenCL runs the batch per
+    /// matrix when it needs scratch); the CPU backend's bf16 operand copies cover the whole batch.
+    func batchedGEMMWorkspaceBytes(_ shape: GEMMShape, batch: BatchStrides) throws -> Int
 
     /// Bytes of scratch the device's own kernels allocate on first use (OpenCL: the partial sums of the
     /// two-stage sum of squares; 0 on the CPU). Part of what `reserveWorkspace(gemmBytes:)` allocates.
@@ -53,9 +56,17 @@ public protocol Device: AnyObject {
     /// Frees the GEMM temporary buffer and kernel scratch (e.g. between a training run and an inference run
     /// with other shapes); later operations allocate them again on first need.
     func releaseWorkspace() throws
+
+    /// The precision of the GEMMs' inputs (`DeviceOptions.precision` as this device resolved it); every other op
+    /// computes in fp32.
+    var gemmPrecision: GEMMPrecision { get }
 }
 
 extension Device {
+    public func batchedGEMMWorkspaceBytes(_ shape: GEMMShape, batch: BatchStrides) throws -> Int {
+        try gemmWorkspaceBytes(shape)
+    }
+
     /// Allocates one buffer of `count` elements (at most the device's maximum single allocation).
     public func allocate(_ count: Int, _ dtype: DType = .float32, label: String) throws -> BufferView {
         let bytes = max(count * dtype.size, 1)

@@ -19,6 +19,13 @@ public struct DeviceOptions: Sendable {
     public var kernelVariants = KernelVariants()
     /// Which library runs the CPU backend's GEMMs (`--cpu-gemm`); OpenCL devices ignore it.
     public var cpuGEMM = CPUGEMMPolicy.measured
+    /// Which instruction set's build of the CPU backend's element-wise kernels runs (`--cpu-isa`); OpenCL devices
+    /// ignore it.
+    public var cpuISA = CPUKernelISA.best
+    /// The precision of the GEMMs' inputs (`--precision`): fp32, bf16 (mixed precision: bf16 inputs, fp32
+    /// accumulation and outputs; CPU backend with oneDNN only) or auto (bf16 where the processor has bf16
+    /// arithmetic, else fp32). Every other op computes in fp32 either way.
+    public var precision = PrecisionPolicy.fp32
 
     public init(memoryBudget: Int? = nil, maxAllocation: Int? = nil, threads: Int? = nil, profiling: Bool = false,
                 kernelCacheDirectory: String? = nil) {
@@ -32,6 +39,23 @@ public struct DeviceOptions: Sendable {
     /// Kernels address buffers with 32-bit element offsets, so no single allocation exceeds 4 GiB − 256 B
     /// (BERT's largest tensor, attention probabilities at batch 32 × 16 heads × 512², is 512 MiB).
     public static let kernelAddressableBytes = Int(UInt32.max) - 255
+}
+
+/// The precision asked for on the command line (`--precision`); each device resolves it to a `GEMMPrecision`.
+public enum PrecisionPolicy: String, Sendable, CaseIterable {
+    /// Every GEMM in float32.
+    case fp32
+    /// GEMM inputs rounded to bfloat16, fp32 accumulation and outputs (as PyTorch's CPU autocast); the CPU backend
+    /// with oneDNN only.
+    case bf16
+    /// bf16 on a CPU backend whose processor has bf16 arithmetic (AVX512-BF16 or AMX-BF16) and oneDNN; else fp32.
+    case auto
+}
+
+/// The precision a device runs its GEMMs in.
+public enum GEMMPrecision: String, Sendable {
+    case fp32
+    case bf16
 }
 
 /// Which library runs the CPU backend's GEMMs.

@@ -29,8 +29,11 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     /// The OpenCL device at the end of the mirroring chain, whose scratch rules apply; nil when there is none
     /// (the CPU backend allocates no scratch).
     let openCLTarget: OpenCLDevice?
-    /// The virtual CLBlast GEMM temporary buffer and reduction scratch, grown as the OpenCL backend grows them.
-    let gemmWorkspace = ScratchBuffer(label: ScratchBuffer.gemmLabel)
+    /// Whether the mirrored device is the CPU backend running bf16 GEMMs (whose operand copies are scratch).
+    let bf16Operands: Bool
+    /// The virtual GEMM scratch — OpenCL: CLBlast's temporary buffer; CPU with bf16 GEMMs: the operand copies —
+    /// and the reduction scratch, grown as the backend grows them.
+    let gemmWorkspace: ScratchBuffer
     let reductionPartials = ScratchBuffer(label: ScratchBuffer.reductionLabel)
 
     /// A dry run of `target` with its own accountant (`budget`, or the target's budget when nil; `capacity`, or the
@@ -43,6 +46,8 @@ public final class DryRunDevice: Device, @unchecked Sendable {
         self.target = target
         memory = MemoryAccountant(capacity: info.globalMemory, budget: budget ?? target.memory.budget)
         openCLTarget = (target as? OpenCLDevice) ?? (target as? DryRunDevice)?.openCLTarget
+        bf16Operands = openCLTarget == nil && target.gemmPrecision == .bf16
+        gemmWorkspace = ScratchBuffer(label: bf16Operands ? ScratchBuffer.bf16Label : ScratchBuffer.gemmLabel)
     }
 
     /// Charges `bytes` to the accountant — with the maximum-allocation check where the mirrored backend makes
@@ -98,6 +103,14 @@ public final class DryRunDevice: Device, @unchecked Sendable {
         try target.gemmWorkspaceBytes(shape)
     }
 
+    /// The mirrored device's answer.
+    public func batchedGEMMWorkspaceBytes(_ shape: GEMMShape, batch: BatchStrides) throws -> Int {
+        try target.batchedGEMMWorkspaceBytes(shape, batch: batch)
+    }
+
+    /// The mirrored device's GEMM precision.
+    public var gemmPrecision: GEMMPrecision { target.gemmPrecision }
+
     /// The mirrored device's kernel scratch.
     public var kernelScratchBytes: Int { target.kernelScratchBytes }
 
@@ -105,6 +118,7 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     /// reduction scratch are charged now; on the CPU nothing.
     public func reserveWorkspace(gemmBytes: Int) throws {
         try ScratchBuffer.checkReservation(gemmBytes: gemmBytes)
+        if bf16Operands { try gemmWorkspace.ensure(gemmBytes, allocate: allocateMemory) }
         guard openCLTarget != nil else { return }
         try gemmWorkspace.ensure(gemmBytes, allocate: allocateMemory)
         try reductionPartials.ensure(kernelScratchBytes, allocate: allocateMemory)

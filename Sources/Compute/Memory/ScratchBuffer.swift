@@ -4,6 +4,8 @@
 final class ScratchBuffer {
     /// Label of CLBlast's GEMM temporary buffer.
     static let gemmLabel = "CLBlast GEMM temporary buffer"
+    /// Label of the CPU backend's bf16 copies of a bf16 GEMM's operands.
+    static let bf16Label = "bf16 GEMM operands"
     /// Label of the sum-of-squares partial sums.
     static let reductionLabel = "reduction partial sums"
 

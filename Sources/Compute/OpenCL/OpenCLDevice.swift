@@ -10,6 +10,8 @@ import Foundation
 public final class OpenCLDevice: Device, @unchecked Sendable {
     public let info: DeviceInfo
     public let memory: MemoryAccountant
+    /// Always fp32: bf16 (`--precision bf16`) is refused when the device opens; `auto` is fp32 here.
+    public var gemmPrecision: GEMMPrecision { .fp32 }
     let deviceID: cl_device_id
     let context: CLContext
     let queue: CLQueue
@@ -48,6 +50,10 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     }
 
     init(entry: OpenCLDeviceEntry, options: DeviceOptions) throws {
+        if options.precision == .bf16 {
+            throw ComputeError.unsupportedPrecision(
+                "--precision bf16 runs on the CPU backend only (\(entry.info.name) is an OpenCL device: no device with fp16/bf16 arithmetic has been reachable to test OpenCL kernels on); use --precision fp32 or auto, or --device cpu")
+        }
         var info = entry.info
         info.maxAllocation = min(info.maxAllocation, options.maxAllocation ?? .max, DeviceOptions.kernelAddressableBytes)
         self.info = info

@@ -38,6 +38,7 @@ public final class RecordingDevice: Device, @unchecked Sendable {
 
     public var info: DeviceInfo { inner.info }
     public var memory: MemoryAccountant { inner.memory }
+    public var gemmPrecision: GEMMPrecision { inner.gemmPrecision }
     public var kernelScratchBytes: Int { inner.kernelScratchBytes }
 
     /// Forgets the records and allocations made so far.
@@ -64,6 +65,9 @@ public final class RecordingDevice: Device, @unchecked Sendable {
     public func releaseWorkspace() throws { try inner.releaseWorkspace() }
 
     public func gemmWorkspaceBytes(_ shape: GEMMShape) throws -> Int { try inner.gemmWorkspaceBytes(shape) }
+    public func batchedGEMMWorkspaceBytes(_ shape: GEMMShape, batch: BatchStrides) throws -> Int {
+        try inner.batchedGEMMWorkspaceBytes(shape, batch: batch)
+    }
 
     /// Records `op.call` with `role`, then runs `op` on the wrapped device.
     public func execute<Op: DeviceOp>(_ op: Op, role: OpRole) throws {

@@ -85,7 +85,10 @@ public struct MemoryPlan: Sendable {
             items.append(try place(headLayout.name, headLayout.layout))
         }
         let gemm = try Self.gemmWorkspaceBytes(config: config, head: head, shape: shape, training: training, device: device)
-        if gemm > 0 { items.append(Item(name: "GEMM temporary buffer (CLBlast)", bytes: gemm)) }
+        if gemm > 0 {
+            let name = device.gemmPrecision == .bf16 ? "bf16 GEMM operands (A, B rounded to bf16)" : "GEMM temporary buffer (CLBlast)"
+            items.append(Item(name: name, bytes: gemm))
+        }
         if device.kernelScratchBytes > 0 { items.append(Item(name: "kernel scratch", bytes: device.kernelScratchBytes)) }
         self.items = items
     }
@@ -95,7 +98,8 @@ public struct MemoryPlan: Sendable {
                                           device: any Device) throws -> Int {
         let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler)
             + head.spec.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
-        return try GEMMCensus.workspaceBytes(shapes, on: device)
+        return try GEMMCensus.workspaceBytes(
+            shapes, batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training), on: device)
     }
 
     /// Estimated time of one optimizer step relative to others of the same effective batch: the policy's compute

@@ -1,6 +1,6 @@
 // Activations, forward and backward in pairs — GELU (both forms), the FFN's fused bias + GELU, tanh (the
 // pooler): descriptors, checks, their calls (cost, replay) and the device sugar. Bodies: Activation+CPU.swift
-// (with GELUMath.swift), Activation+OpenCL.swift (Kernels/gelu.cl, Kernels/tanh.cl).
+// (the C kernels of Sources/CPUKernels), Activation+OpenCL.swift (Kernels/gelu.cl, Kernels/tanh.cl).
 
 /// The two GELU forms BERT checkpoints use.
 public enum GELUKind: String, Sendable, CaseIterable {

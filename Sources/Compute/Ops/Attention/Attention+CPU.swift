@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 // The CPU twins of Kernels/attention.cl.
@@ -23,58 +22,59 @@ extension HeadLayoutOp {
 
 extension FlashAttentionOp {
 
-    /// The twin of `flash_attention_forward`: per (batch, head), blocks of `flashQueryBlock` query rows at a time —
-    /// scores by a single-threaded BLAS GEMM into a per-thread [block, k] tile, masked softmax (+ dropout, the same
-    /// Philox draws as the kernel) in the tile, then tile · V — so no [B, heads, q, k] matrix is ever stored, and
-    /// the work runs at GEMM speed. Equal to the kernel's online softmax up to float rounding. The tile is op
-    /// scratch (like BLAS's own buffers), at most `flashQueryBlock` × k floats per thread.
+    /// The twin of `flash_attention_forward`: per batch element, blocks of `flashQueryBlock` query rows of every head
+    /// at a time — scores of all heads by one strided-batched fp32 GEMM into a [heads, block, k] tile, the masked
+    /// softmax (+ dropout, the same Philox draws as the kernel) of the C kernel in the tile, then one batched
+    /// tile · V — so no [B, heads, q, k] matrix is ever stored, and the work runs at GEMM speed. Equal to the
+    /// kernel's online softmax up to float rounding. The tiles are op scratch (like BLAS's own buffers): heads ×
+    /// `flashQueryBlock` × (k + D) floats.
     public func run(on device: CPUDevice) throws {
-        let (f, s, floats, parallel) = (arguments, shape, device.floats, device.parallel)
+        let (f, s, floats) = (arguments, shape, device.floats)
         let op = "flashAttention"
-        let q = try floats(f.query, op), k = try floats(f.key, op), v = try floats(f.value, op)
-        let out = try floats(f.output, op)
+        let q = try floats(f.query, op), k = try floats(f.key, op), v = try floats(f.value, op)   // [B, nh, q|k, D]
+        let out = try floats(f.output, op)                                                         // [B, q, stride]
         let mask = try f.keyMask.map { try device.raw($0, op).assumingMemoryBound(to: Int32.self) }   // [B, k]
-        let d = s.headDim, kLen = s.keyLength, qLen = s.queryLength
-        let dropout = (f.dropout?.probability ?? 0) > 0 ? f.dropout : nil
-        let blocks = (qLen + CPUDevice.flashQueryBlock - 1) / CPUDevice.flashQueryBlock
-        let threads = parallel.threads
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
-        parallel(s.batch * s.heads * blocks, grain: 1) { tasks in
-            let tile = UnsafeMutablePointer<Float>.allocate(capacity: CPUDevice.flashQueryBlock * kLen)     // [block, k]
-            let context = UnsafeMutablePointer<Float>.allocate(capacity: CPUDevice.flashQueryBlock * d)     // [block, D]
-            defer { tile.deallocate(); context.deallocate() }
-            for task in tasks {
-                let bh = task / blocks, b = bh / s.heads, h = bh % s.heads
-                let i0 = (task % blocks) * CPUDevice.flashQueryBlock, rows = min(CPUDevice.flashQueryBlock, qLen - i0)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(kLen), Int32(d), f.scale,
-                            q + (bh * qLen + i0) * d, Int32(d), k + bh * kLen * d, Int32(d), 0, tile, Int32(kLen))
-                for r in 0..<rows {
-                    let row = tile + r * kLen, g = bh * qLen + i0 + r
-                    var m = -Float.infinity
-                    for j in 0..<kLen {
-                        if let mask, mask[b * kLen + j] == 0 { row[j] = -.infinity } else { m = max(m, row[j]) }
-                    }
-                    var l: Float = 0
-                    for j in 0..<kLen {
-                        let e = row[j] == -.infinity ? 0 : expf(row[j] - m)
-                        row[j] = e
-                        l += e
-                    }
-                    let inverse: Float = l > 0 ? 1 / l : 0
-                    var draws = dropout.map(PhiloxSequence.init)   // four elements per Philox block, in row order
-                    for j in 0..<kLen {
-                        var w = row[j] * inverse
-                        if let dropout, w != 0, let u = draws?.uniform(g * kLen + j) {
-                            w = u < dropout.probability ? 0 : w * dropout.scale
+        let (d, kLen, qLen, heads) = (s.headDim, s.keyLength, s.queryLength, s.heads)
+        guard s.batch > 0, qLen > 0, heads > 0, d > 0 else { return }
+        let block = min(qLen, CPUDevice.flashQueryBlock)
+        let tile = UnsafeMutablePointer<Float>.allocate(capacity: max(heads * block * kLen, 1))   // [nh, block, k]
+        let context = UnsafeMutablePointer<Float>.allocate(capacity: heads * block * d)          // [nh, block, D]
+        defer { tile.deallocate(); context.deallocate() }
+        let softmax = device.kernels.table.softmax_forward!
+        for b in 0..<s.batch {
+            for i0 in stride(from: 0, to: qLen, by: block) {
+                let rows = min(block, qLen - i0)
+                let queries = q + (b * heads * qLen + i0) * d, keys = k + b * heads * kLen * d
+                if kLen > 0 {
+                    try device.fp32GEMM(GEMMShape(m: rows, n: kLen, k: d, transB: .transposed, alpha: f.scale),
+                                        batch: BatchStrides(count: heads, a: qLen * d, b: kLen * d, c: rows * kLen),
+                                        queries, keys, tile)
+                }
+                // Row r of head h is score row (b·nh + h)·q + i0 + r of the kernel: its dropout draws start there.
+                f.dropout.withKernelArgument { dropout in
+                    device.parallel(heads * rows, grain: max(1, 4096 / max(kLen, 1))) { range in
+                        var g = range.lowerBound
+                        while g < range.upperBound {
+                            let h = g / rows, end = min(range.upperBound, (h + 1) * rows)
+                            let first = ((b * heads + h) * qLen + i0) * kLen
+                            let scores = tile + h * rows * kLen
+                            softmax(scores, scores, dropout == nil ? nil : scores, mask.map { $0 + b * kLen }, rows, kLen, 1,
+                                    dropout, first, g - h * rows, end - h * rows)
+                            g = end
                         }
-                        row[j] = w
                     }
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(kLen), 1,
-                            tile, Int32(kLen), v + bh * kLen * d, Int32(d), 0, context, Int32(d))
-                for r in 0..<rows {
-                    (out + (b * qLen + i0 + r) * f.outputRowStride + h * d).update(from: context + r * d, count: d)
+                if kLen > 0 {
+                    try device.fp32GEMM(GEMMShape(m: rows, n: d, k: kLen),
+                                        batch: BatchStrides(count: heads, a: rows * kLen, b: kLen * d, c: rows * d),
+                                        tile, v + b * heads * kLen * d, context)
+                } else {
+                    context.update(repeating: 0, count: heads * rows * d)
+                }
+                for h in 0..<heads {
+                    for r in 0..<rows {
+                        (out + (b * qLen + i0 + r) * f.outputRowStride + h * d).update(from: context + (h * rows + r) * d, count: d)
+                    }
                 }
             }
         }

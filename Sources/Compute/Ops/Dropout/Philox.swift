@@ -43,38 +43,3 @@ public enum Philox {
         }
     }
 }
-
-/// The uniforms of one (seed, stream) read in increasing element order, as the CPU twins' row loops read them: each
-/// Philox block is computed once for its four elements (`Philox.uniform` per element computes a whole block for
-/// each and keeps one word). The same numbers as `Philox.uniform`, so masks stay bit-identical to the kernels'.
-struct PhiloxSequence {
-    let seed: UInt64
-    let stream: UInt64
-    private var block = UInt64.max
-    private var words: (Float, Float, Float, Float) = (0, 0, 0, 0)
-
-    init(seed: UInt64, stream: UInt64) {
-        self.seed = seed
-        self.stream = stream
-    }
-
-    init(_ config: DropoutConfig) {
-        self.init(seed: config.seed, stream: config.stream)
-    }
-
-    /// `Philox.uniform(seed, stream, index)`.
-    @inline(__always)
-    mutating func uniform(_ index: Int) -> Float {
-        let b = UInt64(index) >> 2
-        if b != block {
-            words = Philox.uniforms(seed: seed, stream: stream, block: b)
-            block = b
-        }
-        switch index & 3 {
-        case 0: return words.0
-        case 1: return words.1
-        case 2: return words.2
-        default: return words.3
-        }
-    }
-}

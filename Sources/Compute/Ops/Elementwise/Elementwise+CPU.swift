@@ -1,4 +1,5 @@
-// The CPU twins of Kernels/elementwise.cl, split across the backend's threads.
+// The CPU twins of Kernels/elementwise.cl, split across the backend's threads (the arithmetic ones through the C
+// kernels of Sources/CPUKernels).
 
 extension FillOp {
     public func run(on device: CPUDevice) throws {
@@ -18,23 +19,17 @@ extension BinaryOp {
     public func run(on device: CPUDevice) throws {
         let name = operation.rawValue
         let ap = try device.floats(a, name), bp = try device.floats(b, name), op = try device.floats(out, name)   // [N] each
-        switch operation {
-        case .add: device.parallel(a.count) { range in for i in range { op[i] = ap[i] + bp[i] } }
-        case .multiply: device.parallel(a.count) { range in for i in range { op[i] = ap[i] * bp[i] } }
-        }
+        let body = operation == .add ? device.kernels.table.add! : device.kernels.table.multiply!
+        device.parallel(a.count) { range in body(ap, bp, op, range.lowerBound, range.upperBound) }
     }
 }
 
 extension AXPBYOp {
     public func run(on device: CPUDevice) throws {
         let xp = try device.floats(x, "axpby"), yp = try device.floats(y, "axpby")   // [N], [N]
-        let (alpha, beta) = (self.alpha, self.beta)
-        if beta == 0 {
-            // beta = 0 ignores y's old contents entirely (even NaN), as BLAS does.
-            device.parallel(x.count) { range in for i in range { yp[i] = alpha * xp[i] } }
-        } else {
-            device.parallel(x.count) { range in for i in range { yp[i] = alpha * xp[i] + beta * yp[i] } }
-        }
+        let (alpha, beta, axpby) = (self.alpha, self.beta, device.kernels.table.axpby!)
+        // beta = 0 ignores y's old contents entirely (even NaN), as BLAS does.
+        device.parallel(x.count) { range in axpby(alpha, xp, beta, yp, range.lowerBound, range.upperBound) }
     }
 }
 
@@ -43,12 +38,9 @@ extension AddBiasOp {
         let xp = try device.floats(x, "addBias")      // [rows, columns]
         let bp = try device.floats(bias, "addBias")   // [columns]
         let op = try device.floats(out, "addBias")    // [rows, columns]
-        let columns = self.columns
+        let (columns, addBias) = (self.columns, device.kernels.table.add_bias!)
         device.parallel(rows, grain: max(1, 16_384 / max(columns, 1))) { rowRange in
-            for r in rowRange {
-                let xr = xp + r * columns, orow = op + r * columns
-                for c in 0..<columns { orow[c] = xr[c] + bp[c] }
-            }
+            addBias(xp, bp, op, columns, rowRange.lowerBound, rowRange.upperBound)
         }
     }
 }

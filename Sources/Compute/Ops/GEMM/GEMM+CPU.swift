@@ -3,6 +3,8 @@ import Foundation
 
 // GEMM on the CPU backend, on the views' pointers (no copies): through oneDNN or OpenBLAS, whichever
 // `DeviceOptions.cpuGEMM` says — by default the faster for the shape, measured once per machine (CPUGEMMChoice).
+// With bf16 GEMMs (`--precision bf16`), A and B are rounded to bf16 into the device's operand scratch and oneDNN
+// multiplies them with fp32 accumulation into the fp32 C.
 
 extension GEMMOp {
     public func run(on device: CPUDevice) throws {
@@ -16,11 +18,111 @@ extension CPUDevice {
     /// the shape.
     func gemm(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
               _ c: UnsafeMutablePointer<Float>) throws {
+        if gemmPrecision == .bf16, CPUDevice.bf16OperandBytes(s, batch: batch) > 0 {
+            return try bf16GEMM(s, batch: batch, a, b, c)
+        }
+        try fp32GEMM(s, batch: batch, a, b, c)
+    }
+
+    /// The fp32 GEMM through the shape's library (also what ops that multiply inside their body use, whatever the
+    /// precision: flash attention's tiles).
+    func fp32GEMM(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                  _ c: UnsafeMutablePointer<Float>) throws {
         #if SWIFTBERT_DNNL
         if let oneDNN, try gemmLibrary(s, batch: batch) == .oneDNN { return try oneDNN.run(s, batch: batch, a: a, b: b, c: c) }
         #endif
         openBLASGEMM(s, batch: batch, a, b, c)
     }
+
+    /// A and B rounded to bf16 (round to nearest even) into the operand scratch, then one oneDNN bf16 matmul with
+    /// fp32 accumulation into C. The scratch grows like OpenCL's GEMM temporary buffer (`GEMMOp.dryRun` charges
+    /// the same), so a plan counts it exactly.
+    private func bf16GEMM(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                          _ c: UnsafeMutablePointer<Float>) throws {
+        #if SWIFTBERT_DNNL
+        let need = Self.bf16OperandBytes(s, batch: batch)
+        guard let scratch = try bf16Operands.holding(need, growingTo: { need }, allocate: allocateMemory)?.hostPointer else {
+            return
+        }
+        try bf16Multiply(s, batch: batch, a, b, c, scratch: scratch)
+        #else
+        throw ComputeError.unsupportedPrecision("--precision bf16 needs oneDNN: this build has none (install libdnnl-dev and rebuild); use --precision fp32")
+        #endif
+    }
+
+    #if SWIFTBERT_DNNL
+    /// The bf16 GEMM on operand scratch of `bf16OperandBytes` bytes.
+    func bf16Multiply(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                      _ c: UnsafeMutablePointer<Float>, scratch: UnsafeMutableRawPointer) throws {
+        guard let oneDNN else {
+            throw ComputeError.unsupportedPrecision("--precision bf16: oneDNN did not start on this machine; use --precision fp32")
+        }
+        let extents = Self.bf16OperandExtents(s, batch: batch)
+        let a16 = scratch.assumingMemoryBound(to: UInt16.self)                                    // A's extent in bf16
+        let b16 = (scratch + Self.bf16Offset(ofB: extents.a)).assumingMemoryBound(to: UInt16.self)   // B's extent in bf16
+        let convert = kernels.table.to_bfloat16!
+        for (source, target, count) in [(a, a16, extents.a), (b, b16, extents.b)] {
+            parallel(count) { range in convert(source, target, range.lowerBound, range.upperBound) }
+        }
+        do {
+            try oneDNN.run(s, batch: batch, a: UnsafeRawPointer(a16), b: UnsafeRawPointer(b16), c: c, bf16: true)
+        } catch ComputeError.oneDNN(let call, let status) where status == 3 {
+            throw ComputeError.unsupportedPrecision(
+                "--precision bf16: oneDNN has no bf16 matmul for this processor (\(call): unimplemented); use --precision fp32 or auto")
+        }
+    }
+
+    /// `--precision auto` on a processor with bf16 arithmetic: bf16 when oneDNN's bf16 matmul (with the operand
+    /// conversion) is faster than this machine's fp32 GEMM at BERT-Base's FFN shape (1024 tokens), measured once
+    /// per machine and kept with the GEMM library choices. Returns the precision and the measured seconds.
+    func measuredAutoPrecision() -> (GEMMPrecision, fp32: Double, bf16: Double) {
+        let s = GEMMShape(m: 1024, n: 3072, k: 768, transB: .transposed)
+        let key = "precision auto: \(GEMMOp.Call(gemm: s, batch: nil).shape) fp32 or bf16"
+        let seconds = { (name: String) in self.gemmChoice.entries[key]?.seconds[name] ?? 0 }
+        // The fp32 library is chosen first: `choice(for:)` holds the choices' file lock while it measures.
+        let library = (try? gemmLibrary(s, batch: nil)) ?? .openBLAS
+        guard let choice = try? gemmChoice.choice(for: key, measure: { try measurePrecisions(s, fp32: library) }) else {
+            return (.fp32, 0, 0)
+        }
+        return (choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32, seconds("fp32"), seconds("bf16"))
+    }
+
+    /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (the median of three
+    /// alternating timed runs after one untimed run each), on scratch outside the accountant.
+    private func measurePrecisions(_ s: GEMMShape, fp32 library: CPUGEMMLibrary) throws -> [String: Double] {
+        let sizes = [s.aStored.rows * s.lda, s.bStored.rows * s.ldb, s.m * s.ldc]
+        let buffers = sizes.map { size -> UnsafeMutablePointer<Float> in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            p.initialize(repeating: 0.25, count: size)
+            return p
+        }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: Self.bf16OperandBytes(s, batch: nil), alignment: 64)
+        defer {
+            buffers.forEach { $0.deallocate() }
+            scratch.deallocate()
+        }
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        let fp32 = { () throws in
+            if let oneDNN = self.oneDNN, library == .oneDNN {
+                return try oneDNN.run(s, batch: nil, a: buffers[0], b: buffers[1], c: buffers[2])
+            }
+            self.openBLASGEMM(s, batch: nil, buffers[0], buffers[1], buffers[2])
+        }
+        let bf16 = { try self.bf16Multiply(s, batch: nil, buffers[0], buffers[1], buffers[2], scratch: scratch) }
+        try fp32()
+        try bf16()
+        var fp32Times: [Double] = [], bf16Times: [Double] = []
+        for _ in 0..<3 {
+            fp32Times.append(try time(fp32))
+            bf16Times.append(try time(bf16))
+        }
+        return [GEMMPrecision.fp32.rawValue: fp32Times.sorted()[1], GEMMPrecision.bf16.rawValue: bf16Times.sorted()[1]]
+    }
+    #endif
 
     /// The library that runs this GEMM: the policy's, or for `.measured` the recorded or newly measured choice.
     func gemmLibrary(_ s: GEMMShape, batch: BatchStrides?) throws -> CPUGEMMLibrary {

@@ -125,6 +125,10 @@ public struct GEMMOp: DeviceOp {
                 try device.gemmWorkspace.holding(perMatrix, growingTo: { perMatrix }, allocate: device.allocateMemory)
             }
         }
+        if device.bf16Operands {   // the bf16 operand copies, grown as CPUDevice.bf16GEMM grows them
+            let need = CPUDevice.bf16OperandBytes(shape, batch: batch)
+            try device.gemmWorkspace.holding(need, growingTo: { need }, allocate: device.allocateMemory)
+        }
         device.recordGEMM(shape)
     }
 

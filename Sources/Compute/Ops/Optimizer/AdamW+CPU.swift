@@ -1,6 +1,6 @@
-import Foundation
+import CPUKernels
 
-// The CPU twin of Kernels/adamw.cl.
+// The CPU twin of Kernels/adamw.cl: the C kernel `adamw` of Sources/CPUKernels over the backend's threads.
 
 extension AdamWOp {
     public func run(on device: CPUDevice) throws {
@@ -9,22 +9,12 @@ extension AdamWOp {
         let m = try floats(s.m, "adamw"), v = try floats(s.v, "adamw")                    // [n]
         let clip = OptimizerMath.clip(normSquared: try floats(normSquared, "adamw")[0], maxNorm: c.maxGradNorm)
         let (correction1, correction2) = c.corrections
-        device.parallel(s.parameters.count) { range in
-            for i in range {
-                let gi = g[i] * clip
-                let mi = c.beta1 * m[i] + (1 - c.beta1) * gi
-                let vi = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
-                m[i] = mi
-                v[i] = vi
-                var pi = p[i]
-                if c.biasCorrection {
-                    pi -= c.learningRate * c.weightDecay * pi
-                    pi -= (c.learningRate / correction1) * mi / (vi.squareRoot() / correction2.squareRoot() + c.epsilon)
-                } else {
-                    pi -= c.learningRate * (mi / (vi.squareRoot() + c.epsilon) + c.weightDecay * pi)
-                }
-                p[i] = pi
-            }
+        var constants = sb_adamw(clip: clip, beta1: c.beta1, beta2: c.beta2, learning_rate: c.learningRate,
+                                 weight_decay: c.weightDecay, epsilon: c.epsilon, step: c.learningRate / correction1,
+                                 root_correction2: correction2.squareRoot(), bias_correction: c.biasCorrection ? 1 : 0)
+        let update = device.kernels.table.adamw!
+        withUnsafePointer(to: &constants) { constants in
+            device.parallel(s.parameters.count) { range in update(p, g, m, v, constants, range.lowerBound, range.upperBound) }
         }
     }
 }
