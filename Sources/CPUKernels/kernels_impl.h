@@ -9,6 +9,8 @@
 #include "sb_cpu_kernels.h"
 #include "sb_math.h"
 
+#include <math.h>
+
 #define SB_LANES 16
 
 // A square root without errno (sqrtf's errno would keep the loops scalar).
@@ -307,6 +309,42 @@ static void k_softmax_backward(const float *grad_dropped, const float *probs, fl
     }
 }
 
+// ---- Softmax cross-entropy (Kernels/loss.cl) ----
+
+static void k_cross_entropy(const float *logits, float *grad, float *losses, const float *weights,
+                            const int32_t *labels, int32_t *predictions, long classes, float scale, long row_start,
+                            long row_end) {
+    for (long r = row_start; r < row_end; r++) {
+        const float *x = logits + r * classes;
+        float *g = grad + r * classes;
+        const long label = labels[r];
+        const int valid = label >= 0 && label < classes;
+        const float w = valid ? (weights ? weights[r] : 1.0f) : 0.0f;
+        float lanes[SB_LANES];
+        for (int l = 0; l < SB_LANES; l++) lanes[l] = -__builtin_inff();
+        long c = 0;
+        for (; c + SB_LANES <= classes; c += SB_LANES)
+            for (int l = 0; l < SB_LANES; l++) lanes[l] = x[c + l] > lanes[l] ? x[c + l] : lanes[l];
+        for (int l = 0; c + l < classes; l++) lanes[l] = x[c + l] > lanes[l] ? x[c + l] : lanes[l];
+        float m = lanes[0];
+        for (int l = 1; l < SB_LANES; l++) m = lanes[l] > m ? lanes[l] : m;
+        if (predictions) {   // the first index holding the max, 0 when none does (NaN rows)
+            int32_t first = 0;
+            for (c = 0; c < classes; c++)
+                if (x[c] == m) { first = (int32_t)c; break; }
+            predictions[r] = first;
+        }
+        float sums[SB_LANES] = {0};
+        for (c = 0; c + SB_LANES <= classes; c += SB_LANES)
+            for (int l = 0; l < SB_LANES; l++) sums[l] += sb_exp(x[c + l] - m);
+        for (int l = 0; c + l < classes; l++) sums[l] += sb_exp(x[c + l] - m);
+        const float log_total = logf(sb_lane_total(sums)) + m;
+        losses[r] = w == 0 ? 0.0f : w * (log_total - x[valid ? label : 0]);
+        const float ws = w * scale;
+        for (c = 0; c < classes; c++) g[c] = ws * (sb_exp(x[c] - log_total) - (c == label ? 1.0f : 0.0f));
+    }
+}
+
 // ---- LayerNorm (Kernels/layernorm.cl) ----
 
 static void k_layernorm_forward(const float *input, const float *residual, float *sum, const float *gamma,
@@ -438,6 +476,29 @@ static void k_adamw(float *p, const float *g, float *m, float *v, const sb_adamw
     }
 }
 
+// ---- LAMB (Kernels/lamb.cl) ----
+
+/// Element e of a LAMB chunk: moments, the update over g, its terms of Σp² and Σu² added to *pp, *uu.
+static inline void sb_lamb_element(const float *p, float *g, float *m, float *v, const sb_lamb *c, float wd, long e,
+                                   float *pp, float *uu) {
+    float vi, mi = sb_adam_moments(g, m, v, e, c->clip, c->beta1, c->beta2, &vi);
+    float u = (mi / c->correction1) / (SB_SQRT(vi / c->correction2) + c->epsilon) + wd * p[e];
+    g[e] = u;
+    *pp += p[e] * p[e];
+    *uu += u * u;
+}
+
+static void k_lamb_update(const float *p, float *g, float *m, float *v, const sb_lamb *c, float wd, long start,
+                          long length, float *sums) {
+    float pp[SB_LANES] = {0}, uu[SB_LANES] = {0};
+    long i = 0;
+    for (; i + SB_LANES <= length; i += SB_LANES)
+        for (int l = 0; l < SB_LANES; l++) sb_lamb_element(p, g, m, v, c, wd, start + i + l, &pp[l], &uu[l]);
+    for (int l = 0; i + l < length; l++) sb_lamb_element(p, g, m, v, c, wd, start + i + l, &pp[l], &uu[l]);
+    sums[0] = sb_lane_total(pp);
+    sums[1] = sb_lane_total(uu);
+}
+
 // ---- Simple element-wise (Kernels/elementwise.cl) ----
 
 static void k_add(const float *a, const float *b, float *out, long start, long end) {
@@ -488,7 +549,9 @@ const sb_cpu_kernels SB_TABLE = {
     .layernorm_forward = k_layernorm_forward,
     .layernorm_backward_params = k_layernorm_backward_params,
     .layernorm_backward_input = k_layernorm_backward_input,
+    .cross_entropy = k_cross_entropy,
     .adamw = k_adamw,
+    .lamb_update = k_lamb_update,
     .sum_of_squares = k_sum_of_squares,
     .sum_rows = k_sum_rows,
     .add = k_add,

@@ -24,7 +24,7 @@ struct DeviceArguments: ParsableArguments {
     var clblastParameters: String?
 
     @Option(name: .customLong("cpu-gemm"),
-            help: ArgumentHelp("CPU backend GEMM library: measured (per shape, the faster of oneDNN and OpenBLAS, measured once per machine), openblas or onednn.",
+            help: ArgumentHelp("CPU backend GEMM library: measured (per shape, the fastest of OpenBLAS, oneDNN's matmul and oneDNN's sgemm, measured once per machine), openblas, onednn or onednn-sgemm.",
                                valueName: "library"))
     var cpuGEMM: String = CPUGEMMPolicy.measured.rawValue
 
@@ -47,10 +47,10 @@ struct DeviceArguments: ParsableArguments {
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard let policy = CPUGEMMPolicy(rawValue: cpuGEMM) else {
-            throw ValidationError("--cpu-gemm must be measured, openblas or onednn, got '\(cpuGEMM)'")
+            throw ValidationError("--cpu-gemm must be measured, openblas, onednn or onednn-sgemm, got '\(cpuGEMM)'")
         }
-        if policy == .oneDNN, !CPUDevice.oneDNNAvailable {
-            throw ValidationError("--cpu-gemm onednn: this build has no oneDNN (install libdnnl-dev and rebuild)")
+        if policy == .oneDNN || policy == .oneDNNSGEMM, !CPUDevice.oneDNNAvailable {
+            throw ValidationError("--cpu-gemm \(cpuGEMM): this build has no oneDNN (install libdnnl-dev and rebuild)")
         }
         guard let precisionPolicy = PrecisionPolicy(rawValue: precision) else {
             throw ValidationError("--precision must be fp32, bf16 or auto, got '\(precision)'")

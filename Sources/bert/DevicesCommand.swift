@@ -30,6 +30,12 @@ struct DevicesCommand: ParsableCommand {
         }
         print(table(rows))
         print("\ncpu features: \(cpu.extensions.isEmpty ? "none detected" : cpu.extensions.sorted().joined(separator: ", "))")
+        var auto = DeviceOptions()
+        auto.precision = .auto
+        let resolved = CPUDevice(options: auto)
+        print("cpu kernels: builds for \(CPUKernelISA.supported.map(\.rawValue).joined(separator: ", ")) run here; --cpu-isa best = "
+              + resolved.kernelBuild)
+        print("cpu precision: --precision auto = \(resolved.gemmPrecision.rawValue) (\(resolved.precisionReason))")
         if openCL.isEmpty {
             print("\nNo OpenCL device found: install an OpenCL driver (on Debian: pocl-opencl-icd for the CPU, "
                   + "or your GPU vendor's ICD). --device auto will use the CPU backend.")

@@ -39,8 +39,9 @@ struct SelfCheckCommand: ParsableCommand {
                      m, n, k, benchmark.deviceGFLOPS, benchmark.deviceSeconds * 1e3, benchmark.openBLASGFLOPS,
                      benchmark.openBLASSeconds * 1e3, benchmark.ratio))
         if let gflops = benchmark.oneDNNGFLOPS, let seconds = benchmark.oneDNNSeconds {
-            print(String(format: "  oneDNN direct %.1f GFLOP/s (%.1f ms, %@); device vs the faster library direct: %.2f",
-                         gflops, seconds * 1e3, benchmark.oneDNNImplementation ?? "?", benchmark.ratioToFastest))
+            print(String(format: "  oneDNN direct: matmul %.1f GFLOP/s (%.1f ms, %@), sgemm %.1f GFLOP/s; device vs the fastest library direct: %.2f",
+                         gflops, seconds * 1e3, benchmark.oneDNNImplementation ?? "?", benchmark.oneDNNSGEMMGFLOPS ?? 0,
+                         benchmark.ratioToFastest))
         }
         print("peak device memory: \(ByteCount.format(device.memory.peak))")
         if failed > 0 {

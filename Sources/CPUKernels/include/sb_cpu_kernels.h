@@ -43,6 +43,16 @@ typedef struct sb_adamw {
     int32_t bias_correction;
 } sb_adamw;
 
+/// One LAMB step's moment constants (Kernels/lamb.cl): corrections 1 − β1ᵗ, 1 − β2ᵗ (1, 1 without bias correction).
+typedef struct sb_lamb {
+    float clip;
+    float beta1;
+    float beta2;
+    float correction1;
+    float correction2;
+    float epsilon;
+} sb_lamb;
+
 /// GELU forms: 0 = erf (exact), 1 = tanh approximation.
 enum { SB_GELU_ERF = 0, SB_GELU_TANH = 1 };
 
@@ -85,6 +95,15 @@ typedef struct sb_cpu_kernels {
                                      long row_end);
     /// One AdamW update of p, m, v from g · clip.
     void (*adamw)(float *p, const float *g, float *m, float *v, const sb_adamw *config, long start, long end);
+    /// Rows of `classes` logits: loss = w·(log Σ e^x − x[label]), grad = w·scale·(softmax − onehot), w = weights[r]
+    /// (1 when NULL; 0 for a label outside [0, classes)); predictions[r] = the first index of the row's maximum
+    /// when given (0 when none, e.g. NaN rows).
+    void (*cross_entropy)(const float *logits, float *grad, float *losses, const float *weights, const int32_t *labels,
+                          int32_t *predictions, long classes, float scale, long row_start, long row_end);
+    /// One LAMB chunk [start, start + length): the moments from g·clip, the update u = (m/c1)/(√(v/c2) + ε) + wd·p
+    /// written over g, and the chunk's Σp², Σu² into sums[0], sums[1].
+    void (*lamb_update)(const float *p, float *g, float *m, float *v, const sb_lamb *config, float weight_decay,
+                        long start, long length, float *sums);
     /// Σ x[i]² over [start, end).
     float (*sum_of_squares)(const float *x, long start, long end);
     /// out[c] (+)= Σ_r x[r, c] for columns [column_start, column_end), rows summed in order.

@@ -13,6 +13,8 @@ public final class CPUDevice: Device, @unchecked Sendable {
     let parallel: ParallelFor
     /// The C kernels of the chosen instruction set (`DeviceOptions.cpuISA`).
     let kernels: CPUKernelTable
+    /// Which build of the C kernels runs: "baseline", "AVX2" or "AVX-512".
+    public var kernelBuild: String { kernels.name }
     /// The precision of the GEMMs' inputs (`DeviceOptions.precision` resolved for this processor and, for `auto`,
     /// by measurement: `measuredAutoPrecision`).
     public private(set) var gemmPrecision: GEMMPrecision

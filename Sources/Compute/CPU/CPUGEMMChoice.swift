@@ -1,13 +1,16 @@
 import Foundation
 
 /// A library that can run the CPU backend's GEMMs.
-public enum CPUGEMMLibrary: String, Codable, Sendable {
+public enum CPUGEMMLibrary: String, Codable, Sendable, CaseIterable {
     case openBLAS = "openblas"
+    /// oneDNN's matmul primitive (also strided batches).
     case oneDNN = "onednn"
+    /// oneDNN's BLAS-style `dnnl_sgemm` (plain GEMMs only).
+    case oneDNNSGEMM = "onednn-sgemm"
 }
 
-/// Which library runs each GEMM shape on this machine (and whether `--precision auto` is bf16), measured once: both libraries time the shape on scratch
-/// operands (one untimed run, then the median of three alternating timed runs each) and the faster wins — a measured
+/// Which library runs each GEMM shape on this machine (and whether `--precision auto` is bf16), measured once: every
+/// candidate times the shape on scratch operands (one untimed run, then the median of three alternating timed runs each) and the faster wins — a measured
 /// choice, not a table of processor names (oneDNN's fp32 matmul beat OpenBLAS 4–6× on one machine of this project
 /// and lost to it on another). Choices are kept in `<cache>/cpu-gemm/<processor>-<threads>t.json`, read and extended
 /// under an advisory lock (`flock`) and written atomically, so every run on a machine — concurrent MPI ranks too —
@@ -35,12 +38,11 @@ final class CPUGEMMChoice {
         return "\(directory)/\(name)-\(threads)t.json"
     }
 
-    /// The library for `key` (a GEMM's shape text): the recorded choice, or `measure()`'s (seconds of OpenBLAS,
-    /// seconds of oneDNN), recorded.
-    func library(for key: String, measure: () throws -> (openBLAS: Double, oneDNN: Double)) rethrows -> CPUGEMMLibrary {
+    /// The library for `key` (a GEMM's shape text): the recorded choice, or the fastest of `measure()`'s seconds
+    /// per library, recorded.
+    func library(for key: String, measure: () throws -> [CPUGEMMLibrary: Double]) rethrows -> CPUGEMMLibrary {
         let name = try choice(for: key) {
-            let seconds = try measure()
-            return [CPUGEMMLibrary.openBLAS.rawValue: seconds.openBLAS, CPUGEMMLibrary.oneDNN.rawValue: seconds.oneDNN]
+            Dictionary(uniqueKeysWithValues: try measure().map { ($0.key.rawValue, $0.value) })
         }
         return CPUGEMMLibrary(rawValue: name) ?? .openBLAS
     }

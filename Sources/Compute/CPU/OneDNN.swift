@@ -114,6 +114,33 @@ final class OneDNNGEMM {
         try Self.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
     }
 
+    /// `C = alpha·op(A)·op(B) + beta·C` through oneDNN's BLAS-style `dnnl_sgemm` (row-major, its jit GEMM on
+    /// OpenMP's threads; no primitive to create).
+    static func sgemm(_ s: GEMMShape, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                      _ c: UnsafeMutablePointer<Float>) throws {
+        guard s.m > 0, s.n > 0 else { return }
+        let (ta, tb) = (CChar(UInt8(ascii: s.transA == .none ? "N" : "T")), CChar(UInt8(ascii: s.transB == .none ? "N" : "T")))
+        try check(dnnl_sgemm(ta, tb, Int64(s.m), Int64(s.n), Int64(s.k), s.alpha, a, Int64(s.lda), b, Int64(s.ldb), s.beta, c,
+                             Int64(s.ldc)), "dnnl_sgemm")
+    }
+
+    /// A strided batch through `dnnl_sgemm`: each of `parallel`'s threads runs whole matrices with OpenMP set to one
+    /// thread for itself (OpenMP's thread count is per calling thread), then back to what it was — so the small
+    /// per-head GEMMs of attention do not pay OpenMP's fork per matrix and nothing is oversubscribed.
+    static func sgemmBatched(_ s: GEMMShape, batch: BatchStrides, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                             _ c: UnsafeMutablePointer<Float>, parallel: ParallelFor) throws {
+        nonisolated(unsafe) var failure: Error?
+        parallel(batch.count, grain: 1) { range in
+            let previous = openMPMaxThreads()
+            setOpenMPThreads(1)
+            defer { if let previous { setOpenMPThreads(previous) } }
+            for i in range {
+                do { try sgemm(s, a + i * batch.a, b + i * batch.b, c + i * batch.c) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// The implementation oneDNN picked for a shape (creating its primitive if needed).
     func implementation(_ s: GEMMShape, batch: BatchStrides?, bf16: Bool = false) throws -> String {
         try matmul(for: Key(s, batch, bf16: bf16)).implementation
@@ -187,7 +214,14 @@ final class OneDNNGEMM {
 
     /// OpenMP's thread count for oneDNN, through the runtime libdnnl loaded (libgomp reads OMP_NUM_THREADS only at
     /// load time, so the backend's `threads` is set by calling `omp_set_num_threads` when the symbol is there).
-    private static func setOpenMPThreads(_ threads: Int) {
+    /// The calling thread's OpenMP thread count (nil when the OpenMP runtime is not loaded).
+    static func openMPMaxThreads() -> Int? {
+        typealias MaxThreads = @convention(c) () -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads") else { return nil }
+        return Int(unsafeBitCast(symbol, to: MaxThreads.self)())
+    }
+
+    static func setOpenMPThreads(_ threads: Int) {
         typealias SetThreads = @convention(c) (Int32) -> Void
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return }
         unsafeBitCast(symbol, to: SetThreads.self)(Int32(threads))

@@ -60,13 +60,16 @@ public enum GEMMPrecision: String, Sendable {
 
 /// Which library runs the CPU backend's GEMMs.
 public enum CPUGEMMPolicy: String, Sendable, CaseIterable {
-    /// Per shape, the faster of oneDNN and OpenBLAS as measured once on this machine (cached per machine); OpenBLAS
-    /// everywhere when the package was built without oneDNN.
+    /// Per shape, the fastest of OpenBLAS, oneDNN's matmul primitive and oneDNN's `dnnl_sgemm` as measured once on
+    /// this machine (cached per machine); OpenBLAS everywhere when the package was built without oneDNN.
     case measured
     /// OpenBLAS for every GEMM.
     case openBLAS = "openblas"
-    /// oneDNN for every GEMM it runs (all but k = 0); only when the package was built with oneDNN.
+    /// oneDNN's matmul primitive for every GEMM it runs (all but k = 0); only when the package was built with oneDNN.
     case oneDNN = "onednn"
+    /// oneDNN's BLAS-style `dnnl_sgemm` for every GEMM (a strided batch as single-threaded calls per matrix on the
+    /// backend's threads); only with oneDNN.
+    case oneDNNSGEMM = "onednn-sgemm"
 }
 
 /// Launch-shape knobs of the OpenCL kernels that have one, each nil for the device-derived default. Set by

@@ -13,13 +13,18 @@ public struct GEMMBenchmark {
         public let oneDNNSeconds: Double?
         /// oneDNN's implementation for the shape (its ISA path, e.g. `brg:avx512_core`); nil without oneDNN.
         public let oneDNNImplementation: String?
+        /// oneDNN's BLAS-style `dnnl_sgemm` called directly; nil without oneDNN.
+        public let oneDNNSGEMMSeconds: Double?
         public var deviceGFLOPS: Double { shape.flops / deviceSeconds / 1e9 }
         public var openBLASGFLOPS: Double { shape.flops / openBLASSeconds / 1e9 }
         public var oneDNNGFLOPS: Double? { oneDNNSeconds.map { shape.flops / $0 / 1e9 } }
+        public var oneDNNSGEMMGFLOPS: Double? { oneDNNSGEMMSeconds.map { shape.flops / $0 / 1e9 } }
         /// Device speed as a fraction of direct OpenBLAS.
         public var ratio: Double { openBLASSeconds / deviceSeconds }
         /// Device speed as a fraction of the faster library called directly.
-        public var ratioToFastest: Double { min(openBLASSeconds, oneDNNSeconds ?? .infinity) / deviceSeconds }
+        public var ratioToFastest: Double {
+            min(openBLASSeconds, oneDNNSeconds ?? .infinity, oneDNNSGEMMSeconds ?? .infinity) / deviceSeconds
+        }
     }
 
     public let shape: GEMMShape
@@ -48,7 +53,7 @@ public struct GEMMBenchmark {
                         s.transB == .none ? CblasNoTrans : CblasTrans, Int32(s.m), Int32(s.n), Int32(s.k),
                         s.alpha, a, Int32(s.lda), b, Int32(s.ldb), s.beta, &c, Int32(s.ldc))
         }
-        var oneDNNTime: Double?, oneDNNImplementation: String?
+        var oneDNNTime: Double?, oneDNNImplementation: String?, sgemmTime: Double?
         #if SWIFTBERT_DNNL
         // 64-byte aligned operands, as the device's buffers are (Swift arrays are not; AVX-512 loads care).
         let oneDNN = try OneDNNGEMM(threads: device.info.threads ?? 1, settingThreads: false)
@@ -64,9 +69,10 @@ public struct GEMMBenchmark {
         defer { aligned.forEach { free($0) } }
         oneDNNTime = try median { try oneDNN.run(s, batch: nil, a: aligned[0], b: aligned[1], c: aligned[2]) }
         oneDNNImplementation = try oneDNN.implementation(s, batch: nil)
+        sgemmTime = try median { try OneDNNGEMM.sgemm(s, aligned[0], aligned[1], aligned[2]) }
         #endif
         return Result(shape: s, deviceSeconds: deviceTime, openBLASSeconds: blasTime, oneDNNSeconds: oneDNNTime,
-                      oneDNNImplementation: oneDNNImplementation)
+                      oneDNNImplementation: oneDNNImplementation, oneDNNSGEMMSeconds: sgemmTime)
     }
 
     /// One warm-up, then the median of `repetitions` timed runs.

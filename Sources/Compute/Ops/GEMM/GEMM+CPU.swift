@@ -29,7 +29,15 @@ extension CPUDevice {
     func fp32GEMM(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                   _ c: UnsafeMutablePointer<Float>) throws {
         #if SWIFTBERT_DNNL
-        if let oneDNN, try gemmLibrary(s, batch: batch) == .oneDNN { return try oneDNN.run(s, batch: batch, a: a, b: b, c: c) }
+        if let oneDNN {
+            switch try gemmLibrary(s, batch: batch) {
+            case .oneDNN: return try oneDNN.run(s, batch: batch, a: a, b: b, c: c)
+            case .oneDNNSGEMM:
+                guard let batch else { return try OneDNNGEMM.sgemm(s, a, b, c) }
+                return try OneDNNGEMM.sgemmBatched(s, batch: batch, a, b, c, parallel: parallel)
+            case .openBLAS: break
+            }
+        }
         #endif
         openBLASGEMM(s, batch: batch, a, b, c)
     }
@@ -106,11 +114,12 @@ extension CPUDevice {
             try body()
             return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         }
-        let fp32 = { () throws in
-            if let oneDNN = self.oneDNN, library == .oneDNN {
-                return try oneDNN.run(s, batch: nil, a: buffers[0], b: buffers[1], c: buffers[2])
+        let fp32 = { () throws -> Void in
+            switch library {
+            case .oneDNN: try self.oneDNN?.run(s, batch: nil, a: buffers[0], b: buffers[1], c: buffers[2])
+            case .oneDNNSGEMM: try OneDNNGEMM.sgemm(s, buffers[0], buffers[1], buffers[2])
+            case .openBLAS: self.openBLASGEMM(s, batch: nil, buffers[0], buffers[1], buffers[2])
             }
-            self.openBLASGEMM(s, batch: nil, buffers[0], buffers[1], buffers[2])
         }
         let bf16 = { try self.bf16Multiply(s, batch: nil, buffers[0], buffers[1], buffers[2], scratch: scratch) }
         try fp32()
@@ -131,6 +140,7 @@ extension CPUDevice {
         switch gemmPolicy {
         case .openBLAS: return .openBLAS
         case .oneDNN: return .oneDNN
+        case .oneDNNSGEMM: return .oneDNNSGEMM
         case .measured:
             let key = OneDNNGEMM.Key(s, batch)
             if let known = gemmLibraries[key] { return known }
@@ -146,9 +156,11 @@ extension CPUDevice {
     }
 
     #if SWIFTBERT_DNNL
-    /// Seconds of one call of each library at this shape, on scratch operands of its extents (the median of three
-    /// alternating timed runs after one untimed run each; small GEMMs repeated to a measurable time).
-    private func measureLibraries(_ s: GEMMShape, batch: BatchStrides?, _ oneDNN: OneDNNGEMM) throws -> (openBLAS: Double, oneDNN: Double) {
+    /// Seconds of one call of each library at this shape — OpenBLAS, oneDNN's matmul primitive and oneDNN's
+    /// BLAS-style `dnnl_sgemm` (its jit GEMM: up to 2× the primitive where B is not transposed, on one machine of
+    /// this project; a strided batch as one single-threaded call per matrix on each of our threads) — on scratch operands of its extents (the median of three alternating timed runs
+    /// after one untimed run each; small GEMMs repeated to a measurable time).
+    private func measureLibraries(_ s: GEMMShape, batch: BatchStrides?, _ oneDNN: OneDNNGEMM) throws -> [CPUGEMMLibrary: Double] {
         let count = batch?.count ?? 1
         let extent = { (rows: Int, ld: Int, stride: Int) in max((count - 1) * stride + rows * ld, 1) }
         let sizes = [extent(s.aStored.rows, s.lda, batch?.a ?? 0), extent(s.bStored.rows, s.ldb, batch?.b ?? 0),
@@ -165,16 +177,20 @@ extension CPUDevice {
             for _ in 0..<repeats { try body() }
             return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(repeats)
         }
-        let blas = { self.openBLASGEMM(s, batch: batch, buffers[0], buffers[1], buffers[2]) }
-        let dnnl = { try oneDNN.run(s, batch: batch, a: buffers[0], b: buffers[1], c: buffers[2]) }
-        blas()
-        try dnnl()
-        var blasTimes: [Double] = [], dnnlTimes: [Double] = []
+        var candidates: [(CPUGEMMLibrary, () throws -> Void)] = [
+            (.openBLAS, { self.openBLASGEMM(s, batch: batch, buffers[0], buffers[1], buffers[2]) }),
+            (.oneDNN, { try oneDNN.run(s, batch: batch, a: buffers[0], b: buffers[1], c: buffers[2]) }),
+        ]
+        candidates.append((.oneDNNSGEMM, {
+            guard let batch else { return try OneDNNGEMM.sgemm(s, buffers[0], buffers[1], buffers[2]) }
+            try OneDNNGEMM.sgemmBatched(s, batch: batch, buffers[0], buffers[1], buffers[2], parallel: self.parallel)
+        }))
+        for (_, run) in candidates { try run() }
+        var times: [CPUGEMMLibrary: [Double]] = [:]
         for _ in 0..<3 {
-            blasTimes.append(time(blas))
-            dnnlTimes.append(try time(dnnl))
+            for (library, run) in candidates { times[library, default: []].append(try time(run)) }
         }
-        return (blasTimes.sorted()[1], dnnlTimes.sorted()[1])
+        return times.mapValues { $0.sorted()[1] }
     }
     #endif
 

@@ -1,6 +1,6 @@
 import Foundation
 
-// The CPU twins of Kernels/loss.cl.
+// The CPU twins of Kernels/loss.cl (softmax cross-entropy through the C kernel `cross_entropy` of Sources/CPUKernels).
 
 extension SoftmaxCrossEntropyOp {
     public func run(on device: CPUDevice) throws {
@@ -11,26 +11,9 @@ extension SoftmaxCrossEntropyOp {
         let weights = try b.weights.map { try floats($0, op) }
         let labels = try raw(b.labels, op).assumingMemoryBound(to: Int32.self)
         let predictions = try b.predictions.map { try raw($0, op).assumingMemoryBound(to: Int32.self) }   // [rows]
+        let crossEntropy = device.kernels.table.cross_entropy!
         device.parallel(rows, grain: max(1, 16_384 / classes)) { range in
-            for r in range {
-                let row = logits + r * classes, g = grad + r * classes
-                let label = Int(labels[r])
-                let valid = label >= 0 && label < classes
-                let w: Float = valid ? (weights?[r] ?? 1) : 0
-                var m = -Float.infinity
-                for c in 0..<classes { m = max(m, row[c]) }
-                if let predictions {   // as loss.cl: the first index holding the max, 0 when none does (NaN rows)
-                    predictions[r] = Int32((0..<classes).first { row[$0] == m } ?? 0)
-                }
-                var total: Float = 0
-                for c in 0..<classes { total += expf(row[c] - m) }
-                let logTotal = logf(total) + m
-                losses[r] = w == 0 ? 0 : w * (logTotal - row[label])
-                for c in 0..<classes {
-                    let p = expf(row[c] - logTotal)
-                    g[c] = w * scale * (p - (c == label ? 1 : 0))
-                }
-            }
+            crossEntropy(logits, grad, losses, weights, labels, predictions, classes, scale, range.lowerBound, range.upperBound)
         }
     }
 }

@@ -1,6 +1,9 @@
-// The CPU twin of Kernels/lamb.cl: the same three passes over the same chunks. Within a chunk the partial sums run
-// sequentially (the kernel's run as a work-group tree), so ratios agree with OpenCL to rounding; the per-tensor
-// sums of the partials run in the kernel's order.
+import CPUKernels
+
+// The CPU twin of Kernels/lamb.cl: the same three passes over the same chunks, the first and last through the C
+// kernels of Sources/CPUKernels. Within a chunk the partial sums run in sixteen lanes (the kernel's run as a
+// work-group tree), so ratios agree with OpenCL to rounding; the per-tensor sums of the partials run in the kernel's
+// order.
 
 extension LAMBOp {
     public func run(on device: CPUDevice) throws {
@@ -16,25 +19,16 @@ extension LAMBOp {
         let partials = try floats(tables.partials, op), ratios = try floats(tables.ratios, op)   // [chunks, 2], [tensors]
         let clip = OptimizerMath.clip(normSquared: try floats(normSquared, op)[0], maxNorm: c.maxGradNorm)
         let (correction1, correction2) = c.corrections
-        parallel(chunkCount, grain: 1) { range in
-            for k in range {
-                let (start, length) = (Int(chunks[3 * k]), Int(chunks[3 * k + 1]))
-                let flags = tensors[3 * Int(chunks[3 * k + 2]) + 2]
-                let wd: Float = flags & 1 != 0 ? c.weightDecay : 0
-                var pp: Float = 0, uu: Float = 0
-                for i in start..<(start + length) {
-                    let gi = g[i] * clip
-                    let mi = c.beta1 * m[i] + (1 - c.beta1) * gi
-                    let vi = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
-                    m[i] = mi
-                    v[i] = vi
-                    let u = (mi / correction1) / ((vi / correction2).squareRoot() + c.epsilon) + wd * p[i]
-                    g[i] = u
-                    pp += p[i] * p[i]
-                    uu += u * u
+        var constants = sb_lamb(clip: clip, beta1: c.beta1, beta2: c.beta2, correction1: correction1,
+                                correction2: correction2, epsilon: c.epsilon)
+        let (update, axpby) = (device.kernels.table.lamb_update!, device.kernels.table.axpby!)
+        withUnsafePointer(to: &constants) { constants in
+            parallel(chunkCount, grain: 1) { range in
+                for k in range {
+                    let flags = tensors[3 * Int(chunks[3 * k + 2]) + 2]
+                    update(p, g, m, v, constants, flags & 1 != 0 ? c.weightDecay : 0, Int(chunks[3 * k]),
+                           Int(chunks[3 * k + 1]), partials + 2 * k)
                 }
-                partials[2 * k] = pp
-                partials[2 * k + 1] = uu
             }
         }
         for j in 0..<tensorCount {
@@ -48,10 +42,9 @@ extension LAMBOp {
             ratios[j] = tensors[3 * j + 2] & 2 != 0 && pNorm > 0 && uNorm > 0 ? pNorm / uNorm : 1
         }
         parallel(chunkCount, grain: 1) { range in
-            for k in range {
+            for k in range {   // p −= step · u, as (−step)·u + 1·p (the same rounding)
                 let (start, length) = (Int(chunks[3 * k]), Int(chunks[3 * k + 1]))
-                let step = c.learningRate * ratios[Int(chunks[3 * k + 2])]
-                for i in start..<(start + length) { p[i] -= step * g[i] }
+                axpby(-c.learningRate * ratios[Int(chunks[3 * k + 2])], g, 1, p, start, start + length)
             }
         }
     }
