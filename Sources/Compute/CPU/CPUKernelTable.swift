@@ -1,4 +1,5 @@
 import CPUKernels
+import Foundation
 
 /// Which instruction set's build of the CPU backend's element-wise and row kernels to run (`--cpu-isa`).
 public enum CPUKernelISA: String, Sendable, CaseIterable {
@@ -10,6 +11,12 @@ public enum CPUKernelISA: String, Sendable, CaseIterable {
     case avx2
     /// x86-64 AVX-512 F/BW/DQ/VL.
     case avx512
+
+    /// `SWIFTBERT_CPU_ISA` (baseline, avx2 or avx512), which replaces `best` — so a whole test run can exercise the
+    /// baseline kernels on a processor with AVX-512 (CI does); nil when unset or not a name.
+    static var environmentOverride: CPUKernelISA? {
+        ProcessInfo.processInfo.environment["SWIFTBERT_CPU_ISA"].flatMap { CPUKernelISA(rawValue: $0.lowercased()) }
+    }
 
     /// The instruction sets this processor can run with this build, best last.
     public static var supported: [CPUKernelISA] {
@@ -33,9 +40,11 @@ struct CPUKernelTable: @unchecked Sendable {
     /// "baseline", "AVX2" or "AVX-512".
     let name: String
 
-    /// The table for `isa`; the baseline build when this processor cannot run `isa`.
+    /// The table for `isa` (`best` as `SWIFTBERT_CPU_ISA` says when set); the baseline build when this processor
+    /// cannot run it.
     init(_ isa: CPUKernelISA) {
-        let pointer = isa.table ?? sb_cpu_kernels_for(SB_ISA_BASELINE)!
+        let chosen = isa == .best ? CPUKernelISA.environmentOverride ?? .best : isa
+        let pointer = chosen.table ?? sb_cpu_kernels_for(SB_ISA_BASELINE)!
         table = pointer.pointee
         name = String(cString: table.name)
     }
