@@ -1,8 +1,9 @@
 import COpenBLAS
 import Foundation
 
-// GEMM on the CPU backend, on the views' pointers (no copies): through oneDNN or OpenBLAS, whichever
-// `DeviceOptions.cpuGEMM` says — by default the faster for the shape, measured once per machine (CPUGEMMChoice).
+// GEMM on the CPU backend, on the views' pointers (no copies): through oneDNN's matmul primitive, oneDNN's
+// `dnnl_sgemm` or OpenBLAS, whichever `DeviceOptions.cpuGEMM` says — by default the fastest for the shape, measured
+// once per machine (CPUGEMMChoice).
 // With bf16 GEMMs (`--precision bf16`), A and B are rounded to bf16 into the device's operand scratch and oneDNN
 // multiplies them with fp32 accumulation into the fp32 C.
 
