@@ -10,8 +10,8 @@ public enum CPUGEMMLibrary: String, Codable, Sendable, CaseIterable {
 }
 
 /// Which library runs each GEMM shape on this machine (and whether `--precision auto` is bf16), measured once: every
-/// candidate times the shape on scratch operands (one untimed run, then the median of three alternating timed runs each) and the faster wins — a measured
-/// choice, not a table of processor names (oneDNN's fp32 matmul beat OpenBLAS 4–6× on one machine of this project
+/// candidate times the shape on scratch operands (one untimed run, then the best of five alternating timed rounds)
+/// and the fastest wins — a measured choice, not a table of processor names (oneDNN's fp32 matmul beat OpenBLAS 4–6× on one machine of this project
 /// and lost to it on another). Choices are kept in `<cache>/cpu-gemm/<processor>-<threads>t.json`, read and extended
 /// under an advisory lock (`flock`) and written atomically, so every run on a machine — concurrent MPI ranks too —
 /// uses the same library for a shape, and results are reproducible run to run.

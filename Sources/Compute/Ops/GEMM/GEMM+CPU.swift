@@ -159,8 +159,9 @@ extension CPUDevice {
     #if SWIFTBERT_DNNL
     /// Seconds of one call of each library at this shape — OpenBLAS, oneDNN's matmul primitive and oneDNN's
     /// BLAS-style `dnnl_sgemm` (its jit GEMM: up to 2× the primitive where B is not transposed, on one machine of
-    /// this project; a strided batch as one single-threaded call per matrix on each of our threads) — on scratch operands of its extents (the median of three alternating timed runs
-    /// after one untimed run each; small GEMMs repeated to a measurable time).
+    /// this project; a strided batch as one single-threaded call per matrix on each of our threads) — on scratch
+    /// operands of its extents (the fastest of five alternating timed rounds after one untimed run each; small GEMMs
+    /// repeated to a measurable time).
     private func measureLibraries(_ s: GEMMShape, batch: BatchStrides?, _ oneDNN: OneDNNGEMM) throws -> [CPUGEMMLibrary: Double] {
         let count = batch?.count ?? 1
         let extent = { (rows: Int, ld: Int, stride: Int) in max((count - 1) * stride + rows * ld, 1) }
@@ -187,11 +188,14 @@ extension CPUDevice {
             try OneDNNGEMM.sgemmBatched(s, batch: batch, buffers[0], buffers[1], buffers[2], parallel: self.parallel)
         }))
         for (_, run) in candidates { try run() }
+        // The best of five alternating rounds: interference on a shared machine only ever slows a run, so the
+        // minimum estimates each library's speed with less noise than a median of three (which picked the slower
+        // library by a noisy margin on one shape here).
         var times: [CPUGEMMLibrary: [Double]] = [:]
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             for (library, run) in candidates { times[library, default: []].append(try time(run)) }
         }
-        return times.mapValues { $0.sorted()[1] }
+        return times.mapValues { $0.min() ?? .infinity }
     }
     #endif
 
