@@ -113,6 +113,14 @@ struct ProfileCommand: ParsableCommand {
             batch: batch, sequence: seq, warmup: warmup, repetitions: repetitions, gemmRepetitions: gemmRepetitions,
             peaks: peaks, rows: rows, sweeps: sweeps.map(ProfileReport.Sweep.init), notSwept: Self.notSwept(device),
             stepSecondsFromTable: rows.reduce(0) { $0 + ($1.secondsPerStep ?? 0) }, trace: nil)
+        if let cpu = device as? CPUDevice {
+            report.gemmLibraries = zip(entries, rows).compactMap { item, row in
+                guard item.entry.call.isGEMM, let median = row.medianSeconds, let flops = row.flops,
+                      let measured = cpu.measuredGEMMLibraries(shape: row.shape) else { return nil }
+                return ProfileReport.GEMMLibraries(shape: row.shape, chosen: measured.choice, flops: flops,
+                                                   librarySeconds: measured.seconds, oursSeconds: median)
+            }
+        }
         if let trace {
             progress("tracing one training step …")
             report.trace = try Self.writeTrace(run, device: device, path: trace,

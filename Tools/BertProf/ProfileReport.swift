@@ -52,6 +52,18 @@ struct ProfileReport: Codable {
         let error: String?
     }
 
+    /// A CPU GEMM shape of the step: our median against each library called directly on the same shape (seconds
+    /// per call from the backend's one-time measurement, `<cache>/cpu-gemm/`).
+    struct GEMMLibraries: Codable {
+        let shape: String
+        let chosen: String
+        let flops: Double
+        let librarySeconds: [String: Double]
+        let oursSeconds: Double
+        /// The fastest library's seconds over ours (≥ 0.9 is the goal).
+        var ratioToFastest: Double { (librarySeconds.values.min() ?? .infinity) / oursSeconds }
+    }
+
     struct SweepVariant: Codable {
         let label: String
         let isDefault: Bool
@@ -108,6 +120,8 @@ struct ProfileReport: Codable {
     let sweeps: [Sweep]
     /// Kernels without a variant knob, and why nothing was swept for them.
     let notSwept: String
+    /// CPU backend only: every GEMM shape of the step against the libraries called directly.
+    var gemmLibraries: [GEMMLibraries] = []
     /// Σ median × calls over the step's entries (a lower bound of a step: no launch gaps).
     let stepSecondsFromTable: Double
     var trace: Trace?

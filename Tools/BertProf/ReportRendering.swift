@@ -21,6 +21,16 @@ extension ProfileReport {
             + peaks.bandwidth.map { ["copy, \($0.method)", Format.rate($0.gigabytesPerSecond) + " GB/s" + ($0.method == peaks.bestBandwidthMethod ? " (best)" : "")] }
     }
 
+    private var gemmLibraryHeader: [String] {
+        ["gemm", "chosen", "openblas", "onednn (matmul)", "onednn-sgemm", "ours", "ours / fastest direct"]
+    }
+
+    private func gemmLibraryCells(_ g: GEMMLibraries) -> [String] {
+        let rate = { (seconds: Double?) in seconds.map { Format.rate(g.flops / $0 / 1e9) + " GFLOP/s" } ?? "–" }
+        return [g.shape, g.chosen, rate(g.librarySeconds["openblas"]), rate(g.librarySeconds["onednn"]),
+                rate(g.librarySeconds["onednn-sgemm"]), rate(g.oursSeconds), String(format: "%.2f", g.ratioToFastest)]
+    }
+
     private var sweepHeader: [String] { ["op", "shape", "knob", "variants (median)", "winner", "vs default"] }
 
     private func sweepCells(_ s: Sweep) -> [String] {
@@ -62,6 +72,10 @@ extension ProfileReport {
         if !sweeps.isEmpty {
             parts += ["", "Sweeps (* = default)", Format.table(sweepHeader, sweeps.map(sweepCells))]
         }
+        if !gemmLibraries.isEmpty {
+            parts += ["", "CPU GEMMs against each library called directly (library times: the backend's one-time measurement on scratch operands)",
+                      Format.table(gemmLibraryHeader, gemmLibraries.map(gemmLibraryCells))]
+        }
         parts += ["", notSwept] + notes
         if let trace { parts += ["", "trace \(trace.path): \(trace.summary)"] }
         return parts.joined(separator: "\n")
@@ -78,6 +92,7 @@ extension ProfileReport {
             parts += ["", "Step ops moving ≥ 1 MiB below 50 % of copy bandwidth: " + below.map { "`\($0.op) \($0.shape)`" }.joined(separator: ", ") + "."]
         }
         if !sweeps.isEmpty { parts += ["", Format.markdown(sweepHeader, sweeps.map(sweepCells)), "", "(* = default)"] }
+        if !gemmLibraries.isEmpty { parts += ["", Format.markdown(gemmLibraryHeader, gemmLibraries.map(gemmLibraryCells))] }
         parts += ["", notSwept] + notes
         if let trace { parts += ["", "Trace `\(trace.path)`: \(trace.summary)."] }
         return parts.joined(separator: "\n")

@@ -15,6 +15,12 @@ public final class CPUDevice: Device, @unchecked Sendable {
     let kernels: CPUKernelTable
     /// Which build of the C kernels runs: "baseline", "AVX2" or "AVX-512".
     public var kernelBuild: String { kernels.name }
+
+    /// The measured library choice of a GEMM shape (its `GEMMOp.Call` shape text) — the chosen library and each
+    /// candidate's seconds per call, timed directly on scratch operands — or nil when it was not measured.
+    public func measuredGEMMLibraries(shape: String) -> (choice: String, seconds: [String: Double])? {
+        gemmChoice.entries[shape].map { ($0.choice, $0.seconds) }
+    }
     /// The precision of the GEMMs' inputs (`DeviceOptions.precision` resolved for this processor and, for `auto`,
     /// by measurement: `measuredAutoPrecision`).
     public private(set) var gemmPrecision: GEMMPrecision
