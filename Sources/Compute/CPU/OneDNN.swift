@@ -142,8 +142,8 @@ final class OneDNNGEMM {
     }
 
     /// The implementation oneDNN picked for a shape (creating its primitive if needed).
-    func implementation(_ s: GEMMShape, batch: BatchStrides?, bf16: Bool = false) throws -> String {
-        try matmul(for: Key(s, batch, bf16: bf16)).implementation
+    func implementation(_ s: GEMMShape, batch: BatchStrides?) throws -> String {
+        try matmul(for: Key(s, batch)).implementation
     }
 
     private func matmul(for key: Key) throws -> Matmul {

@@ -29,9 +29,15 @@ extension CPUDevice {
     /// precision: flash attention's tiles).
     func fp32GEMM(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                   _ c: UnsafeMutablePointer<Float>) throws {
+        try run(try gemmLibrary(s, batch: batch), s, batch: batch, a, b, c)
+    }
+
+    /// The GEMM on `library` (OpenBLAS when oneDNN did not start).
+    private func run(_ library: CPUGEMMLibrary, _ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>,
+                     _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) throws {
         #if SWIFTBERT_DNNL
         if let oneDNN {
-            switch try gemmLibrary(s, batch: batch) {
+            switch library {
             case .oneDNN: return try oneDNN.run(s, batch: batch, a: a, b: b, c: c)
             case .oneDNNSGEMM:
                 guard let batch else { return try OneDNNGEMM.sgemm(s, a, b, c) }
@@ -96,78 +102,31 @@ extension CPUDevice {
         return (choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32, seconds("fp32"), seconds("bf16"))
     }
 
-    /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (the median of three
-    /// alternating timed runs after one untimed run each), on scratch outside the accountant.
+    /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (`timeCandidates`), on scratch
+    /// outside the accountant.
     private func measurePrecisions(_ s: GEMMShape, fp32 library: CPUGEMMLibrary) throws -> [String: Double] {
-        let sizes = [s.aStored.rows * s.lda, s.bStored.rows * s.ldb, s.m * s.ldc]
-        let buffers = sizes.map { size -> UnsafeMutablePointer<Float> in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
-            p.initialize(repeating: 0.25, count: size)
-            return p
-        }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: Self.bf16OperandBytes(s, batch: nil), alignment: 64)
-        defer {
-            buffers.forEach { $0.deallocate() }
-            scratch.deallocate()
+        defer { scratch.deallocate() }
+        return try timeCandidates(s, batch: nil) { a, b, c in
+            [(GEMMPrecision.fp32.rawValue, { try self.run(library, s, batch: nil, a, b, c) }),
+             (GEMMPrecision.bf16.rawValue, { try self.bf16Multiply(s, batch: nil, a, b, c, scratch: scratch) })]
         }
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        }
-        let fp32 = { () throws -> Void in
-            switch library {
-            case .oneDNN: try self.oneDNN?.run(s, batch: nil, a: buffers[0], b: buffers[1], c: buffers[2])
-            case .oneDNNSGEMM: try OneDNNGEMM.sgemm(s, buffers[0], buffers[1], buffers[2])
-            case .openBLAS: self.openBLASGEMM(s, batch: nil, buffers[0], buffers[1], buffers[2])
-            }
-        }
-        let bf16 = { try self.bf16Multiply(s, batch: nil, buffers[0], buffers[1], buffers[2], scratch: scratch) }
-        try fp32()
-        try bf16()
-        var fp32Times: [Double] = [], bf16Times: [Double] = []
-        for _ in 0..<3 {
-            fp32Times.append(try time(fp32))
-            bf16Times.append(try time(bf16))
-        }
-        return [GEMMPrecision.fp32.rawValue: fp32Times.sorted()[1], GEMMPrecision.bf16.rawValue: bf16Times.sorted()[1]]
-    }
-    #endif
-
-    /// The library that runs this GEMM: the policy's, or for `.measured` the recorded or newly measured choice.
-    func gemmLibrary(_ s: GEMMShape, batch: BatchStrides?) throws -> CPUGEMMLibrary {
-        #if SWIFTBERT_DNNL
-        guard let oneDNN, OneDNNGEMM.supports(s) else { return .openBLAS }
-        switch gemmPolicy {
-        case .openBLAS: return .openBLAS
-        case .oneDNN: return .oneDNN
-        case .oneDNNSGEMM: return .oneDNNSGEMM
-        case .measured:
-            let key = OneDNNGEMM.Key(s, batch)
-            if let known = gemmLibraries[key] { return known }
-            let library = try gemmChoice.library(for: GEMMOp.Call(gemm: s, batch: batch).shape) {
-                try measureLibraries(s, batch: batch, oneDNN)
-            }
-            gemmLibraries[key] = library
-            return library
-        }
-        #else
-        return .openBLAS
-        #endif
     }
 
-    #if SWIFTBERT_DNNL
-    /// Seconds of one call of each library at this shape — OpenBLAS, oneDNN's matmul primitive and oneDNN's
-    /// BLAS-style `dnnl_sgemm` (its jit GEMM: up to 2× the primitive where B is not transposed, on one machine of
-    /// this project; a strided batch as one single-threaded call per matrix on each of our threads) — on scratch
-    /// operands of its extents (the fastest of five alternating timed rounds after one untimed run each; small GEMMs
-    /// repeated to a measurable time).
-    private func measureLibraries(_ s: GEMMShape, batch: BatchStrides?, _ oneDNN: OneDNNGEMM) throws -> [CPUGEMMLibrary: Double] {
+    /// Seconds of one call of each candidate at this shape on scratch operands of its extents (outside the
+    /// accountant): one untimed run each, then the fastest of five alternating timed rounds — interference on a
+    /// shared machine only ever slows a run, so the minimum estimates each candidate's speed with less noise than a
+    /// median of three (which picked the slower library by a noisy margin on one shape here). Small GEMMs are
+    /// repeated to a measurable time.
+    private func timeCandidates(_ s: GEMMShape, batch: BatchStrides?,
+                                _ candidates: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+                                               UnsafeMutablePointer<Float>) -> [(String, () throws -> Void)])
+        throws -> [String: Double] {
         let count = batch?.count ?? 1
         let extent = { (rows: Int, ld: Int, stride: Int) in max((count - 1) * stride + rows * ld, 1) }
         let sizes = [extent(s.aStored.rows, s.lda, batch?.a ?? 0), extent(s.bStored.rows, s.ldb, batch?.b ?? 0),
                      extent(s.m, s.ldc, batch?.c ?? 0)]
-        let buffers = sizes.map { size -> UnsafeMutablePointer<Float> in
+        let buffers = sizes.map { size -> UnsafeMutablePointer<Float> in   // A, B, C
             let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
             p.initialize(repeating: 0.25, count: size)
             return p
@@ -179,23 +138,47 @@ extension CPUDevice {
             for _ in 0..<repeats { try body() }
             return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(repeats)
         }
-        var candidates: [(CPUGEMMLibrary, () throws -> Void)] = [
-            (.openBLAS, { self.openBLASGEMM(s, batch: batch, buffers[0], buffers[1], buffers[2]) }),
-            (.oneDNN, { try oneDNN.run(s, batch: batch, a: buffers[0], b: buffers[1], c: buffers[2]) }),
-        ]
-        candidates.append((.oneDNNSGEMM, {
-            guard let batch else { return try OneDNNGEMM.sgemm(s, buffers[0], buffers[1], buffers[2]) }
-            try OneDNNGEMM.sgemmBatched(s, batch: batch, buffers[0], buffers[1], buffers[2], parallel: self.parallel)
-        }))
-        for (_, run) in candidates { try run() }
-        // The best of five alternating rounds: interference on a shared machine only ever slows a run, so the
-        // minimum estimates each library's speed with less noise than a median of three (which picked the slower
-        // library by a noisy margin on one shape here).
-        var times: [CPUGEMMLibrary: [Double]] = [:]
+        let runs = candidates(buffers[0], buffers[1], buffers[2])
+        for (_, run) in runs { try run() }
+        var times: [String: [Double]] = [:]
         for _ in 0..<5 {
-            for (library, run) in candidates { times[library, default: []].append(try time(run)) }
+            for (name, run) in runs { times[name, default: []].append(try time(run)) }
         }
         return times.mapValues { $0.min() ?? .infinity }
+    }
+    #endif
+
+    /// The library that runs this GEMM: the policy's, or for `.measured` the recorded or newly measured choice.
+    func gemmLibrary(_ s: GEMMShape, batch: BatchStrides?) throws -> CPUGEMMLibrary {
+        #if SWIFTBERT_DNNL
+        guard oneDNN != nil, OneDNNGEMM.supports(s) else { return .openBLAS }
+        switch gemmPolicy {
+        case .openBLAS: return .openBLAS
+        case .oneDNN: return .oneDNN
+        case .oneDNNSGEMM: return .oneDNNSGEMM
+        case .measured:
+            let key = OneDNNGEMM.Key(s, batch)
+            if let known = gemmLibraries[key] { return known }
+            let library = try gemmChoice.library(for: GEMMOp.Call(gemm: s, batch: batch).shape) {
+                try measureLibraries(s, batch: batch)
+            }
+            gemmLibraries[key] = library
+            return library
+        }
+        #else
+        return .openBLAS
+        #endif
+    }
+
+    #if SWIFTBERT_DNNL
+    /// Seconds of one call of each library at this shape (`timeCandidates`) — OpenBLAS, oneDNN's matmul primitive
+    /// and oneDNN's BLAS-style `dnnl_sgemm` (its jit GEMM: up to 2× the primitive where B is not transposed, on one
+    /// machine of this project; a strided batch as one single-threaded call per matrix on each of our threads).
+    private func measureLibraries(_ s: GEMMShape, batch: BatchStrides?) throws -> [CPUGEMMLibrary: Double] {
+        let seconds = try timeCandidates(s, batch: batch) { a, b, c in
+            CPUGEMMLibrary.allCases.map { library in (library.rawValue, { try self.run(library, s, batch: batch, a, b, c) }) }
+        }
+        return Dictionary(uniqueKeysWithValues: seconds.compactMap { name, time in CPUGEMMLibrary(rawValue: name).map { ($0, time) } })
     }
     #endif
 
