@@ -38,6 +38,21 @@ public struct Feature: Sendable, Equatable {
     /// Real tokens (the mask's ones).
     public var tokenCount: Int { mask.reduce(0) { $0 + Int($1) } }
 
+    /// The sequence length the feature needs: one past its last real token (0 for a padding row). A batch cut
+    /// to its longest member's `length` computes the same outputs for its real tokens.
+    public var length: Int { (mask.lastIndex { $0 != 0 } ?? -1) + 1 }
+
+    /// The feature's first `length` positions (ids, types, mask and per-token labels): the batch's own length.
+    public func truncated(to length: Int) -> Feature {
+        guard length < ids.count else { return self }
+        var feature = self
+        feature.ids = Array(ids.prefix(length))
+        feature.types = Array(types.prefix(length))
+        feature.mask = Array(mask.prefix(length))
+        feature.tokenLabels = tokenLabels.map { Array($0.prefix(length)) }
+        return feature
+    }
+
     /// The feature with padding appended up to `length` tokens (held-out shards shorter than the training ones).
     public func padded(to length: Int) -> Feature {
         let extra = length - ids.count

@@ -5,6 +5,12 @@ public protocol FeatureSource {
     var count: Int { get }
     /// The feature at `index` (0 ..< count).
     func feature(at index: Int) throws -> Feature
+    /// The sequence length feature `index` needs (`Feature.length`), for length-grouped batches.
+    func length(at index: Int) throws -> Int
+}
+
+extension FeatureSource {
+    public func length(at index: Int) throws -> Int { try feature(at: index).length }
 }
 
 extension Array: FeatureSource where Element == Feature {

@@ -29,11 +29,11 @@ final class MetricsLog {
     }
 
     func logStep(_ step: Int, epoch: Double, loss: Double, learningRate: Float, gradNorm: Float,
-                 tokensPerSecond: Double, devicePeak: Int, metrics: [String: Double] = [:]) throws {
+                 throughput: Throughput, devicePeak: Int, metrics: [String: Double] = [:]) throws {
         losses.append((step, loss))
         var object: [String: Any] = ["step": step, "epoch": epoch, "loss": loss, "lr": Double(learningRate),
-                                     "grad_norm": Double(gradNorm), "tokens_per_second": tokensPerSecond,
-                                     "device_memory_peak": devicePeak]
+                                     "grad_norm": Double(gradNorm), "device_memory_peak": devicePeak]
+        for (name, value) in throughput.metrics { object[name] = value }
         for (name, value) in metrics { object[name] = value }
         try append(object)
     }

@@ -17,13 +17,15 @@ final class ProgressReporter {
     }
 
     /// `metrics` (the head's step metrics, e.g. mlm_accuracy) follow the loss, sorted by name.
-    func update(step: Int, loss: Double, learningRate: Float, tokensPerSecond: Double, metrics: [String: Double] = [:]) {
+    /// `throughput` is the step's: examples and real tokens per second, and its padding share.
+    func update(step: Int, loss: Double, learningRate: Float, throughput: Throughput, metrics: [String: Double] = [:]) {
         let done = step - startStep
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - step) : 0
         let extra = metrics.sorted { $0.key < $1.key }.map { String(format: "  %@ %.3f", $0.key, $0.value) }.joined()
-        let stats = String(format: "loss %.4f%@  lr %.2e  %.0f tok/s  ETA %@", loss, extra, learningRate, tokensPerSecond,
-                           Self.duration(eta))
+        let stats = String(format: "loss %.4f%@  lr %.2e  %.1f samples/s  %.0f tok/s  pad %.0f%%  ETA %@", loss, extra,
+                           learningRate, throughput.samplesPerSecond, throughput.tokensPerSecond,
+                           throughput.paddingFraction * 100, Self.duration(eta))
         if isTerminal {
             let width = 30, filled = total > 0 ? width * step / total : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

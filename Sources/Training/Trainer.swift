@@ -38,6 +38,8 @@ public struct TrainingSummary {
     public var evaluationOutputs: [[Float]]
     public var seconds: Double
     public var modelFolder: String
+    /// What the run's steps computed (all ranks): examples, real and computed tokens.
+    public var throughput: Throughput
 }
 
 /// The fine-tuning loop: effective batches of `batchSize` drawn from a seeded shuffle of the training features,
@@ -72,7 +74,7 @@ public final class Trainer {
                                                + "--micro-batch-size (\(config.microBatchSize)) for data-parallel training")
         }
         self.parallel = parallel
-        guard encoder.shape.batch == config.microBatchSize, encoder.mode == .training else {
+        guard encoder.capacity.batch == config.microBatchSize, encoder.mode == .training else {
             throw TrainingError.invalidSetting("the encoder must be a training encoder for micro-batches of \(config.microBatchSize)")
         }
         self.encoder = encoder
@@ -84,7 +86,7 @@ public final class Trainer {
         // The GEMM temporary buffer and kernel scratch, reserved now as the memory plan counts them, so no
         // step allocates.
         try encoder.device.reserveWorkspace(gemmBytes: try MemoryPlan.gemmWorkspaceBytes(
-            config: encoder.parameters.config, head: head.plannedHead, shape: encoder.shape, training: true, device: encoder.device))
+            config: encoder.parameters.config, head: head.plannedHead, shape: encoder.capacity, training: true, device: encoder.device))
     }
 
     /// Total optimizer steps for `count` training features: `config.maxSteps` when set (Google's
@@ -94,15 +96,10 @@ public final class Trainer {
         return max(1, Int((Double(count) / Double(config.batchSize) * config.epochs).rounded(.down)))
     }
 
-    /// The feature index at stream position `position`: epoch e = position / count is a seeded shuffle of all
-    /// features (`EpochOrder`), and the stream runs through epochs without a break (TF's repeat + batch, drop
-    /// remainder).
-    func featureIndex(at position: Int, count: Int, permutations: inout [Int: EpochOrder]) -> Int {
-        let epoch = position / count
-        if permutations[epoch] == nil {
-            permutations = [epoch: EpochOrder(count: count, seed: config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)]
-        }
-        return permutations[epoch]![position % count]
+    /// The order of the training stream over `count` features (shuffled per epoch; length-grouped when
+    /// `config.groupByLength`).
+    func trainingOrder(count: Int) -> TrainingOrder {
+        TrainingOrder(count: count, seed: config.seed, groupedBatchSize: config.groupByLength ? config.batchSize : nil)
     }
 
     /// Trains on `features`; with `resume`, continues from that checkpoint folder (weights, moments, step,
@@ -122,7 +119,8 @@ public final class Trainer {
         let log = isRoot ? try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step) : nil
         let progress = isRoot ? ProgressReporter(total: total, logEvery: config.logEvery, startStep: step) : nil
         let start = Date()
-        var permutations: [Int: EpochOrder] = [:]
+        var order = trainingOrder(count: features.count)
+        var throughput = Throughput()
         var lastLoss = Double.nan, lastCheckpoint: String? = resume
         var evaluationResult: [String: Double] = [:]
         var evaluationOutputs: [[Float]] = []
@@ -130,20 +128,20 @@ public final class Trainer {
         while step < total {
             let stepStart = Date()
             let batch = try (0..<config.batchSize).map {
-                try features.feature(at: featureIndex(at: step * config.batchSize + $0, count: features.count,
-                                                      permutations: &permutations))
+                try features.feature(at: order.feature(at: step * config.batchSize + $0, length: features.length(at:)))
             }
-            let (loss, norm, rate, tokens, reduceSeconds) = try optimizerStep(batch, step: step, schedule: schedule,
-                                                                              checkpoint: lastCheckpoint)
+            let result = try optimizerStep(batch, step: step, schedule: schedule, checkpoint: lastCheckpoint)
             step += 1
-            lastLoss = loss
-            let tokensPerSecond = Double(tokens) / Date().timeIntervalSince(stepStart)
+            lastLoss = result.loss
+            var done = result.throughput
+            done.seconds = Date().timeIntervalSince(stepStart)
+            throughput.add(done)
             var metrics = try globalStepMetrics()
-            if ranks > 1 { metrics["allreduce_seconds"] = reduceSeconds }
-            try log?.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: loss,
-                            learningRate: rate, gradNorm: norm, tokensPerSecond: tokensPerSecond, devicePeak: device.memory.peak,
+            if ranks > 1 { metrics["allreduce_seconds"] = result.reduceSeconds }
+            try log?.logStep(step, epoch: Double(step * config.batchSize) / Double(features.count), loss: result.loss,
+                            learningRate: result.rate, gradNorm: result.norm, throughput: done, devicePeak: device.memory.peak,
                             metrics: metrics)
-            progress?.update(step: step, loss: loss, learningRate: rate, tokensPerSecond: tokensPerSecond, metrics: metrics)
+            progress?.update(step: step, loss: result.loss, learningRate: result.rate, throughput: done, metrics: metrics)
 
             let last = step == total
             // Rank 0 evaluates alone; the others wait at the barrier.
@@ -176,35 +174,39 @@ public final class Trainer {
         }
         return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
                                evaluationOutputs: evaluationOutputs, seconds: Date().timeIntervalSince(start),
-                               modelFolder: modelFolder)
+                               modelFolder: modelFolder, throughput: throughput)
     }
 
     /// One optimizer step on an effective batch: gradients of its micro-batches accumulated under one loss scale,
     /// the loss and global norm checked for NaN/Inf, then the update at the schedule's rate for `step`. With data
     /// parallelism this rank runs only its shard of `batch` (the global batch) and the gradients, loss and token
-    /// count are summed over ranks before the norm; `reduceSeconds` is the time of the gradient all-reduce.
+    /// counts are summed over ranks before the norm; `reduceSeconds` is the time of the gradient all-reduce.
+    /// Each micro-batch runs at its own length (`config.batchLength`).
     func optimizerStep(_ batch: [Feature], step: Int, schedule: LearningRateSchedule, checkpoint: String?) throws
-        -> (loss: Double, norm: Float, rate: Float, tokens: Int, reduceSeconds: Double) {
+        -> (loss: Double, norm: Float, rate: Float, throughput: Throughput, reduceSeconds: Double) {
         let micro = config.microBatchSize
         let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
         let scale: Float = terms > 0 ? 1 / Float(terms) : 0
         try parameters.zeroGradients()
         try head.resetLoss()
         try head.prepareStep(batch)
-        var tokens = 0
-        let shard = shard(ofBatch: batch.count)
+        var tokens = 0, computed = 0
+        let shard = shard(ofBatch: batch.count), capacity = encoder.capacity.sequence
         for first in stride(from: shard.lowerBound, to: shard.upperBound, by: micro) {
-            let rows = Array(batch[first..<(first + micro)])
+            let length = config.batchLength.length(of: Array(batch[first..<(first + micro)]), capacity: capacity)
+            let rows = batch[first..<(first + micro)].map { $0.truncated(to: length) }
             tokens += rows.reduce(0) { $0 + $1.tokenCount }
+            computed += micro * length
             // Micro-batch m of the global batch has the same dropout stream whichever rank runs it.
             let m = first / micro
             let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
                                                     step: UInt64(step) << 10 | UInt64(m)) : nil
-            try run(rows, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
+            try run(rows, length: length, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
         }
         let reduceSeconds = try allReduceGradients()
-        let totals = try allReduce([Double(try device.readFloats(head.lossTotal)[0]), Double(tokens)])
-        tokens = Int(totals[1])
+        let totals = try allReduce([Double(try device.readFloats(head.lossTotal)[0]), Double(tokens), Double(computed)])
+        let throughput = Throughput(samples: batch.count, tokens: Int(totals[1]), computedTokens: Int(totals[2]),
+                                    fullLengthTokens: batch.count * capacity)
         let loss = totals[0] * Double(scale)
         let norm = try optimizer.globalNorm()
         guard loss.isFinite, norm.isFinite else {
@@ -212,12 +214,13 @@ public final class Trainer {
         }
         let rate = schedule.rate(at: step)
         try optimizer.update(learningRate: rate, step: step + 1)
-        return (loss, norm, rate, tokens, reduceSeconds)
+        return (loss, norm, rate, throughput, reduceSeconds)
     }
 
-    /// Forward, loss and backward of one micro-batch (padded to the micro-batch size).
-    private func run(_ rows: [Feature], isPadding: [Bool], dropout: DropoutPlan?, scale: Float) throws {
-        try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)))
+    /// Forward, loss and backward of one micro-batch whose rows are `length` tokens long.
+    private func run(_ rows: [Feature], length: Int, isPadding: [Bool], dropout: DropoutPlan?, scale: Float) throws {
+        try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)),
+                              shape: EncoderShape(batch: rows.count, sequence: length))
         try head.setTargets(rows, isPadding: isPadding)
         try encoder.forward(dropout: dropout)
         try head.forward(dropout: dropout)
@@ -226,7 +229,7 @@ public final class Trainer {
 
     /// The head's outputs for every feature (no dropout, no gradients kept), in order.
     public func predict(_ features: [Feature]) throws -> [[Float]] {
-        try FeaturePredictor(encoder: encoder, head: head).predict(features)
+        try FeaturePredictor(encoder: encoder, head: head, batchLength: config.batchLength).predict(features)
     }
 
     /// Names the first tensor whose gradient is not finite (or the loss).

@@ -17,6 +17,12 @@ public struct TrainerConfig: Sendable {
     public var seed: UInt64 = 12345
     /// Apply the model's dropout while training.
     public var dropout: Bool = true
+    /// The length each micro-batch (and evaluation batch) runs at: by default its longest sequence rounded up to
+    /// a multiple of 8.
+    public var batchLength: BatchLength = .standard
+    /// Sort each megabatch of 50 shuffled batches by length so batches hold similar lengths (HF Trainer's
+    /// `group_by_length`); the tasks' defaults are `TaskHeadKind.groupsByLength`.
+    public var groupByLength: Bool = false
     /// Evaluate every N steps (and always at the end); nil = only at the end.
     public var evalEvery: Int?
     /// Write a checkpoint every N steps (and always at the end); nil = only at the end.
@@ -45,6 +51,9 @@ public struct TrainerConfig: Sendable {
         }
         guard (maxSteps ?? 1) > 0, (warmupSteps ?? 0) >= 0 else {
             throw TrainingError.invalidSetting("--num-train-steps must be positive and --num-warmup-steps not negative")
+        }
+        guard batchLength.multiple > 0 else {
+            throw TrainingError.invalidSetting("--length-multiple must be positive, got \(batchLength.multiple)")
         }
         guard keepCheckpoints >= 0, (evalEvery ?? 1) > 0, (checkpointEvery ?? 1) > 0, logEvery > 0 else {
             throw TrainingError.invalidSetting("--eval-every, --save-every and --log-every must be positive")

@@ -79,7 +79,7 @@ final class MPIRunTests: XCTestCase {
         ["finetune", "classify", "--model", tinyModel, "--train", train, "--text-column", "sentence", "--label-column", "label",
          "--output", output, "--batch-size", "8", "--micro-batch-size", String(micro), "--max-seq-length", "16",
          "--epochs", "1", "--no-dropout", "--device", "cpu", "--threads", "1", "--learning-rate", "1e-3",
-         "--save-every", "4"] + extra
+         "--save-every", "4", "--length-multiple", "2"] + extra
     }
 
     private func mpiArguments(_ ranks: Int) -> [String] {
@@ -116,6 +116,7 @@ final class MPIRunTests: XCTestCase {
         let two = try run(mpirun, mpiArguments(2) + [bert] + (try finetune(train: train, micro: 4, output: work + "/two")))
         XCTAssertEqual(two.status, 0, two.output)
         XCTAssertTrue(two.output.contains("rank 1 of 2"), two.output)
+        XCTAssertTrue(two.output.contains("batches grouped by length"), two.output)
         let expected = try steps(work + "/single")
         XCTAssertEqual(expected.count, 8)
         assertClose(try steps(work + "/two"), expected, "2 ranks × 4 vs 1 × 8")

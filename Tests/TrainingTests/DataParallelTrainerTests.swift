@@ -18,7 +18,7 @@ final class DataParallelTrainerTests: XCTestCase {
 
     /// A trainer whose weights start from `seed` (ranks other than 0 start elsewhere: the broadcast fixes that).
     private func makeTrainer(_ device: any Device, micro: Int, seed: UInt64, output: String,
-                             parallel: (any DataParallel)?) throws -> Trainer {
+                             parallel: (any DataParallel)?, configure: (inout TrainerConfig) -> Void = { _ in }) throws -> Trainer {
         let parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
         try parameters.initialize(seed: seed)
         let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: sequence), mode: .training)
@@ -30,6 +30,7 @@ final class DataParallelTrainerTests: XCTestCase {
         settings.learningRate = 1e-3
         settings.logEvery = 1000
         settings.dropout = false
+        configure(&settings)
         return try Trainer(encoder: encoder, head: head, config: settings,
                            files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
                                              doLowerCase: true),
@@ -41,12 +42,13 @@ final class DataParallelTrainerTests: XCTestCase {
     }
 
     /// Trains rank r on `devices[r]` concurrently; returns each rank's final weights and rank 0's losses.
-    private func trainRanks(_ devices: [any Device], micro: Int) throws -> (weights: [[Float]], output: String) {
+    private func trainRanks(_ devices: [any Device], micro: Int,
+                            configure: (inout TrainerConfig) -> Void = { _ in }) throws -> (weights: [[Float]], output: String) {
         let group = ThreadGroup(size: devices.count)
         let output = outputFolder()
         let trainers = try devices.enumerated().map { rank, device in
             try makeTrainer(device, micro: micro, seed: 11 + UInt64(rank), output: output,
-                            parallel: ThreadRank(group: group, rank: rank))
+                            parallel: ThreadRank(group: group, rank: rank), configure: configure)
         }
         let errors = ErrorBox()
         let work = Unchecked((trainers, features()))
@@ -66,6 +68,22 @@ final class DataParallelTrainerTests: XCTestCase {
         let comparison = Comparison(weights[0], expected, atol: 1e-6, rtol: 1e-5)
         XCTAssertTrue(comparison.passed, "2 ranks × 2 vs 1 × 4: \(comparison)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/model/model.safetensors"), "rank 0 writes the model")
+    }
+
+    func testTwoRanksTrainAsOneProcessWithLengthGroupedShortBatches() throws {
+        // Lengths 4 to 8 at multiples of 1: every micro-batch runs at its own length on each rank.
+        func grouped(_ settings: inout TrainerConfig) {
+            settings.groupByLength = true
+            settings.batchLength = BatchLength(multiple: 1)
+            settings.epochs = 2
+        }
+        let single = try makeTrainer(CPUDevice(), micro: 4, seed: 11, output: outputFolder(), parallel: nil, configure: grouped)
+        let summary = try single.train(features(), evaluation: nil)
+        XCTAssertLessThan(summary.throughput.computedTokens, summary.throughput.fullLengthTokens)
+        let (weights, _) = try trainRanks([CPUDevice(), CPUDevice()], micro: 2, configure: grouped)
+        XCTAssertEqual(weights[0], weights[1], "every rank applies the same update")
+        let comparison = Comparison(weights[0], try values(single), atol: 1e-6, rtol: 1e-5)
+        XCTAssertTrue(comparison.passed, "2 ranks × 2 vs 1 × 4, grouped: \(comparison)")
     }
 
     func testMixedCPUAndOpenCLRanks() throws {

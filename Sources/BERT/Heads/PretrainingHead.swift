@@ -18,7 +18,7 @@ public final class PretrainingHead {
     public let encoder: BertEncoder
     /// Masked positions per sequence (P).
     public let maxPredictions: Int
-    let arena: Arena
+    let arena: HeadArena
     private let slots: Slots
     /// Loss scale of the masked LM rows: 1 / (Σ w + 1e-5) over the effective batch (`prepareStep`).
     private var maskedScale: Float = 0
@@ -54,21 +54,23 @@ public final class PretrainingHead {
             throw ComputeError.shapeMismatch(operation: "pre-training head",
                 detail: "the model needs a pooler, a masked LM head and a next-sentence head; it has \(heads)")
         }
-        guard maxPredictions > 0, maxPredictions <= encoder.shape.sequence else {
+        guard maxPredictions > 0, maxPredictions <= encoder.capacity.sequence else {
             throw ComputeError.shapeMismatch(operation: "pre-training head",
-                detail: "max predictions per sequence must be in 1...\(encoder.shape.sequence), got \(maxPredictions)")
+                detail: "max predictions per sequence must be in 1...\(encoder.capacity.sequence), got \(maxPredictions)")
         }
         self.encoder = encoder
         self.maxPredictions = maxPredictions
         let config = encoder.config
-        let (layout, slots) = Self.plan(shape: encoder.shape, hidden: config.hiddenSize, vocabulary: config.vocabSize,
-                                        predictions: maxPredictions)
-        self.slots = slots
-        arena = try encoder.device.makeArena(layout, label: "pre-training head")
-        let n = encoder.shape.batch * maxPredictions
+        let hidden = config.hiddenSize, vocabulary = config.vocabSize
+        slots = Self.plan(shape: encoder.capacity, hidden: hidden, vocabulary: vocabulary, predictions: maxPredictions).1
+        arena = try HeadArena(encoder: encoder, label: "pre-training head") {
+            Self.plan(shape: $0, hidden: hidden, vocabulary: vocabulary, predictions: maxPredictions).0
+        }
+        let n = encoder.capacity.batch * maxPredictions
         // The gather is a scatter-add with one member per output row: row r reads token members[r].
-        try device.write((0..<n).map(Int32.init), to: arena[slots.gatherRows])
-        try device.write((0...n).map(Int32.init), to: arena[slots.gatherOffsets])
+        // Any smaller batch reads a prefix of both.
+        try device.write((0..<n).map(Int32.init), to: arena.memory.view(slots.gatherRows, at: encoder.capacity))
+        try device.write((0...n).map(Int32.init), to: arena.memory.view(slots.gatherOffsets, at: encoder.capacity))
     }
 
     /// The head's buffers: its size table, for the memory planner.

@@ -18,7 +18,7 @@ public final class SequenceClassifierHead {
 
     public let objective: Objective
     public let encoder: BertEncoder
-    let arena: Arena
+    let arena: HeadArena
     private let slots: Slots
     private var dropout: DropoutConfig?
 
@@ -38,9 +38,11 @@ public final class SequenceClassifierHead {
         }
         self.encoder = encoder
         self.objective = objective
-        let (layout, slots) = Self.plan(batch: encoder.shape.batch, hidden: encoder.config.hiddenSize, outputs: objective.outputs)
-        self.slots = slots
-        arena = try encoder.device.makeArena(layout, label: "classifier head")
+        let hidden = encoder.config.hiddenSize, outputs = objective.outputs
+        slots = Self.plan(batch: encoder.capacity.batch, hidden: hidden, outputs: outputs).1
+        arena = try HeadArena(encoder: encoder, label: "classifier head") {
+            Self.plan(batch: $0.batch, hidden: hidden, outputs: outputs).0
+        }
     }
 
     /// The head's buffers for a batch: its size table, for the memory planner.

@@ -5,7 +5,7 @@ import Compute
 /// run_squad.py (no dropout on this head, and padding positions are not masked, as there).
 public final class SpanHead {
     public let encoder: BertEncoder
-    let arena: Arena
+    let arena: HeadArena
     private let slots: Slots
 
     private struct Slots {
@@ -21,10 +21,11 @@ public final class SpanHead {
             throw ComputeError.shapeMismatch(operation: "span head", detail: "the model has no qa_outputs head (\(encoder.parameters.heads))")
         }
         self.encoder = encoder
-        let (layout, slots) = Self.plan(batch: encoder.shape.batch, sequence: encoder.shape.sequence,
-                                        hidden: encoder.config.hiddenSize)
-        self.slots = slots
-        arena = try encoder.device.makeArena(layout, label: "span head")
+        let hidden = encoder.config.hiddenSize
+        slots = Self.plan(batch: encoder.capacity.batch, sequence: encoder.capacity.sequence, hidden: hidden).1
+        arena = try HeadArena(encoder: encoder, label: "span head") {
+            Self.plan(batch: $0.batch, sequence: $0.sequence, hidden: hidden).0
+        }
     }
 
     /// The head's buffers: its size table, for the memory planner.

@@ -6,7 +6,7 @@ import Compute
 public final class TokenClassifierHead {
     public let labels: Int
     public let encoder: BertEncoder
-    let arena: Arena
+    let arena: HeadArena
     private let slots: Slots
     private var dropout: DropoutConfig?
 
@@ -24,9 +24,11 @@ public final class TokenClassifierHead {
         }
         self.encoder = encoder
         self.labels = labels
-        let (layout, slots) = Self.plan(tokens: encoder.shape.tokens, hidden: encoder.config.hiddenSize, labels: labels)
-        self.slots = slots
-        arena = try encoder.device.makeArena(layout, label: "token classifier head")
+        let hidden = encoder.config.hiddenSize
+        slots = Self.plan(tokens: encoder.capacity.tokens, hidden: hidden, labels: labels).1
+        arena = try HeadArena(encoder: encoder, label: "token classifier head") {
+            Self.plan(tokens: $0.tokens, hidden: hidden, labels: labels).0
+        }
     }
 
     /// The head's buffers: its size table, for the memory planner.

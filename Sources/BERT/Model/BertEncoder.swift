@@ -1,9 +1,12 @@
 import Compute
 
-/// BERT's encoder (embeddings, transformer blocks, pooler) running on one device for a fixed batch × sequence.
+/// BERT's encoder (embeddings, transformer blocks, pooler) running on one device for batches up to a capacity
+/// of batch × sequence.
 ///
-/// Creating it allocates the whole activation arena from the size table (`EncoderLayout`); `forward` and
-/// `backward` allocate nothing. Parameter gradients accumulate (`+=`) across backward calls until
+/// Creating it allocates the whole activation arena from the size table (`EncoderLayout`) of its capacity;
+/// `forward` and `backward` allocate nothing. Each batch may be smaller — fewer rows, or shorter sequences
+/// (`setInputs(_:shape:)`): the ops then run on views of the same arena at that shape, so a batch of short
+/// sequences costs only its own tokens. Parameter gradients accumulate (`+=`) across backward calls until
 /// `ParameterStore.zeroGradients()`; activation gradients overwrite.
 ///
 /// ```swift
@@ -16,9 +19,17 @@ import Compute
 /// ```
 public final class BertEncoder {
     public let parameters: ParameterStore
-    public let shape: EncoderShape
+    /// The largest batch × sequence the arena holds.
+    public let capacity: EncoderShape
+    /// The shape of the current batch (≤ `capacity` in both dimensions).
+    public private(set) var shape: EncoderShape
+    /// Per row of the current batch: one past its last real token (mask 1), 0 for an empty row.
+    public private(set) var rowLengths: [Int] = []
     public let mode: EncoderMode
-    public let activations: Arena
+    /// The activation arena, planned for `capacity`.
+    public var activations: Arena { window.arena }
+    private let window: ShapedArena<EncoderShape>
+    /// The size table of `capacity`; its slots name the same tensors at every shape.
     let layout: EncoderLayout
     public let device: any Device
     var config: BertConfig { parameters.config }
@@ -26,7 +37,7 @@ public final class BertEncoder {
     var wordIndexCount = 0, typeIndexCount = 0, positionIndexCount = 0
     private var memberCounts: [ArenaLayout.Slot: Int] = [:]
 
-    /// Allocates the activations of a `shape` run in `mode`; in training, `policy` says which activations are
+    /// Allocates the activations of runs up to `shape` in `mode`; in training, `policy` says which activations are
     /// kept for backward (and in which precision) and which are recomputed.
     public init(parameters: ParameterStore, shape: EncoderShape, mode: EncoderMode,
                 policy: ActivationPolicy = .keepAll) throws {
@@ -42,19 +53,38 @@ public final class BertEncoder {
             throw ComputeError.shapeMismatch(operation: "encoder", detail: "training needs parameters created with gradients")
         }
         self.parameters = parameters
+        capacity = shape
         self.shape = shape
         self.mode = mode
         device = parameters.device
-        layout = EncoderLayout(config: config, shape: shape, mode: mode, attentionDropout: config.attentionProbsDropoutProb > 0,
-                               policy: policy)
-        activations = try device.makeArena(layout.arena, label: mode == .training ? "training activations" : "inference activations")
-        if mode == .training {
-            let positions = try ScatterIndex.positions(tokens: shape.tokens, sequence: shape.sequence)
-            positionIndexCount = try upload(positions, to: layout.positionIndex)
+        let attentionDropout = config.attentionProbsDropoutProb > 0
+        layout = EncoderLayout(config: config, shape: shape, mode: mode, attentionDropout: attentionDropout, policy: policy)
+        window = try ShapedArena(device: device, capacity: shape,
+                                 label: mode == .training ? "training activations" : "inference activations") {
+            EncoderLayout(config: config, shape: $0, mode: mode, attentionDropout: attentionDropout, policy: policy).arena
         }
+        if mode == .training { try uploadPositions() }
     }
 
-    subscript(slot: ArenaLayout.Slot) -> BufferView { activations[slot] }
+    subscript(slot: ArenaLayout.Slot) -> BufferView { window.view(slot, at: shape) }
+
+    /// Sets the shape of the batches that follow: at most `capacity` rows of at most `capacity.sequence` tokens.
+    public func setShape(_ shape: EncoderShape) throws {
+        guard shape != self.shape else { return }
+        guard (1...capacity.batch).contains(shape.batch), (1...capacity.sequence).contains(shape.sequence) else {
+            throw ComputeError.shapeMismatch(operation: "encoder",
+                detail: "a batch of \(shape.batch) × \(shape.sequence) tokens does not fit the encoder's \(capacity.batch) × \(capacity.sequence)")
+        }
+        try window.check(shape)
+        self.shape = shape
+        if mode == .training { try uploadPositions() }
+    }
+
+    /// The position-embedding gradient's index (which tokens sit at each position) for the current shape.
+    private func uploadPositions() throws {
+        let positions = try ScatterIndex.positions(tokens: shape.tokens, sequence: shape.sequence)
+        positionIndexCount = try upload(positions, to: layout.positionIndex)
+    }
 
     /// What the run keeps for backward (always `.keepAll` in inference).
     public var policy: ActivationPolicy { layout.policy }
@@ -69,10 +99,11 @@ public final class BertEncoder {
 
     // MARK: - Inputs
 
-    /// Uploads a batch (row-major [B, S] ids, token types and attention mask). Ids are checked against the
-    /// vocabulary and type tables first, so no kernel ever reads outside them.
-    public func setInputs(_ inputs: EncoderInputs) throws {
-        let t = shape.tokens
+    /// Uploads a batch (row-major [B, S] ids, token types and attention mask) of `shape` (nil: the current
+    /// shape). Ids are checked against the vocabulary and type tables first, so no kernel ever reads outside them.
+    public func setInputs(_ inputs: EncoderInputs, shape: EncoderShape? = nil) throws {
+        if let shape { try setShape(shape) }
+        let t = self.shape.tokens
         guard inputs.ids.count == t, inputs.types.count == t, inputs.mask.count == t else {
             throw ComputeError.shapeMismatch(operation: "encoder inputs",
                 detail: "ids/types/mask hold \(inputs.ids.count)/\(inputs.types.count)/\(inputs.mask.count) values, expected batch·sequence = \(t)")
@@ -85,6 +116,10 @@ public final class BertEncoder {
         try device.write(inputs.ids, to: self[layout.ids])
         try device.write(inputs.types, to: self[layout.types])
         try device.write(inputs.mask, to: self[layout.mask])
+        let s = self.shape.sequence
+        rowLengths = (0..<self.shape.batch).map { r in
+            (inputs.mask[r * s..<(r + 1) * s].lastIndex { $0 != 0 }).map { $0 - r * s + 1 } ?? 0
+        }
         if mode == .training {
             wordIndexCount = try upload(words, to: layout.wordIndex)
             typeIndexCount = try upload(types, to: layout.typeIndex)

@@ -93,9 +93,14 @@ public final class Arena: @unchecked Sendable {
 
     /// The view of a reserved tensor.
     public subscript(slot: ArenaLayout.Slot) -> BufferView {
+        self[slot, count: placement.layout.entries[slot.index].count]
+    }
+
+    /// The first `count` elements of a reserved tensor (at most its reserved count).
+    public subscript(slot: ArenaLayout.Slot, count count: Int) -> BufferView {
         let entry = placement.layout.entries[slot.index]
+        precondition((0...entry.count).contains(count), "\(count) elements of '\(entry.label)', which holds \(entry.count)")
         let position = placement.positions[slot.index]
-        return BufferView(allocation: chunks[position.chunk], byteOffset: position.offset, count: entry.count,
-                          dtype: entry.dtype)
+        return BufferView(allocation: chunks[position.chunk], byteOffset: position.offset, count: count, dtype: entry.dtype)
     }
 }

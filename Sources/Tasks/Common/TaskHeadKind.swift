@@ -34,6 +34,16 @@ public enum TaskHeadKind: Sendable, Equatable {
         }
     }
 
+    /// Whether training batches are length-grouped by default (`--group-by-length`): on for sentence and
+    /// token tasks, whose texts vary in length (as HF users run them); off for SQuAD, whose windows are mostly
+    /// full (its short last windows still run at their own length when grouping is asked for).
+    public var groupsByLength: Bool {
+        switch self {
+        case .classification, .regression, .tagging: return true
+        case .span: return false
+        }
+    }
+
     /// The head kind: what it adds to the model, how it is built and planned.
     public var spec: any TaskHeadSpec {
         switch self {

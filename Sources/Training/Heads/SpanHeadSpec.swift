@@ -42,8 +42,9 @@ extension SpanHead: TaskHead {
     public var plannedHead: PlannedHead { .span }
 
     public func outputs() throws -> [[Float]] {
-        let s = encoder.shape.sequence
-        let starts = rows(try device.readFloats(startLogits), width: s), ends = rows(try device.readFloats(endLogits), width: s)
+        let s = encoder.shape.sequence, capacity = encoder.capacity.sequence
+        let starts = tokenRows(try device.readFloats(startLogits), length: s, rowLengths: encoder.rowLengths, capacity: capacity, width: 1)
+        let ends = tokenRows(try device.readFloats(endLogits), length: s, rowLengths: encoder.rowLengths, capacity: capacity, width: 1)
         return zip(starts, ends).map { $0 + $1 }
     }
 }

@@ -16,7 +16,8 @@ public protocol TaskHead: AnyObject {
     /// How many loss terms a feature contributes (1 per example; scored tokens for tagging; 2 for spans).
     func lossTerms(_ feature: Feature) -> Int
     /// The head's outputs for each row of the last forward: logits [C], [1] (regression), [S·C] (tagging)
-    /// or [2·S] (start logits, then end logits).
+    /// or [2·S] (start logits, then end logits), S being the encoder's capacity whatever the batch's length
+    /// (positions past each feature's last real token get `paddingLogit`).
     func outputs() throws -> [[Float]]
     /// The head as the memory planner sees it.
     var plannedHead: PlannedHead { get }
@@ -39,4 +40,18 @@ extension TaskHead {
 /// Splits a flat row-major array into rows of `width`.
 func rows(_ values: [Float], width: Int) -> [[Float]] {
     stride(from: 0, to: values.count, by: width).map { Array(values[$0..<min($0 + width, values.count)]) }
+}
+
+/// The logit reported for positions past a feature's last real token (BERT's attention-mask value: it never
+/// ranks above a real logit). Outputs thus do not depend on how features were batched.
+public let paddingLogit: Float = -10000
+
+/// Per-token outputs of a batch computed at `length` tokens ([B, length, width] row-major), one row per example
+/// laid out for `capacity` tokens; positions at or past each row's real length (`rowLengths`) hold `paddingLogit`.
+func tokenRows(_ values: [Float], length: Int, rowLengths: [Int], capacity: Int, width: Int) -> [[Float]] {
+    let computed = length * width
+    return rowLengths.enumerated().map { r, real in
+        Array(values[r * computed..<(r * computed + real * width)])
+            + [Float](repeating: paddingLogit, count: (capacity - real) * width)
+    }
 }

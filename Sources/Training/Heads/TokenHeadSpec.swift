@@ -47,7 +47,8 @@ extension TokenClassifierHead: TaskHead {
     public var plannedHead: PlannedHead { .tokens(labels: labels) }
 
     public func outputs() throws -> [[Float]] {
-        rows(try device.readFloats(logits), width: encoder.shape.sequence * labels)
+        tokenRows(try device.readFloats(logits), length: encoder.shape.sequence, rowLengths: encoder.rowLengths,
+                  capacity: encoder.capacity.sequence, width: labels)
     }
 }
 

@@ -55,6 +55,8 @@ public enum PlanCheck {
         settings.batchSize = batchSize
         settings.microBatchSize = plan.microBatch
         settings.optimizer = plan.optimizer ?? .google
+        // The plan is for the worst batch: every micro-batch at the full length.
+        settings.batchLength.dynamic = false
         let trainer = try Trainer(encoder: encoder, head: taskHead, config: settings,
                                   files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: []), doLowerCase: true))
         let features = compute ? syntheticFeatures(config: config, head: head, count: batchSize, sequence: plan.sequence)

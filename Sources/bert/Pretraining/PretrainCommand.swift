@@ -72,6 +72,8 @@ struct PretrainCommand: ParsableCommand {
 
     @OptionGroup var activationArguments: ActivationArguments
 
+    @OptionGroup var lengthArguments: BatchLengthArguments
+
     func validate() throws {
         guard (initCheckpoint == nil) != (config == nil) else {
             throw ValidationError("give exactly one of --init-checkpoint (continue a model) and --config (train from scratch)")
@@ -182,6 +184,9 @@ struct PretrainCommand: ParsableCommand {
         config.warmupSteps = phase.warmupSteps
         config.learningRate = phase.learningRate
         runOptions.apply(to: &config)
+        // Grouping is opt-in: most instances fill max_seq_length (the short_seq_prob ones and documents' last
+        // instances then run at their own length).
+        lengthArguments.apply(to: &config, groupByDefault: false)
         return config
     }
 

@@ -45,6 +45,8 @@ struct TrainingArguments: ParsableArguments {
     @Flag(name: .long, help: "Skip malformed data rows (counted and reported) instead of stopping at the first.")
     var skipBadRows = false
 
+    @OptionGroup var lengthArguments: BatchLengthArguments
+
     @OptionGroup var runOptions: RunArguments
 
     @OptionGroup var deviceArguments: DeviceArguments
@@ -63,7 +65,8 @@ struct TrainingArguments: ParsableArguments {
         if let maxSeqLength, maxSeqLength < 8 { throw ValidationError("--max-seq-length must be at least 8, got \(maxSeqLength)") }
     }
 
-    func trainerConfig() -> TrainerConfig {
+    /// The trainer's settings for a task: length grouping by the task's default unless a flag says otherwise.
+    func trainerConfig(head: TaskHeadKind) -> TrainerConfig {
         var config = TrainerConfig(outputDirectory: output)
         config.batchSize = batchSize
         config.microBatchSize = fixedMicroBatch ?? batchSize
@@ -71,6 +74,7 @@ struct TrainingArguments: ParsableArguments {
         config.learningRate = learningRate
         config.warmupProportion = warmupProportion
         runOptions.apply(to: &config)
+        lengthArguments.apply(to: &config, groupByDefault: head.groupsByLength)
         return config
     }
 
@@ -89,7 +93,7 @@ struct TrainingArguments: ParsableArguments {
         }
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
-        var config = trainerConfig()
+        var config = trainerConfig(head: train.head)
         let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device, ranks: ranks)
         config.microBatchSize = plan.microBatch
         let model = try TaskModel(folder: self.model, kind: train.head, device: device, batch: config.microBatchSize,
@@ -104,9 +108,11 @@ struct TrainingArguments: ParsableArguments {
         printError("training on \(train.features.count) features: \(trainer.totalSteps(featureCount: train.features.count)) steps "
                    + "of \(config.batchSize) (micro-batches of \(config.microBatchSize)), seq \(train.sequenceLength), "
                    + "peak memory so far \(ByteCount.format(device.memory.peak))")
+        if config.groupByLength { printError("batches grouped by length (megabatches of 50 batches, --no-group-by-length to turn off)") }
         let summary = try trainer.train(train.features, evaluation: dev?.evaluation(), resume: runOptions.resume)
         printError(String(format: "trained %d steps in %.0f s; final loss %.4f; model in %@", summary.steps, summary.seconds,
                           summary.finalLoss, summary.modelFolder))
+        printError("training throughput: \(summary.throughput.summary)")
         if !summary.evaluation.isEmpty {
             print(summary.evaluation.sorted { $0.key < $1.key }.map { "\($0.key) = \(String(format: "%.4f", $0.value))" }
                 .joined(separator: "\n"))
