@@ -15,10 +15,16 @@ public struct BatchLength: Sendable, Equatable {
     public static let standard = BatchLength()
 
     /// The length to run `features` at, for an encoder that holds `capacity` tokens per sequence.
-    public func length(of features: [Feature], capacity: Int) -> Int {
+    public func length(of features: some Sequence<Feature>, capacity: Int) -> Int {
         guard dynamic else { return capacity }
         let longest = features.reduce(0) { max($0, $1.length) }
         let step = max(multiple, 1)
         return min(capacity, max(step, (longest + step - 1) / step * step))
     }
+}
+
+/// The indices of `lengths` longest first, equal lengths in index order (length-grouped megabatches, prediction
+/// batches).
+func longestFirst(_ lengths: [Int]) -> [Int] {
+    lengths.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
 }

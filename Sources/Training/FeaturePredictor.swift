@@ -16,13 +16,11 @@ public struct FeaturePredictor {
 
     public func predict(_ features: [Feature]) throws -> [[Float]] {
         let micro = encoder.capacity.batch, capacity = encoder.capacity.sequence
-        let lengths = features.map(\.length)
-        // Longest first; equal lengths keep their input order.
-        let order = features.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
+        let order = longestFirst(features.map(\.length))
         var outputs = [[Float]](repeating: [], count: features.count)
         for start in stride(from: 0, to: order.count, by: micro) {
             let members = Array(order[start..<min(start + micro, order.count)])
-            let length = batchLength.length(of: members.map { features[$0] }, capacity: capacity)
+            let length = batchLength.length(of: members.lazy.map { features[$0] }, capacity: capacity)
             let rows = members.map { features[$0].truncated(to: length) }
             try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)),
                                   shape: EncoderShape(batch: rows.count, sequence: length))

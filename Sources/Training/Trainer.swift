@@ -193,7 +193,7 @@ public final class Trainer {
         var tokens = 0, computed = 0
         let shard = shard(ofBatch: batch.count), capacity = encoder.capacity.sequence
         for first in stride(from: shard.lowerBound, to: shard.upperBound, by: micro) {
-            let length = config.batchLength.length(of: Array(batch[first..<(first + micro)]), capacity: capacity)
+            let length = config.batchLength.length(of: batch[first..<(first + micro)], capacity: capacity)
             let rows = batch[first..<(first + micro)].map { $0.truncated(to: length) }
             tokens += rows.reduce(0) { $0 + $1.tokenCount }
             computed += micro * length

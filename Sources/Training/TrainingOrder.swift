@@ -38,9 +38,7 @@ struct TrainingOrder {
         let k = p / size
         if megabatch?.epoch != e || megabatch?.index != k {
             let members = (k * size..<min((k + 1) * size, count)).map { order[$0] }
-            let lengths = try members.map(length)
-            let sorted = members.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
-            megabatch = (e, k, sorted.map { members[$0] })
+            megabatch = (e, k, longestFirst(try members.map(length)).map { members[$0] })
         }
         return megabatch!.features[p - k * size]
     }
