@@ -29,9 +29,10 @@ struct DeviceArguments: ParsableArguments {
     var cpuGEMM: String = CPUGEMMPolicy.measured.rawValue
 
     @Option(name: .long, help: ArgumentHelp(
-        "GEMM precision: fp32, bf16 (mixed precision: bf16 GEMM inputs, fp32 accumulation, outputs, weights and every other op; CPU backend with oneDNN) or auto (bf16 where the CPU has AVX512-BF16 or AMX-BF16, else fp32).",
+        "GEMM precision: fp32, bf16 (mixed precision: bf16 GEMM inputs, fp32 accumulation, outputs, weights and every other op; CPU backend with oneDNN) or auto (bf16 where the CPU has AVX512-BF16 or AMX-BF16 and each GEMM shape measures faster in bf16, else fp32).",
+        discussion: "Default: \(PrecisionPolicy.trainingDefault.rawValue) for training (finetune, demo, pretrain), \(PrecisionPolicy.inferenceDefault.rawValue) for everything else.",
         valueName: "precision"))
-    var precision: String = PrecisionPolicy.fp32.rawValue
+    var precision: String?
 
     @Option(name: .customLong("cpu-isa"), help: ArgumentHelp(
         "Instruction set of the CPU backend's element-wise kernels: best (detected at run time), baseline, avx2 or avx512.",
@@ -52,8 +53,11 @@ struct DeviceArguments: ParsableArguments {
         if policy == .oneDNN || policy == .oneDNNSGEMM, !CPUDevice.oneDNNAvailable {
             throw ValidationError("--cpu-gemm \(cpuGEMM): this build has no oneDNN (install libdnnl-dev and rebuild)")
         }
-        guard let precisionPolicy = PrecisionPolicy(rawValue: precision) else {
-            throw ValidationError("--precision must be fp32, bf16 or auto, got '\(precision)'")
+        let precisionPolicy = try precision.map { name in
+            guard let policy = PrecisionPolicy(rawValue: name) else {
+                throw ValidationError("--precision must be fp32, bf16 or auto, got '\(name)'")
+            }
+            return policy
         }
         if precisionPolicy == .bf16, !CPUDevice.oneDNNAvailable {
             throw ValidationError("--precision bf16 needs oneDNN: this build has none (install libdnnl-dev and rebuild)")
@@ -66,12 +70,15 @@ struct DeviceArguments: ParsableArguments {
         }
     }
 
-    /// Opens the chosen device and reports the choice on standard error.
-    func open() throws -> any Device {
+    /// Opens the chosen device and reports the choice on standard error; `training` picks the precision default
+    /// (`PrecisionPolicy.trainingDefault`, else `inferenceDefault`) when --precision is not given.
+    func open(training: Bool = false) throws -> any Device {
+        let policy = precision.flatMap(PrecisionPolicy.init(rawValue:))
+            ?? (training ? PrecisionPolicy.trainingDefault : PrecisionPolicy.inferenceDefault)
         var options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
                                     profiling: profile)
         options.cpuGEMM = CPUGEMMPolicy(rawValue: cpuGEMM) ?? .measured
-        options.precision = PrecisionPolicy(rawValue: precision) ?? .fp32
+        options.precision = policy
         options.cpuISA = CPUKernelISA(rawValue: cpuISA) ?? .best
         switch clblastParameters {
         case nil: options.clblastParameters = .defaultLocation
@@ -83,7 +90,7 @@ struct DeviceArguments: ParsableArguments {
         let reason = (selection.device as? CPUDevice)?.precisionReason ?? "bf16 runs on the CPU backend only"
         if selection.device.gemmPrecision == .bf16 {
             printError("precision: bf16 GEMMs (bf16 inputs, fp32 accumulation; weights, gradients, optimizer state and every other op in fp32; \(reason))")
-        } else if precision != PrecisionPolicy.fp32.rawValue {
+        } else if policy != .fp32, precision != nil || selection.device is CPUDevice {
             printError("precision: fp32 (\(reason))")
         }
         if let file = (selection.device as? OpenCLDevice)?.clblastParametersFile {

@@ -49,6 +49,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .long, help: "CPU backend threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "CPU backend GEMM precision: fp32, bf16 or auto (as bert's --precision).")
+    var precision: String = PrecisionPolicy.fp32.rawValue
+
     @Flag(name: .long, help: "Print everything as one JSON object.")
     var json = false
 
@@ -65,6 +68,16 @@ struct ProfileCommand: ParsableCommand {
         if let only, only.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--only needs a non-empty pattern") }
         if let trace, trace.isEmpty { throw ValidationError("--trace needs a file name") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard PrecisionPolicy(rawValue: precision) != nil else {
+            throw ValidationError("--precision must be fp32, bf16 or auto, got '\(precision)'")
+        }
+    }
+
+    /// The device's options: threads, profiling and the GEMM precision.
+    var deviceOptions: DeviceOptions {
+        var options = DeviceOptions(threads: threads, profiling: true)
+        options.precision = PrecisionPolicy(rawValue: precision) ?? .fp32
+        return options
     }
 
     func run() throws {
@@ -72,7 +85,7 @@ struct ProfileCommand: ParsableCommand {
         guard seq <= config.maxPositionEmbeddings else {
             throw ValidationError("--seq \(seq) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        let selection = try DeviceSelector.open(device, options: DeviceOptions(threads: threads, profiling: true))
+        let selection = try DeviceSelector.open(device, options: deviceOptions)
         let device = selection.device
         progress("device: \(selection.reason)")
 

@@ -26,10 +26,17 @@ public final class CPUDevice: Device, @unchecked Sendable {
     public private(set) var gemmPrecision: GEMMPrecision
     /// How `gemmPrecision` was chosen (for the device line).
     public private(set) var precisionReason: String
+    /// The requested policy: under `auto` a bf16 device measures per GEMM shape whether bf16 pays.
+    let precisionPolicy: PrecisionPolicy
     /// The bf16 copies of a bf16 GEMM's A and B (`bf16OperandBytes`), grown to the largest GEMM and kept.
     let bf16Operands = ScratchBuffer(label: ScratchBuffer.bf16Label)
     /// Which library runs each GEMM (`DeviceOptions.cpuGEMM`).
     let gemmPolicy: CPUGEMMPolicy
+    /// OpenBLAS's threads: all of ours when it runs every GEMM, else 1. Next to oneDNN, OpenBLAS's own thread
+    /// pool busy-waits after each call against OpenMP's team that runs oneDNN and our kernels (measured: a MiniLM
+    /// fine-tune 15–20 % slower when the per-shape choice sent a few small GEMMs to multi-threaded OpenBLAS), and
+    /// the shapes it wins there are small enough for one thread (its strided batches run one matrix per thread).
+    let openBLASThreads: Int
     /// The measured per-shape choice between the libraries (`.measured` with oneDNN).
     let gemmChoice: CPUGEMMChoice
     #if SWIFTBERT_DNNL
@@ -37,6 +44,8 @@ public final class CPUDevice: Device, @unchecked Sendable {
     let oneDNN: OneDNNGEMM?
     /// Each shape's library once known, so a GEMM call looks it up without formatting its key.
     var gemmLibraries: [OneDNNGEMM.Key: CPUGEMMLibrary] = [:]
+    /// Under `--precision auto`, each shape's measured precision once known.
+    var gemmPrecisions: [OneDNNGEMM.Key: GEMMPrecision] = [:]
     #endif
 
     /// Whether this build can run GEMMs on oneDNN (Package.swift found its header).
@@ -51,7 +60,7 @@ public final class CPUDevice: Device, @unchecked Sendable {
     /// Creates the CPU backend.
     ///
     /// - Parameter options: `threads` (default: all cores) sets this backend's threads and OpenBLAS's
-    ///   (OpenBLAS's thread count is process-wide); `memoryBudget` caps what it may allocate;
+    ///   (`openBLASThreads`; OpenBLAS's thread count is process-wide); `memoryBudget` caps what it may allocate;
     ///   `maxAllocation` caps a single buffer (to exercise arena chunking; default: unlimited up to RAM).
     public convenience init(options: DeviceOptions = DeviceOptions()) {
         self.init(options: options, settingBLASThreads: true)
@@ -61,7 +70,6 @@ public final class CPUDevice: Device, @unchecked Sendable {
     /// made as a reference, e.g. by `SelfCheck`, must not change the first one's GEMMs).
     init(options: DeviceOptions, settingBLASThreads: Bool) {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        if settingBLASThreads { openblas_set_num_threads(Int32(threads)) }
         let ram = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         let blasConfig = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
         let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
@@ -83,6 +91,7 @@ public final class CPUDevice: Device, @unchecked Sendable {
                                                             processor: info.name, threads: threads))
         gemmPrecision = Self.resolve(options.precision, features: info.extensions)
         precisionReason = "--precision \(options.precision.rawValue)"
+        precisionPolicy = options.precision
         #if SWIFTBERT_DNNL
         oneDNN = options.cpuGEMM == .openBLAS && gemmPrecision == .fp32
             ? nil : try? OneDNNGEMM(threads: threads, settingThreads: settingBLASThreads)
@@ -90,11 +99,18 @@ public final class CPUDevice: Device, @unchecked Sendable {
             + (options.cpuGEMM == .measured ? "measured once, cached in \(gemmChoice.path ?? "memory")" : options.cpuGEMM.rawValue)
         #endif
         #if SWIFTBERT_DNNL
+        openBLASThreads = oneDNN == nil || options.cpuGEMM == .openBLAS ? threads : 1
+        #else
+        openBLASThreads = threads
+        #endif
+        if settingBLASThreads { openblas_set_num_threads(Int32(openBLASThreads)) }
+        #if SWIFTBERT_DNNL
         if options.precision == .auto, gemmPrecision == .bf16 {
             let (measured, fp32, bf16) = measuredAutoPrecision()
             gemmPrecision = measured
-            precisionReason = String(format: "--precision auto: bf16 GEMMs measured %@ than fp32 here (%.1f ms vs %.1f ms at 1024×3072×768)",
-                                     measured == .bf16 ? "faster" : "slower", bf16 * 1e3, fp32 * 1e3)
+            precisionReason = String(format: "--precision auto: bf16 GEMMs measured %@ than fp32 here (%.1f ms vs %.1f ms at 1024×3072×768)%@",
+                                     measured == .bf16 ? "faster" : "slower", bf16 * 1e3, fp32 * 1e3,
+                                     measured == .bf16 ? "; each GEMM shape in bf16 where measured faster" : "")
         }
         #endif
         if options.precision == .auto, !Self.hasBF16Arithmetic(features: info.extensions) {

@@ -12,7 +12,7 @@ public enum CPUGEMMLibrary: String, Codable, Sendable, CaseIterable {
 /// Which library runs each GEMM shape on this machine (and whether `--precision auto` is bf16), measured once: every
 /// candidate times the shape on scratch operands (one untimed run, then the best of five alternating timed rounds)
 /// and the fastest wins — a measured choice, not a table of processor names (oneDNN's fp32 matmul beat OpenBLAS 4–6× on one machine of this project
-/// and lost to it on another). Choices are kept in `<cache>/cpu-gemm/<processor>-<threads>t.json`, read and extended
+/// and lost to it on another). Choices are kept in `<cache>/cpu-gemm/<processor>-<threads>t-v<format>.json`, read and extended
 /// under an advisory lock (`flock`) and written atomically, so every run on a machine — concurrent MPI ranks too —
 /// uses the same library for a shape, and results are reproducible run to run.
 final class CPUGEMMChoice {
@@ -31,11 +31,15 @@ final class CPUGEMMChoice {
         if let path { entries = Self.read(path) }
     }
 
-    /// The file of a machine: `directory/<processor>-<threads>t.json`, the processor name reduced to file-name
-    /// characters.
+    /// What the measurements mean; a new value starts a new file. 2: OpenBLAS timed on one thread next to oneDNN
+    /// (`CPUDevice.openBLASThreads`), and `--precision auto`'s per-shape bf16-or-fp32 entries.
+    static let format = 2
+
+    /// The file of a machine: `directory/<processor>-<threads>t-v<format>.json`, the processor name reduced to
+    /// file-name characters.
     static func path(directory: String, processor: String, threads: Int) -> String {
         let name = String(processor.map { $0.isLetter || $0.isNumber ? $0 : "-" })
-        return "\(directory)/\(name)-\(threads)t.json"
+        return "\(directory)/\(name)-\(threads)t-v\(format).json"
     }
 
     /// The library for `key` (a GEMM's shape text): the recorded choice, or the fastest of `measure()`'s seconds

@@ -48,8 +48,15 @@ public enum PrecisionPolicy: String, Sendable, CaseIterable {
     /// GEMM inputs rounded to bfloat16, fp32 accumulation and outputs (as PyTorch's CPU autocast); the CPU backend
     /// with oneDNN only.
     case bf16
-    /// bf16 on a CPU backend whose processor has bf16 arithmetic (AVX512-BF16 or AMX-BF16) and oneDNN; else fp32.
+    /// bf16 on a CPU backend whose processor has bf16 arithmetic (AVX512-BF16 or AMX-BF16) and oneDNN, where
+    /// measured faster (at BERT-Base's FFN GEMM, then per GEMM shape); else fp32.
     case auto
+
+    /// What training (`bert finetune`, `bert demo`, `bert pretrain`) uses unless told: mixed precision where it is
+    /// measured to pay, as HF users turn on bf16 autocast (weights, gradients and optimizer state stay fp32).
+    public static let trainingDefault = PrecisionPolicy.auto
+    /// What inference, feature extraction, benchmarks and checks use unless told: fp32 outputs on every machine.
+    public static let inferenceDefault = PrecisionPolicy.fp32
 }
 
 /// The precision a device runs its GEMMs in.

@@ -37,6 +37,8 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the data order, dropout and the new head.")
     var seed: UInt64 = 12345
 
+    @OptionGroup var lengthArguments: BatchLengthArguments
+
     @OptionGroup var deviceArguments: DeviceArguments
 
     func run() throws {
@@ -51,12 +53,13 @@ struct DemoCommand: ParsableCommand {
             "--learning-rate", String(learningRate), "--seed", String(seed), "--eval-every", "100",
         ])
         arguments.deviceArguments = deviceArguments
+        arguments.lengthArguments = lengthArguments
         let data = try ClassifyDataArguments.parse(["--task", "SST-2"])
         let tokenizer = try Checkpoint.open(model).tokenizer()
         let options = TaskOptions(maxSequenceLength: maxSeqLength)
         let train = try data.load(split.train, split: .train, labels: nil, tokenizer: tokenizer, options: options)
         let dev = try data.load(split.dev, split: .dev, labels: train.labels, tokenizer: tokenizer, options: options)
-        let summary = try arguments.run(train: train, dev: dev, device: try deviceArguments.open())
+        let summary = try arguments.run(train: train, dev: dev, device: try deviceArguments.open(training: true))
         if let accuracy = summary.evaluation["accuracy"] {
             print(String(format: "dev accuracy %.2f %% after %d steps (%.0f s)", accuracy * 100, summary.steps, summary.seconds))
         }

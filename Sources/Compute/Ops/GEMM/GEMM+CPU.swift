@@ -19,10 +19,32 @@ extension CPUDevice {
     /// the shape.
     func gemm(_ s: GEMMShape, batch: BatchStrides?, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
               _ c: UnsafeMutablePointer<Float>) throws {
-        if gemmPrecision == .bf16, CPUDevice.bf16OperandBytes(s, batch: batch) > 0 {
+        if gemmPrecision == .bf16, CPUDevice.bf16OperandBytes(s, batch: batch) > 0, try runsInBF16(s, batch: batch) {
             return try bf16GEMM(s, batch: batch, a, b, c)
         }
         try fp32GEMM(s, batch: batch, a, b, c)
+    }
+
+    /// Whether a GEMM of a bf16 device runs in bf16: always under `--precision bf16`; under `auto`, where the bf16
+    /// GEMM with its operand rounding measured faster than the shape's fp32 library — once per shape and machine,
+    /// kept with the library choices (on one machine of this project bf16 won the FFN GEMMs by 1.5× and lost the
+    /// per-head attention GEMMs and the classifier's).
+    private func runsInBF16(_ s: GEMMShape, batch: BatchStrides?) throws -> Bool {
+        #if SWIFTBERT_DNNL
+        guard precisionPolicy == .auto else { return true }
+        let key = OneDNNGEMM.Key(s, batch)
+        if let known = gemmPrecisions[key] { return known == .bf16 }
+        // The fp32 library is chosen first: `choice(for:)` holds the choices' file lock while it measures.
+        let library = try gemmLibrary(s, batch: batch)
+        let choice = try gemmChoice.choice(for: "\(GEMMOp.Call(gemm: s, batch: batch).shape) fp32 or bf16") {
+            try measurePrecisions(s, batch: batch, fp32: library)
+        }
+        let precision: GEMMPrecision = choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32
+        gemmPrecisions[key] = precision
+        return precision == .bf16
+        #else
+        return true
+        #endif
     }
 
     /// The fp32 GEMM through the shape's library (also what ops that multiply inside their body use, whatever the
@@ -96,20 +118,20 @@ extension CPUDevice {
         let seconds = { (name: String) in self.gemmChoice.entries[key]?.seconds[name] ?? 0 }
         // The fp32 library is chosen first: `choice(for:)` holds the choices' file lock while it measures.
         let library = (try? gemmLibrary(s, batch: nil)) ?? .openBLAS
-        guard let choice = try? gemmChoice.choice(for: key, measure: { try measurePrecisions(s, fp32: library) }) else {
+        guard let choice = try? gemmChoice.choice(for: key, measure: { try measurePrecisions(s, batch: nil, fp32: library) }) else {
             return (.fp32, 0, 0)
         }
         return (choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32, seconds("fp32"), seconds("bf16"))
     }
 
-    /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (`timeCandidates`), on scratch
-    /// outside the accountant.
-    private func measurePrecisions(_ s: GEMMShape, fp32 library: CPUGEMMLibrary) throws -> [String: Double] {
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: Self.bf16OperandBytes(s, batch: nil), alignment: 64)
+    /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (per matrix of `batch`;
+    /// `timeCandidates`), on scratch outside the accountant.
+    private func measurePrecisions(_ s: GEMMShape, batch: BatchStrides?, fp32 library: CPUGEMMLibrary) throws -> [String: Double] {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(Self.bf16OperandBytes(s, batch: batch), 1), alignment: 64)
         defer { scratch.deallocate() }
-        return try timeCandidates(s, batch: nil) { a, b, c in
-            [(GEMMPrecision.fp32.rawValue, { try self.run(library, s, batch: nil, a, b, c) }),
-             (GEMMPrecision.bf16.rawValue, { try self.bf16Multiply(s, batch: nil, a, b, c, scratch: scratch) })]
+        return try timeCandidates(s, batch: batch) { a, b, c in
+            [(GEMMPrecision.fp32.rawValue, { try self.run(library, s, batch: batch, a, b, c) }),
+             (GEMMPrecision.bf16.rawValue, { try self.bf16Multiply(s, batch: batch, a, b, c, scratch: scratch) })]
         }
     }
 
@@ -195,7 +217,7 @@ extension CPUDevice {
         // gains on them (measured 3–7× slower than one thread per matrix). So each of our threads runs whole
         // matrices single-threaded, and OpenBLAS's thread count is restored afterwards.
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(threads)) }
+        defer { openblas_set_num_threads(Int32(openBLASThreads)) }
         parallel(batch.count, grain: 1) { range in
             for i in range { Self.sgemm(s, a + i * batch.a, b + i * batch.b, c + i * batch.c) }
         }
