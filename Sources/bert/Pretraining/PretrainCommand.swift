@@ -104,7 +104,7 @@ struct PretrainCommand: ParsableCommand {
 
     /// Evaluates or trains in one process (`parallel` nil) or as one rank of a data-parallel group.
     private func run(parallel: (any DataParallel)?) throws {
-        let device = try deviceArguments.open(training: true)
+        let device = try deviceArguments.open(training: !eval)
         let model = try PretrainingModel(initCheckpoint: initCheckpoint, config: config, vocab: vocab, doLowerCase: doLowerCase,
                                          device: device, seed: runOptions.seed, training: !eval)
         if !model.initialized.isEmpty {

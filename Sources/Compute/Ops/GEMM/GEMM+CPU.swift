@@ -34,12 +34,7 @@ extension CPUDevice {
         guard precisionPolicy == .auto else { return true }
         let key = OneDNNGEMM.Key(s, batch)
         if let known = gemmPrecisions[key] { return known == .bf16 }
-        // The fp32 library is chosen first: `choice(for:)` holds the choices' file lock while it measures.
-        let library = try gemmLibrary(s, batch: batch)
-        let choice = try gemmChoice.choice(for: "\(GEMMOp.Call(gemm: s, batch: batch).shape) fp32 or bf16") {
-            try measurePrecisions(s, batch: batch, fp32: library)
-        }
-        let precision: GEMMPrecision = choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32
+        let precision = try measuredPrecision(s, batch: batch, key: "\(GEMMOp.Call(gemm: s, batch: batch).shape) fp32 or bf16")
         gemmPrecisions[key] = precision
         return precision == .bf16
         #else
@@ -116,12 +111,16 @@ extension CPUDevice {
         let s = GEMMShape(m: 1024, n: 3072, k: 768, transB: .transposed)
         let key = "precision auto: \(GEMMOp.Call(gemm: s, batch: nil).shape) fp32 or bf16"
         let seconds = { (name: String) in self.gemmChoice.entries[key]?.seconds[name] ?? 0 }
+        guard let precision = try? measuredPrecision(s, batch: nil, key: key) else { return (.fp32, 0, 0) }
+        return (precision, seconds("fp32"), seconds("bf16"))
+    }
+
+    /// The recorded or newly measured precision of `s` under the choices' `key` (`measurePrecisions`).
+    private func measuredPrecision(_ s: GEMMShape, batch: BatchStrides?, key: String) throws -> GEMMPrecision {
         // The fp32 library is chosen first: `choice(for:)` holds the choices' file lock while it measures.
-        let library = (try? gemmLibrary(s, batch: nil)) ?? .openBLAS
-        guard let choice = try? gemmChoice.choice(for: key, measure: { try measurePrecisions(s, batch: nil, fp32: library) }) else {
-            return (.fp32, 0, 0)
-        }
-        return (choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32, seconds("fp32"), seconds("bf16"))
+        let library = (try? gemmLibrary(s, batch: batch)) ?? .openBLAS
+        let choice = try gemmChoice.choice(for: key) { try measurePrecisions(s, batch: batch, fp32: library) }
+        return choice == GEMMPrecision.bf16.rawValue ? .bf16 : .fp32
     }
 
     /// Seconds per call of the fp32 GEMM (on `library`) and of the bf16 one at `s` (per matrix of `batch`;
