@@ -47,7 +47,8 @@ final class ProfilerCatalogTests: XCTestCase {
         for layer in ["QKV", "attention output", "FFN1", "FFN2"] {
             for pass in ["forward", "dW", "dx"] { XCTAssertTrue(roles.contains("\(layer) \(pass)"), "\(layer) \(pass)") }
         }
-        XCTAssertEqual(catalog.entries.filter { $0.call.name == "gemmStridedBatched" }.count, 3, "QKᵀ/dP, PV/dQ, dV/dK")
+        // QKᵀ/dP, PV/dQ, dV/dK, at S queries per sequence and at the last block's one ([CLS]) query.
+        XCTAssertEqual(catalog.entries.filter { $0.call.name == "gemmStridedBatched" }.count, 6, "QKᵀ/dP, PV/dQ, dV/dK")
     }
 
     func testEveryEntryValidatesOnOpenCLAgainstTheCPUTwin() throws {
@@ -162,7 +163,8 @@ final class ProfilerCatalogTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("matches no entry"), "\(error)")
         }
         XCTAssertEqual(try ProfileCommand.selected(catalog.entries, only: "LAYERNORM").map(\.entry.call.name).sorted(),
-                       ["layerNorm", "layerNorm", "layerNormBackward"])
+                       ["layerNorm", "layerNorm", "layerNorm", "layerNormBackward", "layerNormBackward"],
+                       "embeddings, residual at T rows, residual at the last block's B rows; backward at T and B rows")
         XCTAssertTrue(try BertProf.parseAsRoot([]) is ProfileCommand, "profile is the default subcommand")
     }
 }

@@ -22,7 +22,7 @@ final class TrainingStep {
         shape = run.shape
         parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
         try parameters.initialize(seed: 1)
-        encoder = try BertEncoder(parameters: parameters, shape: shape, mode: .training)
+        encoder = try BertEncoder(parameters: parameters, shape: shape, mode: .training, output: .classToken)
         head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 2))
         optimizer = try AdamWOptimizer(parameters: parameters)
         try device.reserveWorkspace(gemmBytes: try MemoryPlan.gemmWorkspaceBytes(

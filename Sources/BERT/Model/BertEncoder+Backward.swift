@@ -2,11 +2,15 @@ import Compute
 
 extension BertEncoder {
     /// Back-propagates from the gradients of the last hidden state ([T, H]) and of the pooled output ([B, H]);
-    /// either may be nil (zero). Parameter gradients accumulate into `parameters.gradients`; the masks of the
-    /// last `forward(dropout:)` are redrawn.
+    /// either may be nil (zero; with `output` `.classToken` the last hidden state's must be). Parameter gradients
+    /// accumulate into `parameters.gradients`; the masks of the last `forward(dropout:)` are redrawn.
     public func backward(gradLastHidden: BufferView?, gradPooled: BufferView?) throws {
         guard mode == .training, let grads = layout.gradients else {
             throw ComputeError.shapeMismatch(operation: "backward", detail: "the encoder was created for inference")
+        }
+        guard output == .everyToken || gradLastHidden == nil else {
+            throw ComputeError.shapeMismatch(operation: "backward",
+                detail: "the encoder computes only the [CLS] rows of its last block (output .classToken); a gradient of every token's last hidden state needs .everyToken")
         }
         let dOut = self[grads.c]                                           // [T, H] ∂L/∂(last hidden)
         if let gradLastHidden {
@@ -48,87 +52,109 @@ extension BertEncoder {
                                   shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h), role: "pooler")
         // dOut[b, 0, :] += dCls[b, :]: gather the [CLS] rows, add, scatter back.
         let gathered = self[layout.cls]   // the forward's [CLS] rows are no longer needed
-        try device.copyRows(dOut, stride: shape.sequence * h, into: gathered, stride: h, rows: shape.batch, columns: h,
+        try device.copyRows(dOut, stride: classRowStride, into: gathered, stride: h, rows: shape.batch, columns: h,
                             role: "[CLS] gradient gather")
         try device.add(gathered, dCls, into: gathered, role: "[CLS] gradient")
-        try device.copyRows(gathered, stride: h, into: dOut, stride: shape.sequence * h, rows: shape.batch, columns: h,
+        try device.copyRows(gathered, stride: h, into: dOut, stride: classRowStride, rows: shape.batch, columns: h,
                             role: "[CLS] gradient scatter")
     }
 
-    /// In: C = ∂L/∂(block output). Out: C = ∂L/∂h (LN1 output), A = ∂L/∂(LN2 input sum) consumed.
+    /// In: C = ∂L/∂(block output). Out: C = ∂L/∂h (LN1 output), A = ∂L/∂(LN2 input sum) consumed. On the
+    /// block's rows (`rows(l)`).
     private func feedForwardBackward(_ l: Int, _ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize
-        let dOut = self[grads.c], dSum = self[grads.a], dProj = self[grads.b]   // [T, H]
-        let dInter = self[grads.intermediate]                                  // [T, I]
+        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
+        let dOut = try view(grads.c, rows: r, columns: h), dSum = try view(grads.a, rows: r, columns: h)
+        let dProj = try view(grads.b, rows: r, columns: h)                            // [r, H]
+        let dInter = try view(grads.intermediate, rows: r, columns: i)                // [r, I]
         try device.layerNormBackward(LayerNormBackward(
-            gradOutput: dOut, input: self[s.norm2Sum], mean: self[s.norm2Mean], rstd: self[s.norm2Rstd],
-            gamma: try p(n.outputNorm(l, "weight")), gradInput: dSum, gradGamma: try g(n.outputNorm(l, "weight")),
-            gradBeta: try g(n.outputNorm(l, "bias"))), shape: normShape, role: OpRole("FFN LayerNorm backward", layer: l))
+            gradOutput: dOut, input: try view(s.norm2Sum, rows: r, columns: h), mean: try view(s.norm2Mean, rows: r, columns: 1),
+            rstd: try view(s.norm2Rstd, rows: r, columns: 1), gamma: try p(n.outputNorm(l, "weight")), gradInput: dSum,
+            gradGamma: try g(n.outputNorm(l, "weight")), gradBeta: try g(n.outputNorm(l, "bias"))),
+            shape: normShape(rows: r), role: OpRole("FFN LayerNorm backward", layer: l))
         try outputDropoutBackward(.feedForwardOutput, layer: l, dSum, into: dProj,
                                   role: OpRole("FFN output dropout backward", layer: l))
-        try device.linearBackward(gradOutput: dProj, input: self[s.ffnAct], weight: try p(n.output(l, "weight")),
+        try device.linearBackward(gradOutput: dProj, input: try view(s.ffnAct, rows: r, columns: i),
+                                  weight: try p(n.output(l, "weight")),
                                   gradInput: dInter, gradWeight: try g(n.output(l, "weight")),
                                   gradBias: try g(n.output(l, "bias")),
-                                  shape: LinearShape(rows: shape.tokens, inFeatures: i, outFeatures: h), role: OpRole("FFN2", layer: l))
-        try device.geluBackward(input: self[s.ffnPre], gradOutput: dInter, gradInput: dInter, kind: config.activation,
-                                role: OpRole("FFN GELU backward", layer: l))
+                                  shape: LinearShape(rows: r, inFeatures: i, outFeatures: h), role: OpRole("FFN2", layer: l))
+        try device.geluBackward(input: try view(s.ffnPre, rows: r, columns: i), gradOutput: dInter, gradInput: dInter,
+                                kind: config.activation, role: OpRole("FFN GELU backward", layer: l))
         // ∂L/∂h = dInter·W1 + dSum (the residual path).
         try device.copy(dSum, to: dOut, role: OpRole("FFN residual gradient", layer: l))
-        try device.linearBackward(gradOutput: dInter, input: self[s.norm1Out], weight: try p(n.intermediate(l, "weight")),
+        try device.linearBackward(gradOutput: dInter, input: try view(s.norm1Out, rows: r, columns: h),
+                                  weight: try p(n.intermediate(l, "weight")),
                                   gradInput: dOut, gradWeight: try g(n.intermediate(l, "weight")),
                                   gradBias: try g(n.intermediate(l, "bias")),
-                                  shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i), accumulateInput: true,
+                                  shape: LinearShape(rows: r, inFeatures: h, outFeatures: i), accumulateInput: true,
                                   role: OpRole("FFN1", layer: l))
     }
 
-    /// In: C = ∂L/∂h. Out: C = ∂L/∂x_l (the block input).
+    /// In: C = ∂L/∂h (the block's rows). Out: C = ∂L/∂x_l (the block input, every row).
     private func attentionBackward(_ l: Int, _ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize
+        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, r = rows(l), q = queryLength(l)
         let S = shape.sequence, D = config.headSize, bh = shape.batch * config.numAttentionHeads
-        let dOut = self[grads.c], dSum = self[grads.a], dProj = self[grads.b], dContextHeads = self[grads.e]
+        let dOut = try view(grads.c, rows: r, columns: h), dSum = try view(grads.a, rows: r, columns: h)
+        let dProj = try view(grads.b, rows: r, columns: h)                             // [r, H]
+        let dContextHeads = try view(grads.e, rows: bh * q, columns: D)                // [B, heads, q, D]
         try device.layerNormBackward(LayerNormBackward(
-            gradOutput: dOut, input: self[s.norm1Sum], mean: self[s.norm1Mean], rstd: self[s.norm1Rstd],
-            gamma: try p(n.attentionNorm(l, "weight")), gradInput: dSum, gradGamma: try g(n.attentionNorm(l, "weight")),
-            gradBeta: try g(n.attentionNorm(l, "bias"))), shape: normShape, role: OpRole("attention LayerNorm backward", layer: l))
+            gradOutput: dOut, input: try view(s.norm1Sum, rows: r, columns: h), mean: try view(s.norm1Mean, rows: r, columns: 1),
+            rstd: try view(s.norm1Rstd, rows: r, columns: 1), gamma: try p(n.attentionNorm(l, "weight")), gradInput: dSum,
+            gradGamma: try g(n.attentionNorm(l, "weight")), gradBeta: try g(n.attentionNorm(l, "bias"))),
+            shape: normShape(rows: r), role: OpRole("attention LayerNorm backward", layer: l))
         try outputDropoutBackward(.attentionOutput, layer: l, dSum, into: dProj,
                                   role: OpRole("attention output dropout backward", layer: l))
-        let dContext = dOut                                                 // [T, H] (C is free now)
-        try device.linearBackward(gradOutput: dProj, input: self[s.context], weight: try p(n.attentionOutput(l, "weight")),
+        let dContext = dOut                                                 // [r, H] (C is free now)
+        try device.linearBackward(gradOutput: dProj, input: try view(s.context, rows: r, columns: h),
+                                  weight: try p(n.attentionOutput(l, "weight")),
                                   gradInput: dContext, gradWeight: try g(n.attentionOutput(l, "weight")),
                                   gradBias: try g(n.attentionOutput(l, "bias")),
-                                  shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: h),
+                                  shape: LinearShape(rows: r, inFeatures: h, outFeatures: h),
                                   role: OpRole("attention output", layer: l))
-        try device.splitHeads(dContext, into: dContextHeads, layout: heads(rowStride: h), role: OpRole("dContext → heads", layer: l))
+        try device.splitHeads(dContext, into: dContextHeads, layout: heads(rowStride: h, sequence: q),
+                              role: OpRole("dContext → heads", layer: l))
         guard let probabilitiesSlot = s.probabilities else { return }
-        let probabilities = self[probabilitiesSlot]
+        let probabilities = try view(probabilitiesSlot, rows: bh * q, columns: S)      // [B, heads, q, S]
         let drop = dropout?.config(.attentionProbabilities, layer: l)
-        let dropped = drop == nil ? probabilities : (s.dropped.map { self[$0] } ?? probabilities)
-        let dScores = self[grads.scores]                                    // [B, heads, S, S]
-        try device.gemmStridedBatched(GEMMShape(m: S, n: S, k: D, transB: .transposed),      // dP = dC·Vᵀ
-                                      batch: BatchStrides(count: bh, a: S * D, b: S * D, c: S * S),
+        let dropped = drop == nil ? probabilities : (try s.dropped.map { try view($0, rows: bh * q, columns: S) } ?? probabilities)
+        let dScores = try view(grads.scores, rows: bh * q, columns: S)                 // [B, heads, q, S]
+        let query = try view(s.q, rows: bh * q, columns: D)                            // [B, heads, q, D]
+        let dQuery = try view(grads.dq, rows: bh * q, columns: D)
+        try device.gemmStridedBatched(GEMMShape(m: q, n: S, k: D, transB: .transposed),      // dP = dC·Vᵀ
+                                      batch: BatchStrides(count: bh, a: q * D, b: S * D, c: q * S),
                                       a: dContextHeads, b: self[s.v], c: dScores, role: OpRole("dP = dC·Vᵀ", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S, transA: .transposed),      // dV = Pᵀ·dC
-                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
+        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: q, transA: .transposed),      // dV = Pᵀ·dC
+                                      batch: BatchStrides(count: bh, a: q * S, b: q * D, c: S * D),
                                       a: dropped, b: dContextHeads, c: self[grads.dv], role: OpRole("dV = Pᵀ·dC", layer: l))
         try device.attentionSoftmaxBackward(AttentionSoftmaxBackward(
             gradDropped: dScores, probabilities: probabilities, gradScores: dScores, dropout: drop, scale: scale),
-            shape: attentionShape, role: OpRole("softmax + dropout backward", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),                          // dQ = dS·K
-                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
-                                      a: dScores, b: self[s.k], c: self[grads.dq], role: OpRole("dQ = dS·K", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S, transA: .transposed),      // dK = dSᵀ·Q
-                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
-                                      a: dScores, b: self[s.q], c: self[grads.dk], role: OpRole("dK = dSᵀ·Q", layer: l))
+            shape: attentionShape(l), role: OpRole("softmax + dropout backward", layer: l))
+        try device.gemmStridedBatched(GEMMShape(m: q, n: D, k: S),                          // dQ = dS·K
+                                      batch: BatchStrides(count: bh, a: q * S, b: S * D, c: q * D),
+                                      a: dScores, b: self[s.k], c: dQuery, role: OpRole("dQ = dS·K", layer: l))
+        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: q, transA: .transposed),      // dK = dSᵀ·Q
+                                      batch: BatchStrides(count: bh, a: q * S, b: q * D, c: S * D),
+                                      a: dScores, b: query, c: self[grads.dk], role: OpRole("dK = dSᵀ·Q", layer: l))
         let dQKV = self[grads.qkv]                                          // [T, 3H]
         let merge = heads(rowStride: 3 * h), toRows = OpRole("dQ, dK, dV → rows", layer: l)
-        try device.mergeHeads(self[grads.dq], into: dQKV, layout: merge, role: toRows)
+        if classOnly(l) {   // only the [CLS] rows have a query gradient
+            try device.fill(dQKV, value: 0, role: OpRole("dQ of the non-[CLS] rows = 0", layer: l))
+        }
+        try device.mergeHeads(dQuery, into: dQKV, layout: queryHeads(l), role: toRows)
         try device.mergeHeads(self[grads.dk], into: try dQKV.slice(h, count: dQKV.count - h), layout: merge, role: toRows)
         try device.mergeHeads(self[grads.dv], into: try dQKV.slice(2 * h, count: dQKV.count - 2 * h), layout: merge, role: toRows)
-        // ∂L/∂x = dQKV·Wqkv + dSum (the residual path).
-        try device.copy(dSum, to: dOut, role: OpRole("attention residual gradient", layer: l))
+        // ∂L/∂x = dQKV·Wqkv + dSum (the residual path; only the [CLS] rows' in the [CLS]-only block).
+        let dInput = self[grads.c]                                          // [T, H]
+        if classOnly(l) {
+            try device.fill(dInput, value: 0, role: OpRole("attention residual gradient of the non-[CLS] rows = 0", layer: l))
+            try device.copyRows(dSum, stride: h, into: dInput, stride: S * h, rows: r, columns: h,
+                                role: OpRole("attention residual gradient", layer: l))
+        } else {
+            try device.copy(dSum, to: dInput, role: OpRole("attention residual gradient", layer: l))
+        }
         try device.linearBackward(gradOutput: dQKV, input: self[layout.input(l)],
                                   weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
-                                  gradInput: dOut, gradWeight: try parameters.fusedQKV(try gradientArena(), layer: l, part: "weight"),
+                                  gradInput: dInput, gradWeight: try parameters.fusedQKV(try gradientArena(), layer: l, part: "weight"),
                                   gradBias: try parameters.fusedQKV(try gradientArena(), layer: l, part: "bias"),
                                   shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h),
                                   accumulateInput: true, role: OpRole("QKV", layer: l))
@@ -155,7 +181,7 @@ extension BertEncoder {
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: dNorm, input: self[layout.embeddingSum], mean: self[layout.embeddingMean],
             rstd: self[layout.embeddingRstd], gamma: try p(n.embeddingNorm("weight")), gradInput: dSum,
-            gradGamma: try g(n.embeddingNorm("weight")), gradBeta: try g(n.embeddingNorm("bias"))), shape: normShape,
+            gradGamma: try g(n.embeddingNorm("weight")), gradBeta: try g(n.embeddingNorm("bias"))), shape: normShape(rows: shape.tokens),
             role: "embeddings LayerNorm backward")
         try device.scatterAddRows(dSum, index: try deviceIndex(layout.wordIndex, count: wordIndexCount),
                                   into: try g(n.wordEmbeddings), hidden: h, role: "word embedding gradient")

@@ -26,6 +26,8 @@ public final class BertEncoder {
     /// Per row of the current batch: one past its last real token (mask 1), 0 for an empty row.
     public private(set) var rowLengths: [Int] = []
     public let mode: EncoderMode
+    /// Whether the last block computes every token or only the [CLS] rows (`EncoderOutput`).
+    public let output: EncoderOutput
     /// The activation arena, planned for `capacity`.
     public var activations: Arena { window.arena }
     private let window: ShapedArena<EncoderShape>
@@ -38,9 +40,10 @@ public final class BertEncoder {
     private var memberCounts: [ArenaLayout.Slot: Int] = [:]
 
     /// Allocates the activations of runs up to `shape` in `mode`; in training, `policy` says which activations are
-    /// kept for backward (and in which precision) and which are recomputed.
+    /// kept for backward (and in which precision) and which are recomputed. `output` says which rows the last
+    /// block computes (`.classToken` needs the pooler).
     public init(parameters: ParameterStore, shape: EncoderShape, mode: EncoderMode,
-                policy: ActivationPolicy = .keepAll) throws {
+                policy: ActivationPolicy = .keepAll, output: EncoderOutput = .everyToken) throws {
         let config = parameters.config
         guard shape.batch > 0, shape.sequence > 0 else {
             throw ComputeError.shapeMismatch(operation: "encoder", detail: "batch and sequence must be positive")
@@ -52,6 +55,11 @@ public final class BertEncoder {
         guard mode == .inference || parameters.gradients != nil else {
             throw ComputeError.shapeMismatch(operation: "encoder", detail: "training needs parameters created with gradients")
         }
+        guard output == .everyToken || parameters.heads.pooler else {
+            throw ComputeError.shapeMismatch(operation: "encoder",
+                detail: "computing only the [CLS] rows of the last block is for a pooled output; these parameters have no pooler")
+        }
+        self.output = output
         self.parameters = parameters
         capacity = shape
         self.shape = shape
@@ -90,7 +98,8 @@ public final class BertEncoder {
     public var policy: ActivationPolicy { layout.policy }
 
     /// Hidden state n: 0 = embeddings output, n = output of block n (n = L is the last hidden state). [T, H]
-    /// With half-precision storage in training only the last one is kept after `forward`.
+    /// With half-precision storage in training only the last one is kept after `forward`. With `output`
+    /// `.classToken` the last one holds the [CLS] rows only, in its first B rows ([B, H]).
     public func hiddenState(_ n: Int) -> BufferView {
         self[n == config.numHiddenLayers ? layout.output(n - 1) : layout.input(n)]
     }
@@ -160,16 +169,35 @@ public final class BertEncoder {
 
     func p(_ name: String) throws -> BufferView { try parameters.value(name) }
     func g(_ name: String) throws -> BufferView { try parameters.gradient(name) }
-    var normShape: LayerNormShape {
-        LayerNormShape(rows: shape.tokens, columns: config.hiddenSize, epsilon: Float(config.layerNormEps))
+
+    /// True for the last block when only its [CLS] rows are computed.
+    func classOnly(_ l: Int) -> Bool { output == .classToken && l == config.numHiddenLayers - 1 }
+    /// Rows block `l` computes after its QKV projection: B for the [CLS]-only last block, else T.
+    func rows(_ l: Int) -> Int { classOnly(l) ? shape.batch : shape.tokens }
+    /// Queries per sequence of block `l`'s attention: 1 ([CLS]) or S.
+    func queryLength(_ l: Int) -> Int { classOnly(l) ? 1 : shape.sequence }
+    /// The first rows × columns elements of a slot at the current shape.
+    func view(_ slot: ArenaLayout.Slot, rows: Int, columns: Int) throws -> BufferView {
+        try self[slot].slice(0, count: rows * columns)
     }
-    var attentionShape: AttentionShape {
-        AttentionShape(batch: shape.batch, heads: config.numAttentionHeads, queryLength: shape.sequence,
+    /// Distance between consecutive [CLS] rows of the last hidden state (and its gradient).
+    var classRowStride: Int { (output == .classToken ? 1 : shape.sequence) * config.hiddenSize }
+
+    func normShape(rows: Int) -> LayerNormShape {
+        LayerNormShape(rows: rows, columns: config.hiddenSize, epsilon: Float(config.layerNormEps))
+    }
+    func attentionShape(_ l: Int) -> AttentionShape {
+        AttentionShape(batch: shape.batch, heads: config.numAttentionHeads, queryLength: queryLength(l),
                        keyLength: shape.sequence, headDim: config.headSize)
     }
-    func heads(rowStride: Int) -> HeadLayout {
-        HeadLayout(batch: shape.batch, sequence: shape.sequence, heads: config.numAttentionHeads,
+    /// Heads of `sequence` rows per batch entry (default S) in rows `rowStride` apart.
+    func heads(rowStride: Int, sequence: Int? = nil) -> HeadLayout {
+        HeadLayout(batch: shape.batch, sequence: sequence ?? shape.sequence, heads: config.numAttentionHeads,
                    headDim: config.headSize, rowStride: rowStride)
+    }
+    /// The query heads of block `l` inside the fused QKV rows: every row, or row b·S (the [CLS]) of each sequence.
+    func queryHeads(_ l: Int) -> HeadLayout {
+        classOnly(l) ? heads(rowStride: shape.sequence * 3 * config.hiddenSize, sequence: 1) : heads(rowStride: 3 * config.hiddenSize)
     }
     var scale: Float { 1 / Float(config.headSize).squareRoot() }
 
@@ -184,95 +212,113 @@ public final class BertEncoder {
         let normOut = drop == nil ? hiddenState(0) : self[layout.embeddingOut]   // [T, H]
         try device.layerNorm(LayerNormForward(
             input: self[layout.embeddingSum], gamma: try p(n.embeddingNorm("weight")), beta: try p(n.embeddingNorm("bias")),
-            output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]), shape: normShape,
-            role: "embeddings LayerNorm")
+            output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]),
+            shape: normShape(rows: shape.tokens), role: "embeddings LayerNorm")
         if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop, role: "embeddings dropout") }
     }
 
     func attentionForward(_ l: Int) throws {
         let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize
+        let r = rows(l), q = queryLength(l), bh = shape.batch * config.numAttentionHeads, D = config.headSize
         let x = self[layout.input(l)]                                     // [T, H]
         let qkv = self[layout.qkv]                                        // [T, 3H]
         try device.linear(x, weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
                           bias: try parameters.fusedQKV(parameters.values, layer: l, part: "bias"), into: qkv,
                           shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h), role: OpRole("QKV", layer: l))
         let split = heads(rowStride: 3 * h), toHeads = OpRole("Q, K, V → heads", layer: l)
-        try device.splitHeads(qkv, into: self[s.q], layout: split, role: toHeads)
+        let query = try view(s.q, rows: bh * q, columns: D)               // [B, heads, q, D]
+        try device.splitHeads(qkv, into: query, layout: queryHeads(l), role: toHeads)
         try device.splitHeads(try qkv.slice(h, count: qkv.count - h), into: self[s.k], layout: split, role: toHeads)
         try device.splitHeads(try qkv.slice(2 * h, count: qkv.count - 2 * h), into: self[s.v], layout: split, role: toHeads)
-        let context = self[s.context]                                     // [T, H]
+        let context = try view(s.context, rows: r, columns: h)            // [r, H]
         if mode == .inference {
             try device.flashAttention(FlashAttentionForward(
-                query: self[s.q], key: self[s.k], value: self[s.v], keyMask: self[layout.mask], output: context,
-                outputRowStride: h, scale: scale), shape: attentionShape, role: OpRole("attention (online softmax)", layer: l))
+                query: query, key: self[s.k], value: self[s.v], keyMask: self[layout.mask], output: context,
+                outputRowStride: h, scale: scale), shape: attentionShape(l), role: OpRole("attention (online softmax)", layer: l))
         } else {
             try attentionCore(l)
         }
+        let projection = try view(layout.projection, rows: r, columns: h)  // [r, H]
         try device.linear(context, weight: try p(n.attentionOutput(l, "weight")), bias: try p(n.attentionOutput(l, "bias")),
-                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: h),
+                          into: projection, shape: LinearShape(rows: r, inFeatures: h, outFeatures: h),
                           role: OpRole("attention output", layer: l))
+        // The residual: the block input, or (the [CLS]-only block) its [CLS] rows gathered into the QKV scratch,
+        // free once the heads are split.
+        var residual = x
+        if classOnly(l) {
+            residual = try qkv.slice(0, count: r * h)                     // [B, H]
+            try device.copyRows(x, stride: shape.sequence * h, into: residual, stride: h, rows: r, columns: h,
+                                role: OpRole("[CLS] rows of the last block's input", layer: l))
+        }
         try device.layerNorm(LayerNormForward(
-            input: self[layout.projection], residual: x, dropout: dropout?.config(.attentionOutput, layer: l),
-            sum: self[s.norm1Sum], gamma: try p(n.attentionNorm(l, "weight")), beta: try p(n.attentionNorm(l, "bias")),
-            output: self[s.norm1Out], mean: self[s.norm1Mean], rstd: self[s.norm1Rstd]), shape: normShape,
-            role: OpRole("attention dropout + residual + LayerNorm", layer: l))
+            input: projection, residual: residual, dropout: dropout?.config(.attentionOutput, layer: l),
+            sum: try view(s.norm1Sum, rows: r, columns: h), gamma: try p(n.attentionNorm(l, "weight")),
+            beta: try p(n.attentionNorm(l, "bias")), output: try view(s.norm1Out, rows: r, columns: h),
+            mean: try view(s.norm1Mean, rows: r, columns: 1), rstd: try view(s.norm1Rstd, rows: r, columns: 1)),
+            shape: normShape(rows: r), role: OpRole("attention dropout + residual + LayerNorm", layer: l))
     }
 
     /// Unfused attention for training: scores = Q·Kᵀ, fused softmax (+dropout), context = P·V, merged.
     private func attentionCore(_ l: Int) throws {
-        let s = layout.layers[l], S = shape.sequence, D = config.headSize
+        let s = layout.layers[l], S = shape.sequence, D = config.headSize, q = queryLength(l)
         let bh = shape.batch * config.numAttentionHeads
-        guard let probabilities = try attentionProbabilities(l) else { return }   // [B, heads, S, S]
+        guard let probabilities = try attentionProbabilities(l) else { return }   // [B, heads, q, S]
         let drop = dropout?.config(.attentionProbabilities, layer: l)
-        let dropped = s.dropped.map { self[$0] } ?? probabilities
-        let contextHeads = self[layout.projection]                        // [B, heads, S, D] scratch
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: S),
-                                      batch: BatchStrides(count: bh, a: S * S, b: S * D, c: S * D),
+        let dropped = try s.dropped.map { try view($0, rows: bh * q, columns: S) } ?? probabilities
+        let contextHeads = try view(layout.projection, rows: bh * q, columns: D)  // [B, heads, q, D] scratch
+        try device.gemmStridedBatched(GEMMShape(m: q, n: D, k: S),
+                                      batch: BatchStrides(count: bh, a: q * S, b: S * D, c: q * D),
                                       a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads,
                                       role: OpRole("P·V", layer: l))
-        try device.mergeHeads(contextHeads, into: self[s.context], layout: heads(rowStride: config.hiddenSize),
-                              role: OpRole("context → rows", layer: l))
+        try device.mergeHeads(contextHeads, into: try view(s.context, rows: rows(l), columns: config.hiddenSize),
+                              layout: heads(rowStride: config.hiddenSize, sequence: q), role: OpRole("context → rows", layer: l))
     }
 
     /// P = softmax(scale · Q·Kᵀ + mask) with its dropout applied into the `dropped` buffer; returns P (nil in
     /// inference). Backward calls it again under attention recompute: same inputs, same kernels, same result.
     func attentionProbabilities(_ l: Int) throws -> BufferView? {
-        let s = layout.layers[l], S = shape.sequence, D = config.headSize
+        let s = layout.layers[l], S = shape.sequence, D = config.headSize, q = queryLength(l)
         let bh = shape.batch * config.numAttentionHeads
         guard let probabilitiesSlot = s.probabilities else { return nil }
-        let probabilities = self[probabilitiesSlot]                       // [B, heads, S, S]
-        try device.gemmStridedBatched(GEMMShape(m: S, n: S, k: D, transB: .transposed),
-                                      batch: BatchStrides(count: bh, a: S * D, b: S * D, c: S * S),
-                                      a: self[s.q], b: self[s.k], c: probabilities, role: OpRole("Q·Kᵀ", layer: l))
+        let probabilities = try view(probabilitiesSlot, rows: bh * q, columns: S)   // [B, heads, q, S]
+        try device.gemmStridedBatched(GEMMShape(m: q, n: S, k: D, transB: .transposed),
+                                      batch: BatchStrides(count: bh, a: q * D, b: S * D, c: q * S),
+                                      a: try view(s.q, rows: bh * q, columns: D), b: self[s.k], c: probabilities,
+                                      role: OpRole("Q·Kᵀ", layer: l))
         let drop = dropout?.config(.attentionProbabilities, layer: l)
-        let dropped = s.dropped.map { self[$0] } ?? probabilities
+        let dropped = try s.dropped.map { try view($0, rows: bh * q, columns: S) } ?? probabilities
         try device.attentionSoftmax(AttentionSoftmaxForward(
             scores: probabilities, keyMask: self[layout.mask], probabilities: probabilities, dropout: drop,
-            dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape,
+            dropped: drop == nil ? nil : dropped, scale: scale), shape: attentionShape(l),
             role: OpRole("scale + mask + softmax + dropout", layer: l))
         return probabilities
     }
 
-    /// The feed-forward block of layer `l`, its LayerNorm output written to `output` ([T, H]).
+    /// The feed-forward block of layer `l` on its rows (`rows(l)`), its LayerNorm output written to the first
+    /// rows of `output` ([T, H]).
     func feedForwardForward(_ l: Int, output: BufferView) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize
-        try device.linear(self[s.norm1Out], weight: try p(n.intermediate(l, "weight")), bias: nil, into: self[s.ffnPre],
-                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: i), role: OpRole("FFN1", layer: l))
-        try device.biasGELU(self[s.ffnPre], bias: try p(n.intermediate(l, "bias")), into: self[s.ffnAct],
-                            rows: shape.tokens, columns: i, kind: config.activation, role: OpRole("FFN bias + GELU", layer: l))
-        try device.linear(self[s.ffnAct], weight: try p(n.output(l, "weight")), bias: try p(n.output(l, "bias")),
-                          into: self[layout.projection], shape: LinearShape(rows: shape.tokens, inFeatures: i, outFeatures: h),
+        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
+        let normIn = try view(s.norm1Out, rows: r, columns: h)                   // [r, H]
+        let pre = try view(s.ffnPre, rows: r, columns: i), act = try view(s.ffnAct, rows: r, columns: i)   // [r, I]
+        let projection = try view(layout.projection, rows: r, columns: h)        // [r, H]
+        try device.linear(normIn, weight: try p(n.intermediate(l, "weight")), bias: nil, into: pre,
+                          shape: LinearShape(rows: r, inFeatures: h, outFeatures: i), role: OpRole("FFN1", layer: l))
+        try device.biasGELU(pre, bias: try p(n.intermediate(l, "bias")), into: act,
+                            rows: r, columns: i, kind: config.activation, role: OpRole("FFN bias + GELU", layer: l))
+        try device.linear(act, weight: try p(n.output(l, "weight")), bias: try p(n.output(l, "bias")),
+                          into: projection, shape: LinearShape(rows: r, inFeatures: i, outFeatures: h),
                           role: OpRole("FFN2", layer: l))
         try device.layerNorm(LayerNormForward(
-            input: self[layout.projection], residual: self[s.norm1Out], dropout: dropout?.config(.feedForwardOutput, layer: l),
-            sum: self[s.norm2Sum], gamma: try p(n.outputNorm(l, "weight")), beta: try p(n.outputNorm(l, "bias")),
-            output: output, mean: self[s.norm2Mean], rstd: self[s.norm2Rstd]), shape: normShape,
-            role: OpRole("FFN dropout + residual + LayerNorm", layer: l))
+            input: projection, residual: normIn, dropout: dropout?.config(.feedForwardOutput, layer: l),
+            sum: try view(s.norm2Sum, rows: r, columns: h), gamma: try p(n.outputNorm(l, "weight")),
+            beta: try p(n.outputNorm(l, "bias")), output: try output.slice(0, count: r * h),
+            mean: try view(s.norm2Mean, rows: r, columns: 1), rstd: try view(s.norm2Rstd, rows: r, columns: 1)),
+            shape: normShape(rows: r), role: OpRole("FFN dropout + residual + LayerNorm", layer: l))
     }
 
     private func poolerForward() throws {
         let n = BertParameterNames.self, h = config.hiddenSize
-        try device.copyRows(hiddenState(config.numHiddenLayers), stride: shape.sequence * h, into: self[layout.cls],
+        try device.copyRows(hiddenState(config.numHiddenLayers), stride: classRowStride, into: self[layout.cls],
                             stride: h, rows: shape.batch, columns: h, role: "[CLS] rows")
         try device.linear(self[layout.cls], weight: try p(n.pooler("weight")), bias: try p(n.pooler("bias")),
                           into: pooled, shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h), role: "pooler")

@@ -16,8 +16,10 @@ public enum GEMMCensus {
     }
 
     /// The encoder's GEMMs (embeddings have none): per layer the fused QKV, attention output and the two
-    /// feed-forward projections, attention's Q·Kᵀ and P·V (and their gradients in training), and the pooler.
-    public static func encoder(config c: BertConfig, shape s: EncoderShape, training: Bool, pooler: Bool) -> [GEMMShape] {
+    /// feed-forward projections, attention's Q·Kᵀ and P·V (and their gradients in training), and the pooler;
+    /// with `output` `.classToken` also the last block's at one row (query) per sequence.
+    public static func encoder(config c: BertConfig, shape s: EncoderShape, training: Bool, pooler: Bool,
+                               output: EncoderOutput = .everyToken) -> [GEMMShape] {
         let t = s.tokens, h = c.hiddenSize, i = c.intermediateSize, S = s.sequence, D = c.headSize
         var shapes = linear(rows: t, inputs: h, outputs: 3 * h, training: training)
             + linear(rows: t, inputs: h, outputs: h, training: training)
@@ -27,19 +29,33 @@ public enum GEMMCensus {
             shapes += [GEMMShape(m: S, n: S, k: D, transB: .transposed), GEMMShape(m: S, n: D, k: S),
                        GEMMShape(m: S, n: D, k: S, transA: .transposed)]
         }
+        if output == .classToken {
+            let b = s.batch
+            shapes += linear(rows: b, inputs: h, outputs: h, training: training)
+                + linear(rows: b, inputs: h, outputs: i, training: training)
+                + linear(rows: b, inputs: i, outputs: h, training: training)
+            if training {
+                shapes += [GEMMShape(m: 1, n: S, k: D, transB: .transposed), GEMMShape(m: 1, n: D, k: S),
+                           GEMMShape(m: S, n: D, k: 1, transA: .transposed)]
+            }
+        }
         if pooler { shapes += linear(rows: s.batch, inputs: h, outputs: h, training: training) }
         return shapes
     }
 
     /// Attention's strided-batched GEMMs of a training step as whole batches (Q·Kᵀ and dP = dC·Vᵀ; P·V and dQ = dS·K;
     /// dV = Pᵀ·dC and dK = dSᵀ·Q), for a device whose scratch covers a whole batch (the CPU backend's bf16 operands).
-    public static func attentionBatches(config c: BertConfig, shape s: EncoderShape, training: Bool)
-        -> [(shape: GEMMShape, batch: BatchStrides)] {
+    /// With `output` `.classToken` also the last block's, at one query per sequence.
+    public static func attentionBatches(config c: BertConfig, shape s: EncoderShape, training: Bool,
+                                        output: EncoderOutput = .everyToken) -> [(shape: GEMMShape, batch: BatchStrides)] {
         guard training else { return [] }
         let S = s.sequence, D = c.headSize, bh = s.batch * c.numAttentionHeads
-        return [(GEMMShape(m: S, n: S, k: D, transB: .transposed), BatchStrides(count: bh, a: S * D, b: S * D, c: S * S)),
-                (GEMMShape(m: S, n: D, k: S), BatchStrides(count: bh, a: S * S, b: S * D, c: S * D)),
-                (GEMMShape(m: S, n: D, k: S, transA: .transposed), BatchStrides(count: bh, a: S * S, b: S * D, c: S * D))]
+        let queries = output == .classToken ? [S, 1] : [S]
+        return queries.flatMap { q in
+            [(GEMMShape(m: q, n: S, k: D, transB: .transposed), BatchStrides(count: bh, a: q * D, b: S * D, c: q * S)),
+             (GEMMShape(m: q, n: D, k: S), BatchStrides(count: bh, a: q * S, b: S * D, c: q * D)),
+             (GEMMShape(m: S, n: D, k: q, transA: .transposed), BatchStrides(count: bh, a: q * S, b: q * D, c: S * D))]
+        }
     }
 
     /// The GEMM temporary buffer `shapes` (and whole `batches`) need on `device`: the largest any of them may need.

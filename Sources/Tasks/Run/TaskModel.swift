@@ -39,7 +39,7 @@ public struct TaskModel {
         let parameters = try ParameterStore(config: config, heads: heads, device: device, training: training)
         initializedHeads = try parameters.load(from: checkpoint, newHeadsSeed: training ? seed : nil)
         encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: batch, sequence: sequence),
-                                  mode: training ? .training : .inference, policy: policy)
+                                  mode: training ? .training : .inference, policy: policy, output: spec.encoderOutput)
         head = try spec.makeHead(encoder: encoder)
         files = ModelFiles(config: config, vocabulary: vocabulary,
                            doLowerCase: checkpoint.doLowerCase ?? vocabulary.looksUncased)

@@ -11,6 +11,8 @@ public struct SequenceHeadSpec: TaskHeadSpec {
 
     public var description: String { "sequence(outputs: \(objective.outputs))" }
     public var modelHeads: BertHeads { .classifier(labels: objective.outputs) }
+    /// The classifier reads the pooled output only.
+    public var encoderOutput: EncoderOutput { .classToken }
 
     public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
         ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, outputs: objective.outputs))

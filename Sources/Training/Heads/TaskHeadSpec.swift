@@ -12,10 +12,17 @@ public protocol TaskHeadSpec: Sendable, CustomStringConvertible {
     func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)?
     /// The head's GEMMs (its dense layers), forward and, in training, backward.
     func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape]
-    /// The head on `encoder` (whose parameters include `modelHeads`).
+    /// Which rows of the last block the head reads: `.classToken` when only the pooled output.
+    var encoderOutput: EncoderOutput { get }
+    /// The head on `encoder` (whose parameters include `modelHeads`; created with `encoderOutput`).
     func makeHead(encoder: BertEncoder) throws -> TaskHead
     /// Random targets of a synthetic feature of `sequence` tokens (plan checks and timed steps).
     func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64)
+}
+
+extension TaskHeadSpec {
+    /// Every token's last hidden state, unless the head says otherwise.
+    public var encoderOutput: EncoderOutput { .everyToken }
 }
 
 /// What the head of a planned run looks like (its buffers depend on it): a `TaskHeadSpec`, compared by what it

@@ -96,10 +96,13 @@ public struct MemoryPlan: Sendable {
     /// The GEMM temporary buffer a run reserves: the largest any of its GEMMs may need on `device`.
     public static func gemmWorkspaceBytes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool,
                                           device: any Device) throws -> Int {
-        let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler)
+        let output = head.spec.encoderOutput
+        let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler,
+                                        output: output)
             + head.spec.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
         return try GEMMCensus.workspaceBytes(
-            shapes, batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training), on: device)
+            shapes, batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training, output: output),
+            on: device)
     }
 
     /// Estimated time of one optimizer step relative to others of the same effective batch: the policy's compute

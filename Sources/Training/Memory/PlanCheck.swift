@@ -49,7 +49,7 @@ public enum PlanCheck {
         let parameters = try ParameterStore(config: config, heads: head.modelHeads, device: device, training: true)
         if compute { try parameters.initialize(seed: 1) }
         let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: plan.microBatch, sequence: plan.sequence),
-                                      mode: .training, policy: plan.policy)
+                                      mode: .training, policy: plan.policy, output: head.spec.encoderOutput)
         let taskHead = try head.spec.makeHead(encoder: encoder)
         var settings = TrainerConfig(outputDirectory: FileManager.default.temporaryDirectory.path)
         settings.batchSize = batchSize
