@@ -110,7 +110,9 @@ let package = Package(
 
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         // `bert` under `mpirun -np 2` against one process with twice the micro-batch (skipped without mpirun).
-        .testTarget(name: "DistributedTests", dependencies: ["bert", "Cluster"]),
+        .testTarget(name: "DistributedTests", dependencies: ["bert", "Cluster", "TestSupport"]),
+        // `bert` as a user runs it on devices the test process must not load: Oclgrind (skipped where not installed).
+        .testTarget(name: "CommandTests", dependencies: ["bert", "bert-prof", "TestSupport"]),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
         // The profiler (bert-prof) against a real training step of the model: op coverage and the trace.
         .testTarget(name: "ProfilerTests", dependencies: ["bert-prof", "Compute", "BERT", "Training", "TestSupport"]),

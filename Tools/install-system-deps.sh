@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SwiftBERT needs to build and test, only those that are missing:
 # the OpenCL ICD loader and headers, CLBlast, OpenBLAS, oneDNN (the CPU backend's GEMMs), PoCL (an OpenCL driver for
-# the CPU, so the OpenCL path runs and is tested on any machine), clinfo, Open MPI (data-parallel training; the mpirun
-# test), and python3-pip when python3 has no pip.
+# the CPU, so the OpenCL path runs and is tested on any machine), Oclgrind (a strict OpenCL simulator the tests run
+# `bert` next to; it installs no ICD file, so no program sees it unless OCL_ICD_VENDORS names it), clinfo, Open MPI
+# (data-parallel training; the mpirun test), and python3-pip when python3 has no pip.
 set -euo pipefail
 
-packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo libopenblas-dev
+packages=(pkg-config ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd oclgrind clinfo libopenblas-dev
           libdnnl-dev libopenmpi-dev openmpi-bin)
 missing=()
 for package in "${packages[@]}"; do

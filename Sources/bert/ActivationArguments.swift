@@ -31,8 +31,8 @@ struct ActivationArguments: ParsableArguments {
 
     /// The error when nothing fits `budget` (see `MemoryPlan.whyNothingFits`).
     func nothingFits(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int, device: any Device,
-                     microBatch: Int? = nil, optimizer: OptimizerKind = .google) throws -> ValidationError {
-        ValidationError(try MemoryPlan.whyNothingFits(config: config, head: head, sequence: sequence, budget: budget,
+                     microBatch: Int? = nil, optimizer: OptimizerKind = .google) throws -> ComputeError {
+        .runDoesNotFit(try MemoryPlan.whyNothingFits(config: config, head: head, sequence: sequence, budget: budget,
                                                       device: device, policies: candidates, microBatch: microBatch,
                                                       optimizer: optimizer))
     }

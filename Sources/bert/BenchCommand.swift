@@ -60,13 +60,27 @@ struct BenchCommand: ParsableCommand {
         guard maxSeqLength <= config.maxPositionEmbeddings else {
             throw ValidationError("--max-seq-length \(maxSeqLength) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        let device = try deviceArguments.open()
+        let plannedPeak = { (device: any Device) throws -> Int in
+            try MemoryPlan(config: config, head: .none, microBatch: batchSize, sequence: maxSeqLength, training: mode == "train",
+                           policy: policy ?? .keepAll, device: device, optimizer: nil).total
+        }
+        // The plan is exact: a run it does not fit is refused before anything is allocated (and `auto` passes over
+        // such a GPU).
+        let shortfall = { (device: any Device) throws -> String? in
+            let needed = try plannedPeak(device), budget = device.memory.budget ?? device.info.globalMemory
+            return needed <= budget ? nil : "\(model) \(mode) at batch \(batchSize) × seq \(maxSeqLength) needs \(ByteCount.format(needed)) "
+                + "by the memory plan; \(device.info) has \(ByteCount.format(budget))"
+                + (device.memory.budget == nil ? "" : " (--device-memory)")
+        }
+        let device = try deviceArguments.open(fits: shortfall)
+        if let why = try shortfall(device) {
+            throw ComputeError.runDoesNotFit(why + ": lower --batch-size or --max-seq-length, use --recompute or --activations half, or another device")
+        }
         let settings = EncoderBenchmark.Settings(batch: batchSize, sequence: maxSeqLength,
                                                  mode: mode == "train" ? .training : .inference,
                                                  warmup: warmup, repetitions: repetitions, policy: policy ?? .keepAll)
         let result = try EncoderBenchmark(config: config, settings: settings).run(on: device)
-        let planned = try MemoryPlan(config: config, head: .none, microBatch: batchSize, sequence: maxSeqLength,
-                                     training: mode == "train", policy: policy ?? .keepAll, device: device, optimizer: nil).total
+        let planned = try plannedPeak(device)
         if json {
             let object: [String: Any] = [
                 "model": model, "device": device.info.description, "mode": mode, "batch_size": batchSize,

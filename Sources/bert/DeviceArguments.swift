@@ -4,7 +4,7 @@ import Compute
 /// The device flags every computing command shares.
 struct DeviceArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Device: cpu, opencl, opencl:N, or auto (an OpenCL GPU if present, else the CPU).",
+        "Device: cpu, opencl, opencl:N, or auto (the best real OpenCL GPU the run fits, never a simulator or an OpenCL CPU device; else the CPU backend; `bert devices` shows the choice).",
         discussion: "Under mpirun, {local_rank} and {rank} are replaced by this process's ranks: --device 'opencl:{local_rank}'."))
     var device: String = "auto"
 
@@ -62,6 +62,9 @@ struct DeviceArguments: ParsableArguments {
         if precisionPolicy == .bf16, !CPUDevice.oneDNNAvailable {
             throw ValidationError("--precision bf16 needs oneDNN: this build has none (install libdnnl-dev and rebuild)")
         }
+        if precisionPolicy == .bf16, !CPUDevice.bf16GEMMAvailable {
+            throw ValidationError("--precision bf16: oneDNN has no bf16 matmul for this processor (it needs AVX-512 or AMX); use --precision fp32 or auto")
+        }
         guard let isa = CPUKernelISA(rawValue: cpuISA) else {
             throw ValidationError("--cpu-isa must be best, baseline, avx2 or avx512, got '\(cpuISA)'")
         }
@@ -71,8 +74,9 @@ struct DeviceArguments: ParsableArguments {
     }
 
     /// Opens the chosen device and reports the choice on standard error; `training` picks the precision default
-    /// (`PrecisionPolicy.trainingDefault`, else `inferenceDefault`) when --precision is not given.
-    func open(training: Bool = false) throws -> any Device {
+    /// (`PrecisionPolicy.trainingDefault`, else `inferenceDefault`) when --precision is not given. Under `auto`,
+    /// `fits` is asked of each GPU (`DeviceSelector.open(_:options:fits:)`).
+    func open(training: Bool = false, fits: DeviceFit? = nil) throws -> any Device {
         let policy = precision.flatMap(PrecisionPolicy.init(rawValue:))
             ?? (training ? PrecisionPolicy.trainingDefault : PrecisionPolicy.inferenceDefault)
         var options = DeviceOptions(memoryBudget: try deviceMemory.map(ByteCount.parse), threads: threads,
@@ -85,7 +89,7 @@ struct DeviceArguments: ParsableArguments {
         case "none"?: options.clblastParameters = .database
         case let path?: options.clblastParameters = .file(path)
         }
-        let selection = try DeviceSelector.open(DistributedRun.launch.expand(device), options: options)
+        let selection = try DeviceSelector.open(DistributedRun.launch.expand(device), options: options, fits: fits)
         printError("device: \(selection.reason)")
         let reason = (selection.device as? CPUDevice)?.precisionReason ?? "bf16 runs on the CPU backend only"
         if selection.device.gemmPrecision == .bf16 {

@@ -29,6 +29,7 @@ struct DevicesCommand: ParsableCommand {
                          "\(info.computeUnits) CUs, CLBlast"])
         }
         print(table(rows))
+        print("\n" + Self.autoSummary(AutoDeviceRule.rank(openCL)))
         print("\ncpu features: \(cpu.extensions.isEmpty ? "none detected" : cpu.extensions.sorted().joined(separator: ", "))")
         var auto = DeviceOptions()
         auto.precision = .auto
@@ -40,5 +41,22 @@ struct DevicesCommand: ParsableCommand {
             print("\nNo OpenCL device found: install an OpenCL driver (on Debian: pocl-opencl-icd for the CPU, "
                   + "or your GPU vendor's ICD). --device auto will use the CPU backend.")
         }
+    }
+
+    /// What `--device auto` would choose (before the command's memory check) and every device it passes over.
+    static func autoSummary(_ ranking: AutoDeviceRule.Ranking) -> String {
+        var lines: [String]
+        if let best = ranking.candidates.first {
+            lines = ["--device auto → opencl:\(best.index ?? 0) (\(best.name)): the best-ranked real GPU "
+                     + "(\(AutoDeviceRule.strengths(best))); a command whose memory plan does not fit it falls back to the next "
+                     + "GPU, then the CPU backend"]
+            lines += ranking.candidates.dropFirst().map {
+                "  next: opencl:\($0.index ?? 0) (\($0.name)): \(AutoDeviceRule.strengths($0))"
+            }
+        } else {
+            lines = ["--device auto → cpu: no usable OpenCL GPU"]
+        }
+        lines += ranking.skipped.map { "  skipped: opencl:\($0.device.index ?? 0) (\($0.device.name)): \($0.reason)" }
+        return lines.joined(separator: "\n")
     }
 }

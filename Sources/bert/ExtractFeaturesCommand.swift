@@ -2,6 +2,7 @@ import ArgumentParser
 import BERT
 import Compute
 import Foundation
+import Training
 
 /// `bert extract-features`: hidden states (or one pooled vector) per input line, as JSONL.
 struct ExtractFeaturesCommand: ParsableCommand {
@@ -46,7 +47,8 @@ struct ExtractFeaturesCommand: ParsableCommand {
         let text = String(decoding: data, as: UTF8.self)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             .enumerated().filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }
-        let device = try deviceArguments.open()
+        let device = try deviceArguments.open(fits: try inferenceFit(folder: model, head: .none, batch: batchSize,
+                                                                      sequence: maxSeqLength))
         let extractor = try FeatureExtractor(model: model, device: device,
                                              options: .init(layers: layerList, maxSequenceLength: maxSeqLength,
                                                             batchSize: batchSize, pooling: pooled))

@@ -8,6 +8,31 @@ import Training
 /// memory); with a fixed micro-batch (nil = the whole batch) the cheapest allowed policy that fits. Prints the choice.
 func chooseMemoryPlan(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: Int, microBatchSize: String?,
                       activations: ActivationArguments, optimizer: OptimizerKind, device: any Device) throws -> MemoryPlan {
+    let plan = try planMemory(config: config, head: head, sequence: sequence, batchSize: batchSize, microBatchSize: microBatchSize,
+                              activations: activations, optimizer: optimizer, device: device)
+    let budget = device.memory.budget ?? device.info.globalMemory
+    printError("memory plan: micro-batch \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), \(plan.policy), "
+               + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
+    return plan
+}
+
+/// `chooseMemoryPlan` as a `--device auto` fit check: nil when the run has a plan on the device, else why not.
+func memoryFit(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: Int, microBatchSize: String?,
+               activations: ActivationArguments, optimizer: OptimizerKind) -> DeviceFit {
+    { device in
+        do {
+            _ = try planMemory(config: config, head: head, sequence: sequence, batchSize: batchSize, microBatchSize: microBatchSize,
+                               activations: activations, optimizer: optimizer, device: device)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+/// The plan `chooseMemoryPlan` picks, without printing it.
+private func planMemory(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: Int, microBatchSize: String?,
+                        activations: ActivationArguments, optimizer: OptimizerKind, device: any Device) throws -> MemoryPlan {
     guard sequence <= config.maxPositionEmbeddings else {
         throw ValidationError("--max-seq-length \(sequence) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
     }
@@ -28,7 +53,19 @@ func chooseMemoryPlan(config: BertConfig, head: PlannedHead, sequence: Int, batc
         throw try activations.nothingFits(config: config, head: head, sequence: sequence, budget: budget, device: device,
                                           microBatch: fixed, optimizer: optimizer)
     }
-    printError("memory plan: micro-batch \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), \(plan.policy), "
-               + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
     return plan
+}
+
+/// `--device auto`'s fit check for inference with the model in `folder` and `head` (`bert predict`, `bert evaluate`,
+/// `bert extract-features`): nil when the inference memory plan at `batch` × `sequence` fits the device's budget,
+/// else the sizes.
+func inferenceFit(folder: String, head: PlannedHead, batch: Int, sequence: Int) throws -> DeviceFit {
+    let config = try Checkpoint.open(folder).requireConfig()
+    return { device in
+        let needed = try MemoryPlan(config: config, head: head, microBatch: batch, sequence: sequence,
+                                    training: false, device: device, optimizer: nil).total
+        let budget = device.memory.budget ?? device.info.globalMemory
+        return needed <= budget ? nil : "inference at batch \(batch) × seq \(sequence) needs \(ByteCount.format(needed)) by the "
+            + "memory plan; the device has \(ByteCount.format(budget))"
+    }
 }

@@ -1,5 +1,6 @@
 import Cluster
 import Foundation
+import TestSupport
 import XCTest
 
 /// `bert` under `mpirun -np 2` (CPU backend) on a tiny task against one process with twice the micro-batch: the
@@ -10,15 +11,7 @@ final class MPIRunTests: XCTestCase {
     private var tinyModel: String { packageRoot.appendingPathComponent("Tests/BERTTests/Fixtures/hf-tiny").path }
 
     /// The `bert` built beside this test bundle.
-    private func bert() throws -> String {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          Bundle.main.bundleURL.deletingLastPathComponent(), Bundle(for: Self.self).bundleURL.deletingLastPathComponent()]
-        for folder in candidates {
-            let path = folder.appendingPathComponent("bert").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw XCTSkip("no bert executable beside the tests (looked in \(candidates.map(\.path)))")
-    }
+    private func bert() throws -> String { try ToolProcess.built("bert", besides: Bundle(for: Self.self)) }
 
     private func mpirun() throws -> String {
         guard Communicator.isAvailable else { throw XCTSkip("this build has no MPI") }
@@ -29,12 +22,7 @@ final class MPIRunTests: XCTestCase {
         throw XCTSkip("mpirun is not on the PATH")
     }
 
-    private func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-mpi-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
+    private func folder() throws -> String { try ToolProcess.folder("swiftbert-mpi", for: self) }
 
     /// 64 sentences of the tiny model's words, two labels.
     private func trainingFile(in folder: String) throws -> String {
@@ -55,24 +43,10 @@ final class MPIRunTests: XCTestCase {
         return path
     }
 
-    private struct Outcome { var status: Int32; var output: String }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+    private func run(_ executable: String, _ arguments: [String]) throws -> ToolProcess.Outcome {
         // Containers often forbid the cross-memory attach Open MPI's shared-memory transport uses for large messages.
-        environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        try ToolProcess.run(executable, arguments, environment: ["OMPI_MCA_rmaps_base_oversubscribe": "1",
+                                                                 "OMPI_MCA_btl_vader_single_copy_mechanism": "none"])
     }
 
     private func finetune(train: String, micro: Int, output: String, extra: [String] = []) throws -> [String] {

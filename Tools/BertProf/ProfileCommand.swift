@@ -37,6 +37,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .long, help: "Timed runs of each GEMM (CLBlast on PoCL is slow; default 3).")
     var gemmRepetitions: Int = 3
 
+    @Option(name: .long, help: "Seconds each call's runs may take in all, warm-up included: past it the runs stop after the first timed one (slow devices and simulators finish; fast calls are unaffected).")
+    var budget: Double = 5
+
     @Option(name: .long, help: "Profile only entries whose op, shape or role contains this text (case-insensitive).")
     var only: String?
 
@@ -64,6 +67,7 @@ struct ProfileCommand: ParsableCommand {
         guard repetitions >= 1, gemmRepetitions >= 1, warmup >= 0 else {
             throw ValidationError("--repetitions and --gemm-repetitions must be at least 1 and --warmup at least 0")
         }
+        guard budget > 0 else { throw ValidationError("--budget must be a positive number of seconds, got \(budget)") }
         guard !(json && markdown) else { throw ValidationError("choose one of --json and --markdown") }
         if let only, only.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--only needs a non-empty pattern") }
         if let trace, trace.isEmpty { throw ValidationError("--trace needs a file name") }
@@ -100,8 +104,9 @@ struct ProfileCommand: ParsableCommand {
         // The twin runs on one thread: OpenBLAS's worker threads spin for a while after each call and would take
         // cores from the device being timed right after (measured: PoCL GEMMs 30 % slower after a 2-thread twin).
         let reference: (any Device)? = device is CPUDevice ? nil : CPUDevice(options: DeviceOptions(threads: 1))
-        let settings = ProfileSettings(timing: TimingSettings(warmup: warmup, repetitions: repetitions),
-                                       gemmTiming: TimingSettings(warmup: min(warmup, 1), repetitions: gemmRepetitions),
+        let settings = ProfileSettings(timing: TimingSettings(warmup: warmup, repetitions: repetitions, budgetSeconds: budget),
+                                       gemmTiming: TimingSettings(warmup: min(warmup, 1), repetitions: gemmRepetitions,
+                                                                  budgetSeconds: budget),
                                        sweep: !noSweep)
         let profiler = EntryProfiler(device: device, reference: reference, settings: settings)
         var measurements: [EntryMeasurement] = []
@@ -115,7 +120,7 @@ struct ProfileCommand: ParsableCommand {
         var sweeps: [KernelSweep.Outcome] = []
         if settings.sweep, let openCL = device as? OpenCLDevice, let reference {
             progress("sweeping launch shapes …")
-            let timing = TimingSettings(warmup: min(warmup, 1), repetitions: min(repetitions, 5))
+            let timing = TimingSettings(warmup: min(warmup, 1), repetitions: min(repetitions, 5), budgetSeconds: budget)
             sweeps = KernelSweep(device: openCL, reference: reference, timing: timing).run(entries, progress: progress)
         }
 

@@ -79,7 +79,8 @@ public final class CPUDevice: Device, @unchecked Sendable {
             backend: .cpu, index: nil, name: CPUDevice.processorName(), vendor: "host", platform: "SwiftBERT CPU backend",
             type: "host", isGPU: false, openCLCVersion: nil, driverVersion: "", platformVersion: "",
             extensions: Set(CPUFeatures.detect()), globalMemory: ram, maxAllocation: maxAllocation, localMemory: 0,
-            maxWorkGroupSize: 1, computeUnits: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
+            maxWorkGroupSize: 1, computeUnits: ProcessInfo.processInfo.activeProcessorCount,
+            hostUnifiedMemory: true, maxClockMHz: 0, threads: threads,
             blas: "\(blasConfig.trimmingCharacters(in: .whitespaces)) (core \(core))")
         memory = MemoryAccountant(capacity: ram, budget: options.memoryBudget)
         parallel = ParallelFor(threads: threads)
@@ -119,6 +120,16 @@ public final class CPUDevice: Device, @unchecked Sendable {
         info.blas += "; element-wise kernels: C, \(kernels.name) build; GEMMs in \(gemmPrecision.rawValue)"
             + (gemmPrecision == .bf16 ? " (bf16 inputs, fp32 accumulation and outputs)" : "")
             + (options.precision == .fp32 ? "" : " (\(precisionReason))")
+    }
+
+    /// Whether `--precision bf16` can run here: this build has oneDNN and oneDNN has a bf16 matmul for this
+    /// processor (natively, or emulated on AVX-512; not on AVX2-only processors). Probed once per process.
+    public static var bf16GEMMAvailable: Bool {
+        #if SWIFTBERT_DNNL
+        return OneDNNGEMM.bf16MatmulAvailable
+        #else
+        return false
+        #endif
     }
 
     /// Whether this processor has bf16 arithmetic (AVX512-BF16 or AMX-BF16) and this build has oneDNN to use it.

@@ -90,6 +90,13 @@ final class OneDNNGEMM {
         dnnl_engine_destroy(engine)
     }
 
+    /// Whether oneDNN has a bf16 matmul for this processor (it has none on AVX2-only processors): a 16×16×16
+    /// bf16 primitive is created once, on one thread, without changing OpenMP's thread count.
+    static let bf16MatmulAvailable: Bool = {
+        guard let probe = try? OneDNNGEMM(threads: 1, settingThreads: false) else { return false }
+        return (try? probe.matmul(for: Key(GEMMShape(m: 16, n: 16, k: 16), nil, bf16: true))) != nil
+    }()
+
     /// Whether oneDNN runs this GEMM (an empty k, C = beta·C, is left to BLAS).
     static func supports(_ s: GEMMShape) -> Bool { s.k > 0 }
 

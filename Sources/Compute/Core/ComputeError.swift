@@ -34,6 +34,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownKernelFile(String)
     /// A precision the device cannot run (why, and what to use instead).
     case unsupportedPrecision(String)
+    /// A run's memory plan does not fit the device or budget: what it needs, what there is, what to change.
+    case runDoesNotFit(String)
 
     public var description: String {
         switch self {
@@ -74,6 +76,8 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidByteCount(text):
             return "invalid memory size '\(text)': expected a number with an optional unit, e.g. 12GiB, 512MiB, 8GB, 1073741824."
         case let .unsupportedPrecision(detail):
+            return detail
+        case let .runDoesNotFit(detail):
             return detail
         case let .unknownKernelFile(name):
             return "no kernel file named '\(name)' in the kernel library."

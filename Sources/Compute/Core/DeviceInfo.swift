@@ -29,6 +29,11 @@ public struct DeviceInfo: Sendable, CustomStringConvertible {
     public var localMemory: Int
     public var maxWorkGroupSize: Int
     public var computeUnits: Int
+    /// Whether the device shares memory with the host (`CL_DEVICE_HOST_UNIFIED_MEMORY`: an integrated GPU or an
+    /// OpenCL CPU device); true for the CPU backend.
+    public var hostUnifiedMemory: Bool
+    /// Highest clock in MHz (`CL_DEVICE_MAX_CLOCK_FREQUENCY`); 0 where unknown (the CPU backend).
+    public var maxClockMHz: Int
     /// Compute threads the CPU backend uses; nil for OpenCL.
     public var threads: Int?
     /// BLAS library behind GEMM ("OpenBLAS 0.3.21 …" or "CLBlast").

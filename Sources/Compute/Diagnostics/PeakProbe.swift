@@ -25,7 +25,7 @@ public struct PeakProbe: Sendable {
         /// Timed runs per measurement after calibration; the best is kept.
         public var repetitions: Int
         /// Bytes of each of the two buffers the bandwidth probe copies between (capped at the device's maximum
-        /// allocation).
+        /// allocation and a quarter of its free memory: `copyBufferBytes`).
         public var copyBytes: Int
 
         public init(widths: [Int] = [1, 2, 4, 8, 16], minimumSeconds: Double = 0.05, repetitions: Int = 3,
@@ -70,10 +70,19 @@ public struct PeakProbe: Sendable {
     /// Copy bandwidth: OpenCL's copy kernel and `clEnqueueCopyBuffer`, or the CPU's parallel `memcpy`.
     public func bandwidth(on device: any Device) throws -> [BandwidthMeasurement] {
         try settings.validate()
-        let bytes = min(settings.copyBytes, device.info.maxAllocation) / 64 * 64
+        let bytes = Self.copyBufferBytes(requested: settings.copyBytes, info: device.info, memory: device.memory)
         if let openCL = device as? OpenCLDevice { return try openCLBandwidth(openCL, bytes: bytes) }
         if let cpu = device as? CPUDevice { return [try cpuBandwidth(cpu, bytes: bytes)] }
         throw unsupported(device)
+    }
+
+    /// Bytes of each of the bandwidth probe's two buffers on a device: `requested`, capped at the device's largest
+    /// allocation and at a quarter of the memory still free (so both buffers take at most half of it, on a
+    /// 128 MiB device too), a multiple of 64 and at least 64 KiB.
+    static func copyBufferBytes(requested: Int, info: DeviceInfo, memory: MemoryAccountant) -> Int {
+        let limit = min(memory.capacity, memory.budget ?? .max)
+        let free = max(limit - memory.current, 0)
+        return max(min(requested, info.maxAllocation, free / 4) / 64 * 64, 1 << 16)
     }
 
     private func unsupported(_ device: any Device) -> ComputeError {

@@ -53,6 +53,8 @@ enum OpenCLDiscovery {
         let localMemory: cl_ulong = try value(device, CL_DEVICE_LOCAL_MEM_SIZE)
         let maxWorkGroup: Int = try value(device, CL_DEVICE_MAX_WORK_GROUP_SIZE)
         let computeUnits: cl_uint = try value(device, CL_DEVICE_MAX_COMPUTE_UNITS)
+        let unified: cl_bool = try value(device, CL_DEVICE_HOST_UNIFIED_MEMORY)
+        let clock: cl_uint = try value(device, CL_DEVICE_MAX_CLOCK_FREQUENCY)
         return DeviceInfo(
             backend: .openCL, index: index,
             name: try string(device, CL_DEVICE_NAME), vendor: try string(device, CL_DEVICE_VENDOR),
@@ -61,7 +63,8 @@ enum OpenCLDiscovery {
             platformVersion: try platformString(platform, CL_PLATFORM_VERSION), extensions: extensions,
             globalMemory: Int(clamping: globalMemory), maxAllocation: Int(clamping: maxAllocation),
             localMemory: Int(clamping: localMemory), maxWorkGroupSize: maxWorkGroup,
-            computeUnits: Int(computeUnits), threads: nil, blas: "CLBlast")
+            computeUnits: Int(computeUnits), hostUnifiedMemory: unified != 0, maxClockMHz: Int(clock), threads: nil,
+            blas: "CLBlast")
     }
 
     /// "OpenCL C 1.2 pocl" → (1, 2).

@@ -1,15 +1,19 @@
 import Foundation
 
-/// How one call is timed: untimed warm-up runs, then `repetitions` timed runs.
+/// How one call is timed: untimed warm-up runs, then `repetitions` timed runs, within a time budget.
 public struct TimingSettings: Sendable, Equatable {
     /// Untimed runs first (kernel builds, caches, page faults).
     public var warmup: Int
     /// Timed runs, each alone (at least one).
     public var repetitions: Int
+    /// Seconds one call may take in all, warm-up included: runs stop once they have taken this long, after the first
+    /// warm-up and the first timed run (so a slow device or a simulator still finishes; a fast call is unaffected).
+    public var budgetSeconds: Double
 
-    public init(warmup: Int = 2, repetitions: Int = 10) {
+    public init(warmup: Int = 2, repetitions: Int = 10, budgetSeconds: Double = .infinity) {
         self.warmup = warmup
         self.repetitions = repetitions
+        self.budgetSeconds = budgetSeconds
     }
 }
 
@@ -44,11 +48,16 @@ public enum OpTimer {
     /// profiling events on an OpenCL device opened with profiling (except CLBlast GEMMs), else by the wall
     /// clock around the call and `synchronize()`.
     public static func time(_ op: PreparedOp, on device: any Device, settings: TimingSettings) throws -> OpTiming {
-        for _ in 0..<max(0, settings.warmup) { try op.run() }
-        try device.synchronize()
+        let start = DispatchTime.now().uptimeNanoseconds
+        func overBudget() -> Bool { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 >= settings.budgetSeconds }
+        for _ in 0..<max(0, settings.warmup) {
+            try op.run()
+            try device.synchronize()
+            if overBudget() { break }
+        }
         let openCL = (device as? OpenCLDevice).flatMap { $0.profile == nil ? nil : $0 }
         var seconds: [Double] = []
-        for _ in 0..<max(1, settings.repetitions) {
+        for _ in 0..<max(1, settings.repetitions) where seconds.isEmpty || !overBudget() {
             if let openCL, !op.call.isGEMM {
                 seconds.append(try openCL.timedSeconds { try op.run() })
             } else {

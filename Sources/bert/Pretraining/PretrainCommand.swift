@@ -104,9 +104,10 @@ struct PretrainCommand: ParsableCommand {
 
     /// Evaluates or trains in one process (`parallel` nil) or as one rank of a data-parallel group.
     private func run(parallel: (any DataParallel)?) throws {
-        let device = try deviceArguments.open(training: !eval)
-        let model = try PretrainingModel(initCheckpoint: initCheckpoint, config: config, vocab: vocab, doLowerCase: doLowerCase,
-                                         device: device, seed: runOptions.seed, training: !eval)
+        let definition = try PretrainingModel.Definition(initCheckpoint: initCheckpoint, config: config, vocab: vocab,
+                                                         doLowerCase: doLowerCase)
+        let device = try deviceArguments.open(training: !eval, fits: eval ? nil : try phasesFit(definition, ranks: parallel?.size ?? 1))
+        let model = try PretrainingModel(definition, device: device, seed: runOptions.seed, training: !eval)
         if !model.initialized.isEmpty {
             printError("new weights: \(model.initialized.count == model.parameters.specs.count ? "all (from scratch)" : model.initialized.joined(separator: ", ")) (seed \(runOptions.seed))")
         }
@@ -132,6 +133,18 @@ struct PretrainCommand: ParsableCommand {
             try runPhase(phase, number: index + 1, of: phases.count, folder: folders[index], model: model, heldOut: heldOut,
                          resume: index == resumePhase ? runOptions.resume : nil, device: device, parallel: parallel)
         }
+    }
+
+    /// Under `--device auto`, a GPU is used only if every phase's memory plan fits it.
+    private func phasesFit(_ definition: PretrainingModel.Definition, ranks: Int) throws -> DeviceFit {
+        let checks = try phases().map { phase -> DeviceFit in
+            let data = try PretrainingDataset(paths: phase.train)
+            return memoryFit(config: definition.config, head: .pretraining(predictions: data.maxPredictions),
+                                  sequence: data.maxSeqLength, batchSize: phase.batchSize / max(ranks, 1),
+                                  microBatchSize: phase.microBatchSize, activations: activationArguments,
+                                  optimizer: runOptions.optimizerKind)
+        }
+        return { device in try checks.lazy.compactMap { try $0(device) }.first }
     }
 
     private func runPhase(_ phase: PretrainingPhase, number: Int, of count: Int, folder: String, model: PretrainingModel,

@@ -15,41 +15,55 @@ final class PretrainingModel {
     /// Tensors that did not come from a checkpoint (all of them for a run from scratch).
     let initialized: [String]
 
-    /// Without `training` (evaluation) no gradients are allocated and every head must be in the checkpoint.
-    init(initCheckpoint: String?, config name: String?, vocab: String?, doLowerCase: Bool, device: any Device, seed: UInt64,
-         training: Bool = true) throws {
+    /// What a run trains, resolved from the flags before any device is opened: the configuration, the vocabulary
+    /// and its casing, and the checkpoint to continue (nil for a run from scratch).
+    struct Definition {
         var config: BertConfig
         let vocabulary: VocabularyFile
-        var lowerCase = doLowerCase
-        let checkpoint = try initCheckpoint.map(Checkpoint.open)
-        if let checkpoint {
-            config = try checkpoint.requireConfig()
-            guard let fileVocabulary = try vocab.map(VocabularyFile.init(contentsOf:)) ?? checkpoint.vocabulary else {
-                throw ValidationError("\(initCheckpoint!) has no vocab.txt; give --vocab")
+        let doLowerCase: Bool
+        let checkpoint: Checkpoint?
+
+        init(initCheckpoint: String?, config name: String?, vocab: String?, doLowerCase: Bool) throws {
+            var config: BertConfig
+            let vocabulary: VocabularyFile
+            var lowerCase = doLowerCase
+            checkpoint = try initCheckpoint.map(Checkpoint.open)
+            if let checkpoint {
+                config = try checkpoint.requireConfig()
+                guard let fileVocabulary = try vocab.map(VocabularyFile.init(contentsOf:)) ?? checkpoint.vocabulary else {
+                    throw ValidationError("\(initCheckpoint!) has no vocab.txt; give --vocab")
+                }
+                vocabulary = fileVocabulary
+                lowerCase = checkpoint.doLowerCase ?? vocabulary.looksUncased
+            } else {
+                guard let vocab else { throw ValidationError("--config needs --vocab (the vocabulary the shards were made with)") }
+                vocabulary = try VocabularyFile(contentsOf: vocab)
+                guard let named = try PretrainingModel.configuration(name ?? "") else {
+                    throw ValidationError("--config '\(name ?? "")' is neither a size (\(BertSize.allCases.map(\.rawValue).joined(separator: ", "))) nor a config file or folder")
+                }
+                config = named
+                // A named size takes the vocabulary's size; a config file must already agree with it.
+                if BertSize(rawValue: (name ?? "").lowercased()) != nil { config.vocabSize = vocabulary.tokenCount }
             }
-            vocabulary = fileVocabulary
-            lowerCase = checkpoint.doLowerCase ?? vocabulary.looksUncased
-        } else {
-            guard let vocab else { throw ValidationError("--config needs --vocab (the vocabulary the shards were made with)") }
-            vocabulary = try VocabularyFile(contentsOf: vocab)
-            guard let named = try Self.configuration(name ?? "") else {
-                throw ValidationError("--config '\(name ?? "")' is neither a size (\(BertSize.allCases.map(\.rawValue).joined(separator: ", "))) nor a config file or folder")
-            }
-            config = named
-            // A named size takes the vocabulary's size; a config file must already agree with it.
-            if BertSize(rawValue: (name ?? "").lowercased()) != nil { config.vocabSize = vocabulary.tokenCount }
+            try vocabulary.check(against: config, configFile: initCheckpoint ?? name ?? "")
+            config.labels = nil
+            self.config = config
+            self.vocabulary = vocabulary
+            self.doLowerCase = lowerCase
         }
-        try vocabulary.check(against: config, configFile: initCheckpoint ?? name ?? "")
-        config.labels = nil
-        self.config = config
+    }
+
+    /// Without `training` (evaluation) no gradients are allocated and every head must be in the checkpoint.
+    init(_ definition: Definition, device: any Device, seed: UInt64, training: Bool = true) throws {
+        config = definition.config
         parameters = try ParameterStore(config: config, heads: .preTraining, device: device, training: training)
-        if let checkpoint {
+        if let checkpoint = definition.checkpoint {
             initialized = try parameters.load(from: checkpoint, newHeadsSeed: training ? seed : nil)
         } else {
             try parameters.initialize(seed: seed)
             initialized = parameters.specs.map(\.name)
         }
-        files = ModelFiles(config: config, vocabulary: vocabulary, doLowerCase: lowerCase)
+        files = ModelFiles(config: config, vocabulary: definition.vocabulary, doLowerCase: definition.doLowerCase)
     }
 
     /// A named size, or a config.json / bert_config.json file or a folder holding one.

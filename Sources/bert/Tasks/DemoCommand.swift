@@ -59,7 +59,7 @@ struct DemoCommand: ParsableCommand {
         let options = TaskOptions(maxSequenceLength: maxSeqLength)
         let train = try data.load(split.train, split: .train, labels: nil, tokenizer: tokenizer, options: options)
         let dev = try data.load(split.dev, split: .dev, labels: train.labels, tokenizer: tokenizer, options: options)
-        let summary = try arguments.run(train: train, dev: dev, device: try deviceArguments.open(training: true))
+        let summary = try arguments.run(train: train, dev: dev, device: try arguments.openDevice(head: train.head, sequence: train.sequenceLength))
         if let accuracy = summary.evaluation["accuracy"] {
             print(String(format: "dev accuracy %.2f %% after %d steps (%.0f s)", accuracy * 100, summary.steps, summary.seconds))
         }

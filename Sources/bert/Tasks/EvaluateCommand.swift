@@ -3,6 +3,7 @@ import BERT
 import Compute
 import Foundation
 import Tasks
+import Training
 
 /// `bert evaluate`: a fine-tuned model's official metrics on labelled data.
 struct EvaluateCommand: ParsableCommand {
@@ -75,7 +76,8 @@ struct EvaluateSQuAD: ParsableCommand {
         let checkpoint = try Checkpoint.open(model)
         let dataset = try SQuADData.load(path: data, training: false, tokenizer: try checkpoint.tokenizer(),
                                          options: squad.options(maxSequenceLength: maxSeqLength), postprocessing: squad.postprocessing)
-        let taskModel = try TaskModel(folder: model, kind: .span, device: try deviceArguments.open(), batch: batchSize,
+        let fits = try inferenceFit(folder: model, head: .span, batch: batchSize, sequence: maxSeqLength)
+        let taskModel = try TaskModel(folder: model, kind: .span, device: try deviceArguments.open(fits: fits), batch: batchSize,
                                       sequence: maxSeqLength, training: false)
         try reportMetrics(try dataset.metrics(try taskModel.predict(dataset.features)), to: output)
     }

@@ -25,7 +25,7 @@ struct FinetuneClassify: ParsableCommand {
         let dev = try training.dev.map {
             try data.load($0, split: .dev, labels: train.labels.isEmpty ? nil : train.labels, tokenizer: tokenizer, options: options)
         }
-        try training.run(train: train, dev: dev, device: try training.deviceArguments.open(training: true))
+        try training.run(train: train, dev: dev, device: try training.openDevice(head: train.head, sequence: train.sequenceLength))
     }
 }
 
@@ -40,7 +40,7 @@ struct FinetuneNER: ParsableCommand {
         let options = TaskOptions(maxSequenceLength: training.maxSeqLength ?? 128, badRows: training.badRows)
         let train = try NERData.load(path: training.train, tokenizer: tokenizer, options: options)
         let dev = try training.dev.map { try NERData.load(path: $0, labels: train.labels, tokenizer: tokenizer, options: options) }
-        try training.run(train: train, dev: dev, device: try training.deviceArguments.open(training: true))
+        try training.run(train: train, dev: dev, device: try training.openDevice(head: train.head, sequence: train.sequenceLength))
     }
 }
 
@@ -86,7 +86,7 @@ struct FinetuneSQuAD: ParsableCommand {
             try SQuADData.load(path: $0, training: false, tokenizer: tokenizer, options: squad.options(maxSequenceLength: length),
                                postprocessing: squad.postprocessing)
         }
-        let summary = try training.run(train: train, dev: dev, device: try training.deviceArguments.open(training: true))
+        let summary = try training.run(train: train, dev: dev, device: try training.openDevice(head: train.head, sequence: train.sequenceLength))
         if let dev, !summary.evaluationOutputs.isEmpty {
             // predictions.json / nbest_predictions.json of the final model, as Google's run_squad writes them.
             try dev.predictionSet(summary.evaluationOutputs).write(to: training.output)

@@ -4,6 +4,7 @@ import Compute
 import Foundation
 import Tasks
 import Tokenizer
+import Training
 
 /// Flags of `bert predict` and `bert evaluate`: a fine-tuned model, batching and the device.
 struct InferenceArguments: ParsableArguments {
@@ -34,7 +35,8 @@ struct InferenceArguments: ParsableArguments {
     /// The model's outputs for a dataset's features.
     func outputs<D: TaskDataset>(_ dataset: D) throws -> [[Float]] {
         report(dataset.warnings, "data")
-        let model = try TaskModel(folder: model, kind: dataset.head, device: try deviceArguments.open(), batch: batchSize,
+        let fits = try inferenceFit(folder: model, head: PlannedHead(dataset.head.spec), batch: batchSize, sequence: dataset.sequenceLength)
+        let model = try TaskModel(folder: model, kind: dataset.head, device: try deviceArguments.open(fits: fits), batch: batchSize,
                                   sequence: dataset.sequenceLength, training: false)
         return try model.predict(dataset.features)
     }

@@ -122,6 +122,16 @@ struct TrainingArguments: ParsableArguments {
 }
 
 extension TrainingArguments {
+    /// Opens --device for training `head` at `sequence`: under `auto`, a GPU the run's memory plan does not fit is
+    /// passed over (each data-parallel rank plans for its share of the batch).
+    func openDevice(head: TaskHeadKind, sequence: Int) throws -> any Device {
+        let config = try Checkpoint.open(model).requireConfig()
+        let ranks = max(DistributedRun.launch.worldSize, 1)
+        return try deviceArguments.open(training: true, fits: memoryFit(
+            config: config, head: PlannedHead(head.spec), sequence: sequence, batchSize: batchSize / ranks,
+            microBatchSize: microBatchSize, activations: activationArguments, optimizer: runOptions.optimizerKind))
+    }
+
     /// The memory plan of the run: with `--micro-batch-size auto` the micro-batch and activation policy that reach
     /// --batch-size fastest within the budget (--device-memory, else the device's memory); with a fixed micro-batch
     /// the cheapest allowed policy that fits (plain fp32 when no budget is given and it fits the device). With
