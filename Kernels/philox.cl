@@ -34,8 +34,12 @@ inline uint4 sb_philox4x32_10(uint4 counter, uint2 key) {
 inline float sb_uniform(ulong seed, ulong stream, ulong index) {
     const uint4 counter = (uint4)((uint)(index >> 2), (uint)(index >> 34), (uint)stream, (uint)(stream >> 32));
     const uint4 r = sb_philox4x32_10(counter, (uint2)((uint)seed, (uint)(seed >> 32)));
+    // Word (index & 3) as two halving selects. The equivalent chain `lane == 0 ? r.x : lane == 1 ? r.y : …` is
+    // executed wrongly by Oclgrind 21.10 (lanes 0 and 1 of every block after the first read r.w; reproduced by
+    // Tools/oclgrind/ternary-lane-select.cl), and this form selects the same word on every implementation.
     const uint lane = (uint)(index & 3);
-    const uint word = lane == 0 ? r.x : lane == 1 ? r.y : lane == 2 ? r.z : r.w;
+    const uint2 pair = (lane & 2u) ? r.zw : r.xy;
+    const uint word = (lane & 1u) ? pair.y : pair.x;
     return (float)(word >> 8) * (1.0f / 16777216.0f);
 }
 
