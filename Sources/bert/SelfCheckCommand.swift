@@ -18,6 +18,12 @@ struct SelfCheckCommand: ParsableCommand {
     @Option(name: .long, help: "Timed repetitions (the median is reported).")
     var repetitions: Int = 5
 
+    @Flag(name: .long, help: "OpenCL: also check every op that has a launch shape under each shape the device allows (row work-groups, flash-attention work-groups and tiles, element-wise local sizes), each on the device reopened with it.")
+    var launchVariants = false
+
+    @Flag(name: .long, help: "Skip the GEMM timing (e.g. on a simulator, or when only the checks matter).")
+    var noTiming = false
+
     func validate() throws {
         guard parseShape() != nil else { throw ValidationError("--gemm must be three positive integers M,N,K, got '\(gemm)'") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
@@ -26,14 +32,23 @@ struct SelfCheckCommand: ParsableCommand {
     func run() throws {
         let device = try deviceArguments.open()
         var check = SelfCheck(device: device)
-        let results = try check.run()
+        var results = try check.run()
+        if launchVariants {
+            guard device is OpenCLDevice else { throw ValidationError("--launch-variants needs an OpenCL device, not \(device.info)") }
+            results += try check.launchVariantChecks { printError("launch shape \($0)") }
+        }
         var failed = 0
         for result in results {
             let status = result.comparison.passed ? "ok  " : "FAIL"
             if !result.comparison.passed { failed += 1 }
-            print("\(status) \(result.name.padding(toLength: max(40, result.name.count), withPad: " ", startingAt: 0)) \(result.comparison)")
+            let time = result.seconds.map { String(format: " (%.1f ms)", $0 * 1e3) } ?? ""
+            print("\(status) \(result.name.padding(toLength: max(40, result.name.count), withPad: " ", startingAt: 0)) \(result.comparison)\(time)")
         }
-        guard let (m, n, k) = parseShape() else { return }
+        print("\(results.count - failed) passed, \(failed) failed")
+        guard !noTiming, let (m, n, k) = parseShape() else {
+            if failed > 0 { throw ExitCode.failure }
+            return
+        }
         let benchmark = try GEMMBenchmark(shape: GEMMShape(m: m, n: n, k: k), repetitions: repetitions).run(on: device)
         print(String(format: "gemm %d×%d×%d: device %.1f GFLOP/s (%.1f ms), OpenBLAS direct %.1f GFLOP/s (%.1f ms), ratio %.2f",
                      m, n, k, benchmark.deviceGFLOPS, benchmark.deviceSeconds * 1e3, benchmark.openBLASGFLOPS,

@@ -11,18 +11,27 @@ public enum TestDevices {
     /// Program cache for the tests, kept between runs so warm runs are fast.
     public static let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-test-cache").path
 
+    /// The environment variable that picks the OpenCL device the tests run on (`opencl:N`'s N; default 0), e.g.
+    /// `SWIFTBERT_TEST_OPENCL_DEVICE=1` with Oclgrind registered next to PoCL through `OCL_ICD_VENDORS`.
+    public static let deviceVariable = "SWIFTBERT_TEST_OPENCL_DEVICE"
+
     private static let openCLResult: Result<OpenCLDevice, Error>? = {
         do {
             guard !(try OpenCLDevice.availableDevices()).isEmpty else { return nil }
             let options = DeviceOptions(kernelCacheDirectory: cacheDirectory)
-            return .success(try OpenCLDevice(index: 0, options: options))
+            let chosen = ProcessInfo.processInfo.environment[deviceVariable]
+            guard let index = chosen.map({ Int($0) }) ?? 0 else {
+                throw ComputeError.invalidDeviceSpec(chosen ?? "", reason: "\(deviceVariable) must be a device number (opencl:N's N)")
+            }
+            return .success(try OpenCLDevice(index: index, options: options))
         } catch {
             return .failure(error)
         }
     }()
 
-    /// The first OpenCL device. Skips the test when no OpenCL platform exists — except under CI (the `CI`
-    /// variable set), where CI installs PoCL and a missing device is a failure.
+    /// The OpenCL device the tests run on: opencl:0, or the one `SWIFTBERT_TEST_OPENCL_DEVICE` names. Skips the test
+    /// when no OpenCL platform exists — except under CI (the `CI` variable set), where CI installs PoCL and a
+    /// missing device is a failure.
     public static func openCL() throws -> OpenCLDevice {
         switch openCLResult {
         case .success(let device): return device

@@ -10,11 +10,7 @@ import Foundation
 /// 5 repetitions); the default variant is timed again in the same pass, so the comparison is within one sweep.
 /// GEMMs are CLBlast's, tuned by its own parameters, and not swept here.
 struct KernelSweep {
-    struct Variant {
-        let label: String
-        let variants: KernelVariants
-        let isDefault: Bool
-    }
+    typealias Variant = LaunchVariant
 
     /// One entry's sweep: every variant's median (nil when it failed) and check.
     struct Outcome {
@@ -34,33 +30,7 @@ struct KernelSweep {
 
     /// The variants of `knob` this device allows; the default among them is what `LaunchSettings` gives a device
     /// opened without overrides, i.e. what a run uses.
-    func variants(_ knob: LaunchKnob) throws -> [Variant] {
-        let info = device.info
-        let defaults = try LaunchSettings(info: info)
-        switch knob {
-        case .rowWorkGroup:
-            return [16, 32, 64, 128, 256, 512, 1024].filter { $0 <= info.maxWorkGroupSize }.map {
-                Variant(label: "WG \($0)", variants: KernelVariants(rowWorkGroupSize: $0), isDefault: $0 == defaults.rowWorkGroupSize)
-            }
-        case .flash(let headDim):
-            let defaultTile = try defaults.flashTile(headDim: headDim)
-            var list: [Variant] = []
-            for group in [16, 32, 64, 128] where group <= info.maxWorkGroupSize {
-                for tile in [8, 16, 32, 64] where LaunchSettings.flashTileBytes(tile: tile, headDim: headDim) <= info.localMemory {
-                    list.append(Variant(label: "WG \(group) tile \(tile)",
-                                        variants: KernelVariants(flashWorkGroupSize: group, flashTile: tile),
-                                        isDefault: group == defaults.flashWorkGroupSize && tile == defaultTile))
-                }
-            }
-            return list
-        case .elementwise:
-            let driver = defaults.elementwiseWorkGroupSize == nil ? [Variant(label: "driver", variants: KernelVariants(), isDefault: true)] : []
-            return driver + ([64, 256, 1024] as [Int]).filter { $0 <= info.maxWorkGroupSize }.map {
-                Variant(label: "WG \($0)", variants: KernelVariants(elementwiseWorkGroupSize: $0),
-                        isDefault: $0 == defaults.elementwiseWorkGroupSize)
-            }
-        }
-    }
+    func variants(_ knob: LaunchKnob) throws -> [Variant] { try LaunchSettings.variants(knob, info: device.info) }
 
     /// Sweeps every entry with a knob (one device per variant, shared by the entries it applies to);
     /// `progress` hears one line per measurement.
@@ -73,7 +43,7 @@ struct KernelSweep {
             let mine = swept.filter { $0.2 == knob }
             let list = Result { try variants(knob) }
             if case let .failure(error) = list {
-                let defaults = Variant(label: "defaults", variants: KernelVariants(), isDefault: true)
+                let defaults = LaunchVariant(label: "defaults", variants: KernelVariants(), isDefault: true)
                 for (i, _, _) in mine { results[i, default: []].append((defaults, nil, false, "\(error)")) }
             }
             for variant in (try? list.get()) ?? [] {

@@ -13,6 +13,9 @@ public struct SelfCheck {
     public struct Result: Sendable {
         public let name: String
         public let comparison: Comparison
+        /// Seconds the check took: the call on the device, its CPU twin and reading both back (catalogue checks;
+        /// nil for the double-precision references). On a simulator nearly all of it is the device's.
+        public var seconds: Double? = nil
     }
 
     public let device: any Device
@@ -29,16 +32,46 @@ public struct SelfCheck {
 
     /// Every call of `OpCatalog.coverage`, one result per output it writes.
     public func catalogueChecks() throws -> [Result] {
+        try check(OpCatalog.coverage.enumerated().map { ($0, $1) }, on: device, label: nil)
+    }
+
+    /// On an OpenCL device, every catalogue call that has a launch knob again under each launch shape of that knob
+    /// the device allows other than its default (`LaunchSettings.variants`), each on the device reopened with the
+    /// shape's `kernelVariants`; results are named "call output [variant]". Empty on other devices. `progress`
+    /// hears each variant as it starts.
+    public func launchVariantChecks(progress: (String) -> Void = { _ in }) throws -> [Result] {
+        guard let openCL = device as? OpenCLDevice else { return [] }
+        let calls = OpCatalog.coverage.enumerated().compactMap { i, call in call.launchKnob.map { (i, call, $0) } }
+        var knobs: [LaunchKnob] = []
+        for (_, _, knob) in calls where !knobs.contains(knob) { knobs.append(knob) }
+        var results: [Result] = []
+        for knob in knobs {
+            for variant in try LaunchSettings.variants(knob, info: openCL.info) where !variant.isDefault {
+                progress("\(knob.title): \(variant.label)")
+                var options = openCL.options
+                options.kernelVariants = variant.variants
+                let reopened = try OpenCLDevice(index: openCL.info.index ?? 0, options: options)
+                results += try check(calls.filter { $0.2 == knob }.map { ($0.0, $0.1) }, on: reopened, label: variant.label)
+            }
+        }
+        return results
+    }
+
+    /// `calls` (with their catalogue positions, which seed their inputs) on `target` against a one-thread CPU backend.
+    private func check(_ calls: [(index: Int, call: OpCall)], on target: any Device, label: String?) throws -> [Result] {
         let reference = CPUDevice(options: DeviceOptions(threads: 1), settingBLASThreads: false)
         var results: [Result] = []
-        for (i, call) in OpCatalog.coverage.enumerated() {
+        for (i, call) in calls {
             let seed = 0x5E1F + UInt64(i)
-            let op = try OpReplay.prepare(call, on: device, seed: seed)
-            let validation = device is CPUDevice && call.isGEMM
-                ? try OpValidation.gemmSlice(op, device: device)
-                : try OpValidation.compare(op, seed: seed, device: device, reference: reference)
+            let op = try OpReplay.prepare(call, on: target, seed: seed)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let validation = target is CPUDevice && call.isGEMM
+                ? try OpValidation.gemmSlice(op, device: target)
+                : try OpValidation.compare(op, seed: seed, device: target, reference: reference)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             for (output, comparison) in validation.comparisons {
-                results.append(Result(name: "\(call) \(output)", comparison: comparison))
+                results.append(Result(name: "\(call) \(output)" + (label.map { " [\($0)]" } ?? ""), comparison: comparison,
+                                      seconds: seconds))
             }
         }
         return results

@@ -54,6 +54,54 @@ public struct LaunchSettings: Sendable {
     }
 }
 
+/// One launch shape of a `LaunchKnob` that a device allows: the overrides that select it, and whether it is what
+/// the device runs without overrides.
+public struct LaunchVariant: Sendable {
+    public let label: String
+    public let variants: KernelVariants
+    public let isDefault: Bool
+
+    public init(label: String, variants: KernelVariants, isDefault: Bool) {
+        self.label = label
+        self.variants = variants
+        self.isDefault = isDefault
+    }
+}
+
+extension LaunchSettings {
+    /// Every launch shape of `knob` the device `info` allows — what `bert-prof` sweeps and `bert selfcheck
+    /// --launch-variants` checks: row work-groups of 16…1024, flash-attention work-groups of 16…128 × K/V tiles of
+    /// 8…64 that fit the local memory, element-wise local sizes of 64, 256 and 1024 (and the driver's choice). The
+    /// default among them is what `LaunchSettings(info:)` gives.
+    public static func variants(_ knob: LaunchKnob, info: DeviceInfo) throws -> [LaunchVariant] {
+        let defaults = try LaunchSettings(info: info)
+        switch knob {
+        case .rowWorkGroup:
+            return [16, 32, 64, 128, 256, 512, 1024].filter { $0 <= info.maxWorkGroupSize }.map {
+                LaunchVariant(label: "WG \($0)", variants: KernelVariants(rowWorkGroupSize: $0), isDefault: $0 == defaults.rowWorkGroupSize)
+            }
+        case .flash(let headDim):
+            let defaultTile = try defaults.flashTile(headDim: headDim)
+            var list: [LaunchVariant] = []
+            for group in [16, 32, 64, 128] where group <= info.maxWorkGroupSize {
+                for tile in [8, 16, 32, 64] where flashTileBytes(tile: tile, headDim: headDim) <= info.localMemory {
+                    list.append(LaunchVariant(label: "WG \(group) tile \(tile)",
+                                              variants: KernelVariants(flashWorkGroupSize: group, flashTile: tile),
+                                              isDefault: group == defaults.flashWorkGroupSize && tile == defaultTile))
+                }
+            }
+            return list
+        case .elementwise:
+            let driver = defaults.elementwiseWorkGroupSize == nil
+                ? [LaunchVariant(label: "driver", variants: KernelVariants(), isDefault: true)] : []
+            return driver + ([64, 256, 1024] as [Int]).filter { $0 <= info.maxWorkGroupSize }.map {
+                LaunchVariant(label: "WG \($0)", variants: KernelVariants(elementwiseWorkGroupSize: $0),
+                              isDefault: $0 == defaults.elementwiseWorkGroupSize)
+            }
+        }
+    }
+}
+
 /// Which of the `LaunchSettings` an op's kernels are launched with: what `bert-prof` sweeps for the op.
 public enum LaunchKnob: Sendable, Hashable {
     /// `rowWorkGroupSize` (one work-group per row).

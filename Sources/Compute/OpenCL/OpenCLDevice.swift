@@ -22,6 +22,9 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
     public let clblastParametersFile: String?
     /// Build options every program gets: the language version and capability defines (never vendor names).
     let buildOptions: String
+    /// The options the device was opened with (another launch shape is the same options with other
+    /// `kernelVariants`).
+    public let options: DeviceOptions
     /// The kernels' launch shapes: the device's defaults, or `DeviceOptions.kernelVariants`.
     public let launchSettings: LaunchSettings
     /// Work-group size of the row kernels (`SB_ROW_WG`).
@@ -54,6 +57,7 @@ public final class OpenCLDevice: Device, @unchecked Sendable {
             throw ComputeError.unsupportedPrecision(
                 "--precision bf16 runs on the CPU backend only (\(entry.info.name) is an OpenCL device: no device with fp16/bf16 arithmetic has been reachable to test OpenCL kernels on); use --precision fp32 or auto, or --device cpu")
         }
+        self.options = options
         var info = entry.info
         info.maxAllocation = min(info.maxAllocation, options.maxAllocation ?? .max, DeviceOptions.kernelAddressableBytes)
         self.info = info
