@@ -31,8 +31,11 @@ __kernel void split_heads(const uint batch, const uint seq, const uint heads, co
                           __global float* out, const uint out_off) {
     const uint n = get_global_id(0);
     if (n >= batch * heads * seq * head_dim) return;
-    const uint e = n % head_dim, s = (n / head_dim) % seq, h = (n / (head_dim * seq)) % heads;
-    const uint b = n / (head_dim * seq * heads);
+    // Quotient and remainder as q = a / b, r = a − q·b: a `%` next to its `/` becomes an LLVM `freeze`, which
+    // Oclgrind 21.10's uninitialised-value check cannot run (docs/kernels.md).
+    const uint n1 = n / head_dim, e = n - n1 * head_dim;
+    const uint n2 = n1 / seq, s = n1 - n2 * seq;
+    const uint b = n2 / heads, h = n2 - b * heads;
     out[out_off + n] = x[x_off + (size_t)(b * seq + s) * row_stride + h * head_dim + e];
 }
 
@@ -41,8 +44,11 @@ __kernel void merge_heads(const uint batch, const uint seq, const uint heads, co
                           __global float* out, const uint out_off, const uint row_stride) {
     const uint n = get_global_id(0);
     if (n >= batch * heads * seq * head_dim) return;
-    const uint e = n % head_dim, s = (n / head_dim) % seq, h = (n / (head_dim * seq)) % heads;
-    const uint b = n / (head_dim * seq * heads);
+    // Quotient and remainder as q = a / b, r = a − q·b: a `%` next to its `/` becomes an LLVM `freeze`, which
+    // Oclgrind 21.10's uninitialised-value check cannot run (docs/kernels.md).
+    const uint n1 = n / head_dim, e = n - n1 * head_dim;
+    const uint n2 = n1 / seq, s = n1 - n2 * seq;
+    const uint b = n2 / heads, h = n2 - b * heads;
     out[out_off + (size_t)(b * seq + s) * row_stride + h * head_dim + e] = x[x_off + n];
 }
 
@@ -60,8 +66,8 @@ void flash_attention_forward(const uint heads, const uint q_len, const uint k_le
     __local int valid_tile[SB_FLASH_TILE];
     const uint blocks_per_head = (q_len + SB_FLASH_WG - 1) / SB_FLASH_WG;
     const uint bh = get_group_id(0) / blocks_per_head;          // b·heads + h
-    const uint i = (get_group_id(0) % blocks_per_head) * SB_FLASH_WG + get_local_id(0);
-    const uint b = bh / heads, h = bh % heads;
+    const uint i = (get_group_id(0) - bh * blocks_per_head) * SB_FLASH_WG + get_local_id(0);
+    const uint b = bh / heads, h = bh - b * heads;               // (no `%`: see split_heads)
     const bool active = i < q_len;
     const size_t g = (size_t)bh * q_len + i;                    // score row index
 

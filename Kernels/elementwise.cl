@@ -54,6 +54,8 @@ __kernel void copy_rows_f32(const uint rows, const uint cols, __global const flo
                             const uint x_stride, __global float* out, const uint out_off, const uint out_stride) {
     const uint i = get_global_id(0);
     if (i >= rows * cols) return;
-    const uint r = i / cols, c = i % cols;
+    // Quotient and remainder as q = a / b, r = a − q·b: a `%` next to its `/` becomes an LLVM `freeze`, which
+    // Oclgrind 21.10's uninitialised-value check cannot run (docs/kernels.md).
+    const uint r = i / cols, c = i - r * cols;
     out[out_off + (size_t)r * out_stride + c] = x[x_off + (size_t)r * x_stride + c];
 }

@@ -23,7 +23,9 @@ __kernel void embedding_forward(const uint tokens, const uint hidden, const uint
                                 __global float* out, const uint out_off) {
     const uint n = get_global_id(0);
     if (n >= tokens * hidden) return;
-    const uint t = n / hidden, c = n % hidden;
+    // Quotient and remainder as q = a / b, r = a − q·b: a `%` next to its `/` becomes an LLVM `freeze`, which
+    // Oclgrind 21.10's uninitialised-value check cannot run (docs/kernels.md).
+    const uint t = n / hidden, c = n - t * hidden;
     const int id = ids[ids_off + t], tt = types[types_off + t];
     const uint row = (id >= 0 && (uint)id < vocab) ? (uint)id : 0u;
     const uint type_row = (tt >= 0 && (uint)tt < type_vocab) ? (uint)tt : 0u;
@@ -40,7 +42,7 @@ __kernel void scatter_add_rows(const uint unique_rows, const uint hidden,
                                __global float* grad, const uint grad_off, const uint table_rows) {
     const uint n = get_global_id(0);
     if (n >= unique_rows * hidden) return;
-    const uint u = n / hidden, c = n % hidden;
+    const uint u = n / hidden, c = n - u * hidden;           // (no `%`: see embedding_forward)
     const int row = rows[rows_off + u];
     if (row < 0 || (uint)row >= table_rows) return;   // never write outside the table
     float sum = 0.0f;
