@@ -1,5 +1,27 @@
 import Foundation
 
+/// The name of the temporary every atomic write makes beside its target — `.NAME.tmp-PID-RANDOM`, and `….old` for a
+/// folder set aside during a swap — in one place, so a run can find and remove what killed writes left behind.
+public enum TemporaryName {
+    /// A fresh temporary path in the folder of `target`.
+    public static func beside(_ target: String) -> String {
+        let url = URL(fileURLWithPath: target)
+        return url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    }
+
+    /// Whether a file or folder name is one of these temporaries.
+    public static func matches(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards), marker.lowerBound > name.index(after: name.startIndex) else {
+            return false
+        }
+        var tail = name[marker.upperBound...]
+        if tail.hasSuffix(".old") { tail = tail.dropLast(4) }
+        let parts = tail.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+}
+
 /// Writes files so that a reader sees either the old content or the new, never a torn file: the bytes go to
 /// a temporary file in the same folder, which is synced and then renamed over the target.
 public enum AtomicFile {
@@ -8,7 +30,7 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = URL(fileURLWithPath: TemporaryName.beside(path))
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw AtomicFileError(path: temporary.path, operation: "create", code: errno) }
         var failure: AtomicFileError?
@@ -62,8 +84,7 @@ public final class AtomicFileWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        temporary = TemporaryName.beside(path)
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw AtomicFileError(path: temporary, operation: "create", code: errno)
         }

@@ -99,6 +99,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !eval, let output { try claimOutput(output, command: "bert pretrain") }
         try DistributedRun.run { world in try run(parallel: world) }
     }
 

@@ -42,6 +42,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var deviceArguments: DeviceArguments
 
     func run() throws {
+        try claimOutput(output, command: "bert demo")
         let resources = PackagedResources(log: { printError($0) })
         let model = try resources.miniLM()
         let split = try SentimentDemoData.prepare(groundTruth: try resources.vaderMovieReviews(), into: output + "/data")

@@ -19,6 +19,7 @@ struct FinetuneClassify: ParsableCommand {
     @OptionGroup var data: ClassifyDataArguments
 
     func run() throws {
+        try claimOutput(training.output, command: "bert finetune classify")
         let tokenizer = try Checkpoint.open(training.model).tokenizer()
         let options = TaskOptions(maxSequenceLength: training.maxSeqLength ?? 128, badRows: training.badRows)
         let train = try data.load(training.train, split: .train, labels: nil, tokenizer: tokenizer, options: options)
@@ -36,6 +37,7 @@ struct FinetuneNER: ParsableCommand {
     @OptionGroup var training: TrainingArguments
 
     func run() throws {
+        try claimOutput(training.output, command: "bert finetune ner")
         let tokenizer = try Checkpoint.open(training.model).tokenizer()
         let options = TaskOptions(maxSequenceLength: training.maxSeqLength ?? 128, badRows: training.badRows)
         let train = try NERData.load(path: training.train, tokenizer: tokenizer, options: options)
@@ -78,6 +80,7 @@ struct FinetuneSQuAD: ParsableCommand {
     @OptionGroup var squad: SQuADArguments
 
     func run() throws {
+        try claimOutput(training.output, command: "bert finetune squad")
         let tokenizer = try Checkpoint.open(training.model).tokenizer()
         let length = training.maxSeqLength ?? 384
         let train = try SQuADData.load(path: training.train, training: true, tokenizer: tokenizer,

@@ -1,3 +1,4 @@
+import Compute
 import Foundation
 
 /// Whole-folder atomic installs: a checkpoint is written into a temporary sibling folder, every file synced,
@@ -16,7 +17,7 @@ enum FolderSwap {
         } catch {
             throw CheckpointError(.io, file: parent, "cannot create the folder: \(error.localizedDescription)")
         }
-        let staging = parent + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let staging = TemporaryName.beside(target)
         guard mkdir(staging, 0o755) == 0 else {
             throw CheckpointError(.io, file: staging, "cannot create: \(String(cString: strerror(errno)))")
         }
