@@ -108,7 +108,7 @@ public final class Trainer {
     public func train(_ features: some FeatureSource, evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
         guard features.count > 0 else { throw TrainingError.data("no training examples") }
         let output = config.outputDirectory
-        if isRoot { try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true) }
+        if isRoot { try Folders.create(output + "/checkpoints") }
         let total = totalSteps(featureCount: features.count)
         var schedule = LearningRateSchedule(baseRate: config.learningRate, totalSteps: total,
                                             warmupProportion: config.warmupProportion)

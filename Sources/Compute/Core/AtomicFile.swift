@@ -29,7 +29,7 @@ public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Folders.create(folder.path)
         let temporary = URL(fileURLWithPath: TemporaryName.beside(path))
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw AtomicFileError(path: temporary.path, operation: "create", code: errno) }
@@ -83,7 +83,7 @@ public final class AtomicFileWriter {
     public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Folders.create(url.deletingLastPathComponent().path)
         temporary = TemporaryName.beside(path)
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw AtomicFileError(path: temporary, operation: "create", code: errno)

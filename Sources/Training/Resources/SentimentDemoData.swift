@@ -33,7 +33,7 @@ public enum SentimentDemoData {
             let row = "\(sentence)\t\(rating > 0 ? 1 : 0)"
             if id % 10 == 0 { dev.append(row) } else { train.append(row) }
         }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Folders.create(folder)
         let trainPath = folder + "/train.tsv", devPath = folder + "/dev.tsv"
         try AtomicFile.write(Data((train.joined(separator: "\n") + "\n").utf8), to: trainPath)
         try AtomicFile.write(Data((dev.joined(separator: "\n") + "\n").utf8), to: devPath)

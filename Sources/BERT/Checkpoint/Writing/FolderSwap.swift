@@ -13,9 +13,9 @@ enum FolderSwap {
         let url = URL(fileURLWithPath: target)
         let parent = url.deletingLastPathComponent().path
         do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw CheckpointError(.io, file: parent, "cannot create the folder: \(error.localizedDescription)")
+            try Folders.create(parent)
+        } catch let error as FolderError {
+            throw CheckpointError(.io, file: parent, "cannot create the folder: \(error.reason)")
         }
         let staging = TemporaryName.beside(target)
         guard mkdir(staging, 0o755) == 0 else {
