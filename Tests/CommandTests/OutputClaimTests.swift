@@ -56,11 +56,11 @@ final class OutputClaimTests: XCTestCase {
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         // What a write killed mid-way leaves behind.
-        try FileManager.default.createDirectory(atPath: output + "/checkpoints/.step-000002.tmp-1-2", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: output + "/checkpoints/.step-000002.tmp-2147480001-2", withIntermediateDirectories: true)
         let third = try ToolProcess.run(bert, finetune(train: train, output: output, epochs: "1"))
         XCTAssertEqual(third.status, 0, third.output)
         XCTAssertTrue(third.output.contains("output: removed 1 temporary entries"), third.output)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/checkpoints/.step-000002.tmp-1-2"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/checkpoints/.step-000002.tmp-2147480001-2"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/model/config.json"), third.output)
     }
 

@@ -31,22 +31,31 @@ final class RunOutputTests: XCTestCase {
     func testTheTemporariesOfKilledWritesAndNothingElseAreRemoved() throws {
         let path = try folder()
         let manager = FileManager.default
-        try manager.createDirectory(atPath: path + "/checkpoints/.step-000004.tmp-4242-17/", withIntermediateDirectories: true)
-        try Data(repeating: 1, count: 1000).write(to: URL(fileURLWithPath: path + "/checkpoints/.step-000004.tmp-4242-17/model.safetensors"))
-        try Data(repeating: 2, count: 10).write(to: URL(fileURLWithPath: path + "/.metrics.jsonl.tmp-99-123456"))
-        try manager.createDirectory(atPath: path + "/model/.model.tmp-7-8.old", withIntermediateDirectories: true)
-        let kept = [path + "/checkpoints/step-000002/model.safetensors", path + "/metrics.jsonl", path + "/.tmp-1-2",
-                    path + "/notes.tmp-1-2", path + "/.draft.tmp-x-2", path + "/.a.tmp-12"]
-        for file in kept {
-            try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data("keep".utf8).write(to: URL(fileURLWithPath: file))
+        // PIDs above any pid_max: their writers are gone.
+        let dead = (2_147_480_001...2_147_480_006).map(String.init)
+        func file(_ relative: String, bytes: Int = 4) throws {
+            try manager.createDirectory(atPath: ((path + "/" + relative) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(repeating: 1, count: bytes).write(to: URL(fileURLWithPath: path + "/" + relative))
         }
+        try file("checkpoints/.step-000004.tmp-\(dead[0])-17/model.safetensors", bytes: 1000)
+        try file(".metrics.jsonl.tmp-\(dead[1])-123456", bytes: 10)
+        try file("checkpoints/step-000002/model.safetensors")
+        try file("checkpoints/.step-000002.tmp-\(dead[2])-9.old/model.safetensors", bytes: 100)   // its original exists
+        try file("model/.model.tmp-\(dead[3])-8.old/model.safetensors")            // the only copy of the old model
+        let kept = ["metrics.jsonl", ".tmp-1-2", "notes.tmp-1-2", ".draft.tmp-x-2", ".a.tmp-12",
+                    ".live.tmp-\(getpid())-5", ".init.tmp-1-5",                          // writers alive
+                    "other-run/.lock", "other-run/.x.tmp-\(dead[4])-1"]                   // another run's folder
+        for relative in kept { try file(relative) }
+
         let output = try RunOutput.claim(path, command: "test")
         defer { output.release() }
-        XCTAssertEqual(Set(output.removedLeftovers), [path + "/checkpoints/.step-000004.tmp-4242-17", path + "/.metrics.jsonl.tmp-99-123456",
-                                                      path + "/model/.model.tmp-7-8.old"])
-        XCTAssertEqual(output.removedBytes, 1010)
-        for file in kept { XCTAssertTrue(manager.fileExists(atPath: file), "kept: \(file)") }
+        XCTAssertEqual(Set(output.removedLeftovers), [path + "/checkpoints/.step-000004.tmp-\(dead[0])-17",
+                                                      path + "/.metrics.jsonl.tmp-\(dead[1])-123456",
+                                                      path + "/checkpoints/.step-000002.tmp-\(dead[2])-9.old"])
+        XCTAssertEqual(output.removedBytes, 1110)
+        XCTAssertTrue(manager.fileExists(atPath: path + "/model/model/model.safetensors"), "the set-aside folder is renamed back")
+        XCTAssertTrue(manager.fileExists(atPath: path + "/checkpoints/step-000002/model.safetensors"))
+        for relative in kept { XCTAssertTrue(manager.fileExists(atPath: path + "/" + relative), "kept: \(relative)") }
         XCTAssertFalse(manager.fileExists(atPath: path + "/.write-probe-\(getpid())"), "the probe is removed")
     }
 
@@ -54,6 +63,8 @@ final class RunOutputTests: XCTestCase {
         let made = (TemporaryName.beside("/x/checkpoints/step-000010") as NSString).lastPathComponent
         XCTAssertTrue(TemporaryName.matches(made), made)
         XCTAssertTrue(TemporaryName.matches(made + ".old"))
+        XCTAssertEqual(TemporaryName.writer(of: made), getpid())
+        XCTAssertEqual(TemporaryName.original(of: "/x/checkpoints/" + made + ".old"), "/x/checkpoints/step-000010")
         for name in ["step-000010", ".tmp-1-2", ".a.tmp-1", ".a.tmp-1-2-3", ".a.tmp-x-2", "a.tmp-1-2", ".a.tmp-1-2.new"] {
             XCTAssertFalse(TemporaryName.matches(name), name)
         }

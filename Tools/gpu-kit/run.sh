@@ -10,7 +10,8 @@
 #   1. the vendor's OpenCL driver (libnvidia-opencl.so.1, libamdocl64.so or libigdrcl.so, found under
 #      /usr/local/nvidia, /usr/lib*, /opt/rocm* or by `ldconfig -p`; and any /etc/OpenCL/vendors/*.icd) registered
 #      in a private ICD folder (OCL_ICD_VENDORS); none found: one line and exit 3;
-#   2. devices.log, selfcheck.log: `bert devices`; every op on opencl:0 against the CPU backend;
+#   2. devices.log, selfcheck.log: `bert devices`; every op on the best-ranked real GPU (`--device opencl`, as
+#      every later step) against the CPU backend; no real GPU: exit 3 (a dry run goes on with the CPU device);
 #   3. profile.log, trace.json: `bert-prof profile` of a BERT-Base 8×128 training step, each op against the card's
 #      measured peaks, and its Chrome trace;
 #   4. bench-*.log: `bert bench` train and infer, base 8×128 and large 8×384 on the GPU, base on the CPU backend;
@@ -22,13 +23,20 @@
 # (under 3 minutes) so the script is known to work before a GPU runs it.
 set -uo pipefail
 
-if [ $# -lt 1 ]; then
+dry=0
+target=""
+for argument in "$@"; do
+    case "$argument" in
+        --allow-cpu-opencl) dry=1 ;;
+        -*) echo "run.sh: unknown option $argument (usage: bash run.sh OUT [--allow-cpu-opencl])" >&2; exit 2 ;;
+        *) target=$argument ;;
+    esac
+done
+if [ -z "$target" ]; then
     echo "usage: bash run.sh OUT [--allow-cpu-opencl]" >&2
     exit 2
 fi
-out=$(mkdir -p "$1" && cd "$1" && pwd)
-dry=0
-[ "${2:-}" = "--allow-cpu-opencl" ] && dry=1
+out=$(mkdir -p -- "$target" && cd -- "$target" && pwd) || { echo "run.sh: cannot use $target as the output folder" >&2; exit 2; }
 kit=$(cd "$(dirname "$0")" && pwd)
 bin=${SWIFTBERT_KIT_BIN:-$kit/bin}
 bert="$bin/bert"
@@ -60,6 +68,11 @@ for file in /etc/OpenCL/vendors/*.icd; do
     case "$(basename "$file")" in
         pocl*) [ "$dry" = 1 ] || continue ;;
     esac
+    # A driver found above is registered once.
+    library=$(head -1 "$file")
+    duplicate=0
+    for path in "${found[@]}"; do [ "$(basename "$path")" = "$(basename "$library")" ] && duplicate=1; done
+    [ "$duplicate" = 1 ] && continue
     cp "$file" "$icd/" && found+=("$file")
 done
 if [ ${#found[@]} -eq 0 ]; then
@@ -112,21 +125,27 @@ step() {
 }
 
 step devices 60 "$bert" devices
-step selfcheck 240 "$bert" selfcheck --device opencl:0 --repetitions 3
-step profile 240 "$prof" profile --device opencl:0 "${profile[@]}" --no-sweep --trace "$out/trace.json"
+# Every later step uses `--device opencl`: the best-ranked real GPU (AutoDeviceRule). Without one, only a dry run goes on.
+if [ "$dry" = 0 ] && ! grep -q -- '--device auto → opencl:' "$out/devices.log"; then
+    echo "run.sh: the drivers found give no usable OpenCL GPU (bert devices:)"
+    sed 's/^/    /' "$out/devices.log"
+    exit 3
+fi
+step selfcheck 240 "$bert" selfcheck --device opencl --repetitions 3
+step profile 240 "$prof" profile --device opencl "${profile[@]}" --no-sweep --trace "$out/trace.json"
 for mode in train infer; do
-    step "bench-gpu-base-$mode" 120 "$bert" bench --device opencl:0 "${base[@]}" --mode "$mode" "${reps[@]}"
-    step "bench-gpu-large-$mode" 150 "$bert" bench --device opencl:0 "${large[@]}" --mode "$mode" "${reps[@]}"
+    step "bench-gpu-base-$mode" 120 "$bert" bench --device opencl "${base[@]}" --mode "$mode" "${reps[@]}"
+    step "bench-gpu-large-$mode" 150 "$bert" bench --device opencl "${large[@]}" --mode "$mode" "${reps[@]}"
     step "bench-cpu-base-$mode" 120 "$bert" bench --device cpu "${base[@]}" --mode "$mode" --repetitions 3 --warmup 1
 done
-step plan 240 "$bert" plan --device opencl:0 "${plan[@]}" --run-steps 2
-step tune $((tune_seconds + 60)) "$prof" tune --device opencl:0 "${profile[@]}" --max-seconds "$tune_seconds"
-step profile-tuned 240 "$prof" profile --device opencl:0 "${profile[@]}" --no-sweep
+step plan 240 "$bert" plan --device opencl "${plan[@]}" --run-steps 2
+step tune $((tune_seconds + 60)) "$prof" tune --device opencl "${profile[@]}" --max-seconds "$tune_seconds"
+step profile-tuned 240 "$prof" profile --device opencl "${profile[@]}" --no-sweep
 
 # 7. PyTorch on the same card, when it is there.
 reference="$kit/reference/bench_pytorch.py"
 [ -e "$reference" ] || reference="$kit/../reference/bench_pytorch.py"
-if [ "$dry" = 0 ] && [ -e "$reference" ] && timeout 60 python3 -c "import torch, transformers; assert torch.cuda.is_available()" 2>/dev/null; then
+if [ "$dry" = 0 ] && [ -e "$reference" ] && [ $(( $(date +%s) + 60 )) -lt "$deadline" ] && timeout 60 python3 -c "import torch, transformers; assert torch.cuda.is_available()" 2>/dev/null; then
     for precision in fp32 bf16; do
         for mode in train infer; do
             step "pytorch-base-$mode-$precision" 120 python3 "$reference" --device cuda "${base[@]}" --mode "$mode" --precision "$precision"

@@ -10,6 +10,20 @@ public enum TemporaryName {
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     }
 
+    /// The process that made the temporary `name` (its PID), or nil when `name` is not one.
+    public static func writer(of name: String) -> Int32? {
+        guard matches(name), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        return name[marker.upperBound...].split(separator: "-").first.flatMap { Int32($0) }
+    }
+
+    /// The target a temporary at `path` stands for (`dir/.NAME.tmp-…` → `dir/NAME`), or nil when it is not one.
+    public static func original(of path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        guard matches(name), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        return ((path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(String(name[name.index(after: name.startIndex)..<marker.lowerBound]))
+    }
+
     /// Whether a file or folder name is one of these temporaries.
     public static func matches(_ name: String) -> Bool {
         guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards), marker.lowerBound > name.index(after: name.startIndex) else {

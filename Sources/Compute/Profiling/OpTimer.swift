@@ -55,6 +55,7 @@ public enum OpTimer {
             try device.synchronize()
             if overBudget() { break }
         }
+        try device.synchronize()   // nothing queued before the first timed run (inputs included, with no warm-up)
         let openCL = (device as? OpenCLDevice).flatMap { $0.profile == nil ? nil : $0 }
         var seconds: [Double] = []
         for _ in 0..<max(1, settings.repetitions) where seconds.isEmpty || !overBudget() {

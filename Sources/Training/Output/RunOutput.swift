@@ -12,7 +12,8 @@ import Glibc
 ///    when it ends however it ends, so a stale lock never blocks a later run. The lock file names the holder (PID,
 ///    host, start time, command); a second run into a live run's folder is refused with those.
 /// 3. **Cleared** of what killed writes left: every `TemporaryName` entry (`.NAME.tmp-PID-RANDOM`, `….old`) anywhere
-///    in the folder. Only after the lock is held, so no live writer's temporary is ever removed.
+///    in the folder whose writing process is gone, after the lock is held; another run's folder inside it (one with
+///    its own lock) is left alone, and a folder set aside during a swap whose original is missing is renamed back.
 ///
 /// Under `mpirun` only rank 0 claims the folder (the other ranks write nothing there).
 ///
@@ -95,27 +96,45 @@ public final class RunOutput {
         }
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
-        let line = "pid \(getpid()) on \(String(cString: host)), started \(ISO8601DateFormatter().string(from: Date())): \(command)\n"
+        let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let line = "pid \(getpid()) on \(hostName), started \(ISO8601DateFormatter().string(from: Date())): \(command)\n"
         ftruncate(descriptor, 0)
         _ = line.withCString { pwrite(descriptor, $0, strlen($0), 0) }
         return descriptor
     }
 
-    /// Removes every temporary of an earlier killed write in `path` (at any depth; a temporary folder whole).
+    /// Removes every temporary of an earlier killed write in `path` (at any depth; a temporary folder whole), except
+    /// (a) those of a process still alive (the PID in the name), (b) anything inside a subfolder with its own lock
+    /// (another run's folder), and (c) a folder set aside during a swap (`….old`) whose original is missing: that
+    /// one is the only copy of the previous checkpoint or model, so it is renamed back instead.
     static func removeLeftovers(in path: String) -> (removed: [String], bytes: Int) {
         guard let walker = FileManager.default.enumerator(atPath: path) else { return ([], 0) }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            guard TemporaryName.matches((relative as NSString).lastPathComponent) else { continue }
-            found.append(path + "/" + relative)
+            let name = (relative as NSString).lastPathComponent
+            if FileManager.default.fileExists(atPath: path + "/" + relative + "/" + lockName) {
+                walker.skipDescendants()   // another run's folder: its temporaries are its own business
+                continue
+            }
+            guard TemporaryName.matches(name) else { continue }
             walker.skipDescendants()
+            if let pid = TemporaryName.writer(of: name), pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            found.append(path + "/" + relative)
         }
         var bytes = 0
+        var removed: [String] = []
         for item in found {
-            bytes += size(of: item)
-            try? FileManager.default.removeItem(atPath: item)
+            if let original = TemporaryName.original(of: item), item.hasSuffix(".old"),
+               !FileManager.default.fileExists(atPath: original), rename(item, original) == 0 {
+                continue   // the previous folder, back under its name
+            }
+            let size = size(of: item)
+            if (try? FileManager.default.removeItem(atPath: item)) != nil {
+                bytes += size
+                removed.append(item)
+            }
         }
-        return (found.filter { !FileManager.default.fileExists(atPath: $0) }, bytes)
+        return (removed, bytes)
     }
 
     private static func size(of path: String) -> Int {
