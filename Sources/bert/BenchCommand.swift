@@ -66,12 +66,7 @@ struct BenchCommand: ParsableCommand {
         }
         // The plan is exact: a run it does not fit is refused before anything is allocated (and `auto` passes over
         // such a GPU).
-        let shortfall = { (device: any Device) throws -> String? in
-            let needed = try plannedPeak(device), budget = device.memory.budget ?? device.info.globalMemory
-            return needed <= budget ? nil : "\(model) \(mode) at batch \(batchSize) × seq \(maxSeqLength) needs \(ByteCount.format(needed)) "
-                + "by the memory plan; \(device.info) has \(ByteCount.format(budget))"
-                + (device.memory.budget == nil ? "" : " (--device-memory)")
-        }
+        let shortfall = planFit("\(model) \(mode) at batch \(batchSize) × seq \(maxSeqLength)", peak: plannedPeak)
         let device = try deviceArguments.open(fits: shortfall)
         if let why = try shortfall(device) {
             throw ComputeError.runDoesNotFit(why + ": lower --batch-size or --max-seq-length, use --recompute or --activations half, or another device")

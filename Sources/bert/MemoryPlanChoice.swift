@@ -61,11 +61,18 @@ private func planMemory(config: BertConfig, head: PlannedHead, sequence: Int, ba
 /// else the sizes.
 func inferenceFit(folder: String, head: PlannedHead, batch: Int, sequence: Int) throws -> DeviceFit {
     let config = try Checkpoint.open(folder).requireConfig()
-    return { device in
-        let needed = try MemoryPlan(config: config, head: head, microBatch: batch, sequence: sequence,
-                                    training: false, device: device, optimizer: nil).total
-        let budget = device.memory.budget ?? device.info.globalMemory
-        return needed <= budget ? nil : "inference at batch \(batch) × seq \(sequence) needs \(ByteCount.format(needed)) by the "
-            + "memory plan; the device has \(ByteCount.format(budget))"
+    return planFit("inference at batch \(batch) × seq \(sequence)") { device in
+        try MemoryPlan(config: config, head: head, microBatch: batch, sequence: sequence, training: false, device: device,
+                       optimizer: nil).total
+    }
+}
+
+/// A fit check from a plan's peak on the device: nil when it fits the budget (--device-memory, else the device's
+/// memory), else "WHAT needs … by the memory plan; DEVICE has …".
+func planFit(_ what: String, peak: @escaping (any Device) throws -> Int) -> DeviceFit {
+    { device in
+        let needed = try peak(device), budget = device.memory.budget ?? device.info.globalMemory
+        return needed <= budget ? nil : "\(what) needs \(ByteCount.format(needed)) by the memory plan; \(device.info) has "
+            + ByteCount.format(budget) + (device.memory.budget == nil ? "" : " (--device-memory)")
     }
 }
