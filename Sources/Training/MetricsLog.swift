@@ -47,12 +47,7 @@ final class MetricsLog {
 
     private func append(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw TrainingError.data("cannot open \(path) for appending")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: data + Data("\n".utf8))
+        try AtomicFile.append(data + Data("\n".utf8), to: path)
     }
 
     /// Writes the SVG plot atomically.

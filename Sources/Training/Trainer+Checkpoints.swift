@@ -33,17 +33,34 @@ extension Trainer {
     }
 
     /// Writes `checkpoints/step-NNNNNN` atomically (model + optimizer state) and removes all but the newest
-    /// `keepCheckpoints`.
-    func saveCheckpoint(step: Int) throws -> String {
+    /// `keepCheckpoints`. A failed write leaves `previous` (the newest checkpoint before this one) as it was, and
+    /// says so.
+    func saveCheckpoint(step: Int, previous: String?) throws -> String {
         let directory = config.outputDirectory + "/checkpoints"
         let folder = directory + String(format: "/step-%06d", step)
-        try writeModel(to: folder, trainingState: try trainingState(step: step))
+        try writing("the checkpoint of step \(step)", previous: previous) {
+            try writeModel(to: folder, trainingState: try trainingState(step: step))
+        }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
             .filter { $0.hasPrefix("step-") && !$0.contains(".") }.sorted() ?? []
         for name in names.dropLast(max(config.keepCheckpoints, 1)) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
         return folder
+    }
+
+    /// Runs a write of `what`; a file-system failure becomes `TrainingError.write`, naming what was being written,
+    /// the file, the system's reason and the checkpoint still intact.
+    func writing(_ what: String, previous: String?, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CheckpointError where error.kind == .io {
+            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
+        } catch let error as AtomicFileError {
+            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
+        } catch let error as FolderError {
+            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
+        }
     }
 
     /// Loads weights, moments and the step from a checkpoint folder written by `saveCheckpoint`.

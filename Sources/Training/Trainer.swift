@@ -118,6 +118,7 @@ public final class Trainer {
         try broadcastWeights()
         let log = isRoot ? try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step) : nil
         let progress = isRoot ? ProgressReporter(total: total, logEvery: config.logEvery, startStep: step) : nil
+        if let resume { progress?.note("resumed from \(resume) at step \(step) of \(total)") }
         let start = Date()
         var order = trainingOrder(count: features.count)
         var throughput = Throughput()
@@ -154,9 +155,10 @@ public final class Trainer {
             }
             if evaluation != nil, last || config.evalEvery.map({ step % $0 == 0 }) == true { try barrier() }
             if !last, config.checkpointEvery.map({ step % $0 == 0 }) == true {
+                let previous = lastCheckpoint
                 lastCheckpoint = "\(output)/checkpoints/" + String(format: "step-%06d", step)
                 if isRoot {
-                    lastCheckpoint = try saveCheckpoint(step: step)
+                    lastCheckpoint = try saveCheckpoint(step: step, previous: previous)
                     progress?.note("checkpoint: \(lastCheckpoint!)")
                 }
             }
@@ -164,14 +166,17 @@ public final class Trainer {
         let modelFolder = output + "/model"
         if isRoot {
             try log?.writePlot()
-            lastCheckpoint = try saveCheckpoint(step: step)
-            try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+            // The model comes last: a folder with a model is a finished run.
+            if !evaluationResult.isEmpty {
+                let data = try JSONSerialization.data(withJSONObject: evaluationResult, options: [.sortedKeys, .prettyPrinted])
+                try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
+            }
+            lastCheckpoint = try saveCheckpoint(step: step, previous: lastCheckpoint)
+            try writing("the model", previous: lastCheckpoint) {
+                try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+            }
         }
         try barrier()
-        if isRoot, !evaluationResult.isEmpty {
-            let data = try JSONSerialization.data(withJSONObject: evaluationResult, options: [.sortedKeys, .prettyPrinted])
-            try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
-        }
         return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
                                evaluationOutputs: evaluationOutputs, seconds: Date().timeIntervalSince(start),
                                modelFolder: modelFolder, throughput: throughput)

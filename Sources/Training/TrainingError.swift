@@ -4,6 +4,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFinite(step: Int, what: String, checkpoint: String?)
     case resume(String)
     case data(String)
+    /// A checkpoint or the model could not be written; `reason` names the file and the system's reason.
+    case write(what: String, reason: String, lastCheckpoint: String?)
 
     public var description: String {
         switch self {
@@ -14,6 +16,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + " Try a lower --learning-rate."
         case .resume(let message): return "cannot resume: \(message)"
         case .data(let message): return message
+        case let .write(what, reason, lastCheckpoint):
+            return "cannot write \(what): \(reason)"
+                + (lastCheckpoint.map { " (the last good checkpoint, \($0), is intact)" } ?? "")
         }
     }
 }

@@ -23,6 +23,11 @@ enum BERTMain {
             handler.logLevel = level
             return handler
         }
-        BERTCommand.main()
+        do {
+            var command = try BERTCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            BERTCommand.exit(withError: PlainError(error) ?? error)
+        }
     }
 }

@@ -19,22 +19,10 @@ final class DataParallelTrainerTests: XCTestCase {
     /// A trainer whose weights start from `seed` (ranks other than 0 start elsewhere: the broadcast fixes that).
     private func makeTrainer(_ device: any Device, micro: Int, seed: UInt64, output: String,
                              parallel: (any DataParallel)?, configure: (inout TrainerConfig) -> Void = { _ in }) throws -> Trainer {
-        let parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
-        try parameters.initialize(seed: seed)
-        let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: sequence), mode: .training)
-        let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 2))
-        var settings = TrainerConfig(outputDirectory: output)
-        settings.batchSize = 8
-        settings.microBatchSize = micro
-        settings.epochs = 1
-        settings.learningRate = 1e-3
-        settings.logEvery = 1000
-        settings.dropout = false
-        configure(&settings)
-        return try Trainer(encoder: encoder, head: head, config: settings,
-                           files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
-                                             doLowerCase: true),
-                           parallel: parallel)
+        try TrainerFixture.trainer(device, micro: micro, seed: seed, output: output, parallel: parallel) { settings in
+            settings.dropout = false
+            configure(&settings)
+        }
     }
 
     private func values(_ trainer: Trainer) throws -> [Float] {

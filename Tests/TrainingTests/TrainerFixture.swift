@@ -26,6 +26,28 @@ enum TrainerFixture {
         }
     }
 
+    /// A trainer of the 2-layer model (a two-label classifier, weights from `seed`) with batch 8, one epoch, rate
+    /// 1e-3; `parallel` makes it one rank of a data-parallel group.
+    static func trainer(_ device: any Device, micro: Int, seed: UInt64 = 11, output: String,
+                        parallel: (any DataParallel)? = nil, configure: (inout TrainerConfig) -> Void = { _ in })
+        throws -> Trainer {
+        let parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
+        try parameters.initialize(seed: seed)
+        let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: sequence), mode: .training)
+        let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 2))
+        var settings = TrainerConfig(outputDirectory: output)
+        settings.batchSize = 8
+        settings.microBatchSize = micro
+        settings.epochs = 1
+        settings.learningRate = 1e-3
+        settings.logEvery = 1000
+        configure(&settings)
+        return try Trainer(encoder: encoder, head: head, config: settings,
+                           files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
+                                             doLowerCase: true),
+                           parallel: parallel)
+    }
+
     /// A new output folder path, removed when `test` ends.
     static func outputFolder(for test: XCTestCase, prefix: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path

@@ -17,20 +17,7 @@ final class TrainerTests: XCTestCase {
 
     private func makeTrainer(_ device: any Device, micro: Int, output: String, configure: (inout TrainerConfig) -> Void = { _ in })
         throws -> Trainer {
-        let parameters = try ParameterStore(config: config, heads: .classifier(labels: 2), device: device, training: true)
-        try parameters.initialize(seed: 11)
-        let encoder = try BertEncoder(parameters: parameters, shape: EncoderShape(batch: micro, sequence: sequence), mode: .training)
-        let head = try SequenceClassifierHead(encoder: encoder, objective: .classification(labels: 2))
-        var settings = TrainerConfig(outputDirectory: output)
-        settings.batchSize = 8
-        settings.microBatchSize = micro
-        settings.epochs = 1
-        settings.learningRate = 1e-3
-        settings.logEvery = 1000
-        configure(&settings)
-        return try Trainer(encoder: encoder, head: head, config: settings,
-                           files: ModelFiles(config: config, vocabulary: VocabularyFile(tokens: (0..<50).map { "t\($0)" }),
-                                             doLowerCase: true))
+        try TrainerFixture.trainer(device, micro: micro, output: output, configure: configure)
     }
 
     private func parameterValues(_ trainer: Trainer) throws -> [Float] {

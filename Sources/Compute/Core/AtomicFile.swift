@@ -37,98 +37,116 @@ public enum TemporaryName {
 }
 
 /// Writes files so that a reader sees either the old content or the new, never a torn file: the bytes go to
-/// a temporary file in the same folder, which is synced and then renamed over the target.
+/// a temporary file in the same folder, which is synced and then renamed over the target. A failure removes the
+/// temporary and throws `AtomicFileError` naming the target and the system's reason.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically, creating the folder if needed.
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        try Folders.create(folder.path)
-        let temporary = URL(fileURLWithPath: TemporaryName.beside(path))
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw AtomicFileError(path: temporary.path, operation: "create", code: errno) }
+        let folder = (path as NSString).deletingLastPathComponent
+        try Folders.create(folder.isEmpty ? "." : folder)
+        let temporary = TemporaryName.beside(path)
+        let fd = FileCalls.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
+        guard fd >= 0 else { throw AtomicFileError(path: path, operation: "create", code: errno) }
         var failure: AtomicFileError?
-        data.withUnsafeBytes { bytes in
-            var written = 0
-            while written < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + written, bytes.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = AtomicFileError(path: temporary.path, operation: "write", code: errno)
-                    return
-                }
-                written += n
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = AtomicFileError(path: temporary.path, operation: "fsync", code: errno) }
+        let written = data.withUnsafeBytes { FileCalls.writeAll(fd, $0, path: temporary) }
+        if !written { failure = AtomicFileError(path: path, operation: "write", code: errno) }
+        if failure == nil, FileCalls.sync(fd, path: temporary) != 0 { failure = AtomicFileError(path: path, operation: "sync", code: errno) }
         close(fd)
-        if failure == nil, rename(temporary.path, url.path) != 0 {
-            failure = AtomicFileError(path: url.path, operation: "rename into place", code: errno)
+        if failure == nil, FileCalls.rename(temporary, path) != 0 {
+            failure = AtomicFileError(path: path, operation: "rename into place", code: errno)
         }
         if let failure {
-            unlink(temporary.path)
+            unlink(temporary)
             throw failure
         }
         // Make the rename itself durable.
-        let folderFD = open(folder.path, O_RDONLY)
-        if folderFD >= 0 {
-            fsync(folderFD)
-            close(folderFD)
+        FileCalls.syncFolder(folder.isEmpty ? "." : folder)
+    }
+
+    /// Appends `data` to the file at `path` (created when missing): for logs written line by line, such as
+    /// `metrics.jsonl`. Not atomic and not synced (a log line costs no disk flush): a failure or a crash may leave
+    /// part of a line at the end, which readers of such logs skip.
+    public static func append(_ data: Data, to path: String) throws {
+        let fd = FileCalls.open(path, O_WRONLY | O_CREAT | O_APPEND)
+        guard fd >= 0 else { throw AtomicFileError(path: path, operation: "open for appending", code: errno) }
+        defer { close(fd) }
+        guard data.withUnsafeBytes({ FileCalls.writeAll(fd, $0, path: path) }) else {
+            throw AtomicFileError(path: path, operation: "append to", code: errno)
         }
     }
 }
 
-/// A failed atomic write, naming the file and the step that failed.
-public struct AtomicFileError: Error, CustomStringConvertible {
+/// A failed write, naming the file (its final name, never the temporary's), the step that failed and the
+/// system's reason: `cannot sync runs/x/metrics.jsonl: No space left on device`.
+public struct AtomicFileError: Error, CustomStringConvertible, Equatable {
+    /// The file being written.
     public let path: String
+    /// The step that failed: create, write, sync, rename into place, open for appending, append to.
     public let operation: String
+    /// The `errno`.
     public let code: Int32
-    public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
+
+    /// The system's reason in words.
+    public var reason: String { String(cString: strerror(code)) }
+    public var description: String { "cannot \(operation) \(path): \(reason)" }
 }
 
 /// A file written piece by piece and made visible only by `commit()`: the bytes stream into a temporary file in
-/// the same folder, which `commit` syncs and renames over the target. Dropped without `commit`, the temporary
-/// file is removed and the target is untouched.
+/// the same folder, which `commit` syncs and renames over the target. Dropped without `commit`, or after a failed
+/// write, the temporary file is removed and the target is untouched.
 public final class AtomicFileWriter {
+    /// The file's final name.
     public let path: String
     private let temporary: String
-    private var handle: FileHandle?
+    private var fd: Int32
 
     public init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        try Folders.create(url.deletingLastPathComponent().path)
+        let folder = (path as NSString).deletingLastPathComponent
+        try Folders.create(folder.isEmpty ? "." : folder)
         temporary = TemporaryName.beside(path)
-        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw AtomicFileError(path: temporary, operation: "create", code: errno)
-        }
-        self.handle = handle
+        fd = FileCalls.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
+        guard fd >= 0 else { throw AtomicFileError(path: path, operation: "create", code: errno) }
     }
 
-    deinit {
-        if let handle {
-            try? handle.close()
-            unlink(temporary)
-        }
-    }
+    deinit { abandon() }
 
+    /// Appends `data` to the temporary file.
     public func write(_ data: Data) throws {
-        guard let handle else { throw AtomicFileError(path: path, operation: "write after commit to", code: EBADF) }
-        try handle.write(contentsOf: data)
+        guard fd >= 0 else { throw AtomicFileError(path: path, operation: "write", code: EBADF) }
+        guard data.withUnsafeBytes({ FileCalls.writeAll(fd, $0, path: temporary) }) else {
+            let failure = AtomicFileError(path: path, operation: "write", code: errno)
+            abandon()
+            throw failure
+        }
     }
 
     public func write(_ text: String) throws { try write(Data(text.utf8)) }
 
     /// Syncs the data and renames the file into place.
     public func commit() throws {
-        guard let handle else { return }
-        try handle.synchronize()
-        try handle.close()
-        self.handle = nil
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw AtomicFileError(path: path, operation: "rename into place", code: code)
+        guard fd >= 0 else { throw AtomicFileError(path: path, operation: "write", code: EBADF) }
+        if FileCalls.sync(fd, path: temporary) != 0 {
+            let failure = AtomicFileError(path: path, operation: "sync", code: errno)
+            abandon()
+            throw failure
         }
+        close(fd)
+        fd = -1
+        guard FileCalls.rename(temporary, path) == 0 else {
+            let failure = AtomicFileError(path: path, operation: "rename into place", code: errno)
+            unlink(temporary)
+            throw failure
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        FileCalls.syncFolder(folder.isEmpty ? "." : folder)
+    }
+
+    /// Closes and removes the temporary file.
+    private func abandon() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+        unlink(temporary)
     }
 }

@@ -14,7 +14,7 @@ public enum Folders {
         var built = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") where !component.isEmpty {
             built += "/" + component
-            if mkdir(built, 0o755) != 0 && errno != EEXIST {
+            if FileCalls.makeFolder(built) != 0 && errno != EEXIST {
                 throw FolderError(path: path, reason: "cannot create \(built): \(String(cString: strerror(errno)))")
             }
             if FileManager.default.fileExists(atPath: built, isDirectory: &isDirectory), !isDirectory.boolValue {

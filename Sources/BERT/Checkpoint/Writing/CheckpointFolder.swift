@@ -69,7 +69,21 @@ public struct CheckpointFolder {
             try FolderSwap.install(staging, at: path, replacing: replacing)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            throw error
+            throw Self.naming(error, staging: staging, destination: path)
+        }
+    }
+
+    /// A failed write inside the staging folder, told with the file's final name (`out/step-000010/model.safetensors:
+    /// cannot sync: No space left on device`) rather than the temporary's.
+    private static func naming(_ error: any Error, staging: String, destination: String) -> any Error {
+        let final = { (path: String) in path.hasPrefix(staging) ? destination + path.dropFirst(staging.count) : path }
+        switch error {
+        case let error as AtomicFileError:
+            return CheckpointError(.io, file: final(error.path), "cannot \(error.operation): \(error.reason)")
+        case let error as FolderError:
+            return CheckpointError(.io, file: final(error.path), "cannot create the folder: \(error.reason)")
+        default:
+            return error
         }
     }
 

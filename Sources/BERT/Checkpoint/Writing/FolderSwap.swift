@@ -18,8 +18,8 @@ enum FolderSwap {
             throw CheckpointError(.io, file: parent, "cannot create the folder: \(error.reason)")
         }
         let staging = TemporaryName.beside(target)
-        guard mkdir(staging, 0o755) == 0 else {
-            throw CheckpointError(.io, file: staging, "cannot create: \(String(cString: strerror(errno)))")
+        guard FileCalls.makeFolder(staging) == 0 else {
+            throw CheckpointError(.io, file: target, "cannot create its staging folder: \(String(cString: strerror(errno)))")
         }
         return staging
     }
@@ -33,49 +33,29 @@ enum FolderSwap {
                 throw CheckpointError(.io, file: target, "already exists (pass replacing: true / --overwrite to replace it)")
             }
             guard isDirectory.boolValue else { throw CheckpointError(.io, file: target, "exists and is not a folder") }
-            if exchange(staging, target) {
+            if FileCalls.exchange(staging, target) == 0 {
                 // `staging` now holds the old checkpoint.
                 try? FileManager.default.removeItem(atPath: staging)
+            } else if !FileCalls.exchangeUnsupported(errno) {
+                throw CheckpointError(.io, file: target, "cannot swap the new folder into place: \(String(cString: strerror(errno)))")
             } else {
                 let aside = staging + ".old"
-                guard rename(target, aside) == 0 else {
+                guard FileCalls.rename(target, aside) == 0 else {
                     throw CheckpointError(.io, file: target, "cannot move the old folder aside: \(String(cString: strerror(errno)))")
                 }
-                guard rename(staging, target) == 0 else {
+                guard FileCalls.rename(staging, target) == 0 else {
                     let message = String(cString: strerror(errno))
                     _ = rename(aside, target)
-                    throw CheckpointError(.io, file: target, "cannot rename \(staging) into place: \(message)")
+                    throw CheckpointError(.io, file: target, "cannot rename the new folder into place: \(message)")
                 }
                 try? FileManager.default.removeItem(atPath: aside)
             }
-        } else if rename(staging, target) != 0 {
-            throw CheckpointError(.io, file: target, "cannot rename \(staging) into place: \(String(cString: strerror(errno)))")
+        } else if FileCalls.rename(staging, target) != 0 {
+            throw CheckpointError(.io, file: target, "cannot rename the new folder into place: \(String(cString: strerror(errno)))")
         }
         syncFolder(URL(fileURLWithPath: target).deletingLastPathComponent().path)
     }
 
     /// Flushes a folder's entries (the renames inside it) to disk.
-    static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
-
-    /// Atomically exchanges two paths; false when the platform or file system cannot.
-    private static func exchange(_ a: String, _ b: String) -> Bool {
-        #if os(Linux)
-        // glibc ≥ 2.28 has renameat2, but Swift's Glibc module does not export it (it needs _GNU_SOURCE).
-        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "renameat2") else { return false }
-        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
-        let atFDCWD: Int32 = -100, renameExchange: UInt32 = 2
-        return renameat2(atFDCWD, a, atFDCWD, b, renameExchange) == 0
-        #elseif canImport(Darwin)
-        return renamex_np(a, b, UInt32(RENAME_SWAP)) == 0
-        #else
-        return false
-        #endif
-    }
+    static func syncFolder(_ path: String) { FileCalls.syncFolder(path) }
 }
