@@ -70,20 +70,23 @@ let package = Package(
                 dependencies: ["kernel-embedder"], path: "Tools/EmbedKernelsPlugin"),
 
         // The device layer: knows nothing about BERT.
+        // Reading input files the same way everywhere (only regular files; FIFOs never block; reasons in words).
+        .target(name: "Files"),
+
         .target(name: "Compute",
-                dependencies: ["COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS", "CPUKernels",
+                dependencies: ["Files", "COpenCL", "CCLBlast", "CCLBlastQuery", "COpenBLAS", "CPUKernels",
                                .product(name: "Logging", package: "swift-log")] + (hasOneDNN ? ["CDNNL"] : []),
                 swiftSettings: hasOneDNN ? [.define("SWIFTBERT_DNNL")] : [],
                 plugins: ["EmbedKernels"]),
 
-        // WordPiece tokenization exactly as Google's tokenization.py; depends on nothing of ours.
-        .target(name: "Tokenizer"),
+        // WordPiece tokenization exactly as Google's tokenization.py; depends on nothing of ours but Files.
+        .target(name: "Tokenizer", dependencies: ["Files"]),
 
         // The model: config, parameters, layers, heads, checkpoints (HF safetensors folders, Google TF bundles).
-        .target(name: "BERT", dependencies: ["Compute", "Tokenizer"]),
+        .target(name: "BERT", dependencies: ["Files", "Compute", "Tokenizer"]),
 
         // Task data formats, feature building, post-processing and official metrics: GLUE, CoNLL NER, SQuAD.
-        .target(name: "Tasks", dependencies: ["Tokenizer", "Training", "BERT", "Compute"]),
+        .target(name: "Tasks", dependencies: ["Files", "Tokenizer", "Training", "BERT", "Compute"]),
 
         // Data parallelism over MPI: a typed communicator (rank, size, all-reduce, broadcast, barrier); built without
         // MPI when none is installed (then it reports the feature as unavailable).
@@ -95,7 +98,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "bert",
-                          dependencies: ["Compute", "BERT", "Training", "Tokenizer", "Tasks", "Cluster",
+                          dependencies: ["Files", "Compute", "BERT", "Training", "Tokenizer", "Tasks", "Cluster",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
@@ -113,7 +116,7 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["bert", "Cluster", "TestSupport"]),
         // `bert` as a user runs it on devices the test process must not load: Oclgrind (skipped where not installed).
         .testTarget(name: "CommandTests", dependencies: ["bert", "bert-prof", "TestSupport"]),
-        .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
+        .testTarget(name: "ComputeTests", dependencies: ["Files", "Compute", "TestSupport"]),
         // The profiler (bert-prof) against a real training step of the model: op coverage and the trace.
         .testTarget(name: "ProfilerTests", dependencies: ["bert-prof", "Compute", "BERT", "Training", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),

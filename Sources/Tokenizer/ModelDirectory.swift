@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Reading a tokenizer from files: a HuggingFace model directory, or a bare vocabulary file.
@@ -127,9 +128,9 @@ struct JSONFile {
         path = url.path
         let data: Data
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw TokenizerError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            data = Data(try InputFile.read(url.path))
+        } catch let error as InputFileError {
+            throw TokenizerError.unreadableFile(path: url.path, reason: error.reason)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data), let dictionary = object as? [String: Any] else {
             throw TokenizerError.malformedConfiguration(path: url.path, field: "(document)", expected: "a JSON object")

@@ -24,7 +24,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .unreadableFile(path, reason):
-            return "\(path): cannot read file (\(reason))"
+            return "\(path): \(reason)"
         case let .missingVocabulary(directory):
             return "\(directory): no vocab.txt in this model directory (expected one token per line)"
         case let .emptyVocabulary(path):

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A WordPiece vocabulary: one token per line, id = line number − 1.
@@ -24,13 +25,13 @@ public struct Vocabulary: Sendable {
     ///
     /// - Throws: ``TokenizerError`` naming the file (and line) when it cannot be read, is empty or is not UTF-8.
     public init(contentsOfFile path: String, compatibility: TokenizerConfiguration.Compatibility) throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TokenizerError.unreadableFile(path: path, reason: error.localizedDescription)
+            bytes = try InputFile.readText(path)
+        } catch let error as InputFileError {
+            throw TokenizerError.unreadableFile(path: path, reason: error.reason)
         }
-        let lines = try Self.splitLines(Array(data), path: path, compatibility: compatibility)
+        let lines = try Self.splitLines(bytes, path: path, compatibility: compatibility)
         guard !lines.isEmpty else { throw TokenizerError.emptyVocabulary(path: path) }
         self.init(tokens: lines)
     }

@@ -43,7 +43,7 @@ extension Trainer {
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
             .filter { $0.hasPrefix("step-") && !$0.contains(".") }.sorted() ?? []
-        for name in names.dropLast(max(config.keepCheckpoints, 1)) {
+        for name in names.dropLast(config.keepCheckpoints) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
         return folder

@@ -43,8 +43,15 @@ public struct TrainerConfig: Sendable {
             throw TrainingError.invalidSetting(
                 "--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize))")
         }
-        guard epochs > 0, learningRate > 0, learningRate.isFinite else {
-            throw TrainingError.invalidSetting("--epochs and --learning-rate must be positive")
+        guard epochs > 0, epochs.isFinite else { throw TrainingError.invalidSetting("--epochs must be positive, got \(epochs)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw TrainingError.invalidSetting("--learning-rate must be a positive number, got \(learningRate)")
+        }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw TrainingError.invalidSetting("--weight-decay must be 0 or more, got \(weightDecay)")
+        }
+        guard maxGradNorm >= 0, maxGradNorm.isFinite else {
+            throw TrainingError.invalidSetting("--max-grad-norm must be 0 (off) or more, got \(maxGradNorm)")
         }
         guard (0..<1).contains(warmupProportion) else {
             throw TrainingError.invalidSetting("--warmup-proportion must be in [0, 1), got \(warmupProportion)")
@@ -55,8 +62,9 @@ public struct TrainerConfig: Sendable {
         guard batchLength.multiple > 0 else {
             throw TrainingError.invalidSetting("--length-multiple must be positive, got \(batchLength.multiple)")
         }
-        guard keepCheckpoints >= 0, (evalEvery ?? 1) > 0, (checkpointEvery ?? 1) > 0, logEvery > 0 else {
-            throw TrainingError.invalidSetting("--eval-every, --save-every and --log-every must be positive")
+        for (flag, value) in [("--keep-checkpoints", keepCheckpoints), ("--eval-every", evalEvery ?? 1),
+                              ("--save-every", checkpointEvery ?? 1), ("--log-every", logEvery)] where value < 1 {
+            throw TrainingError.invalidSetting("\(flag) must be at least 1, got \(value)")
         }
     }
 }

@@ -27,7 +27,36 @@ enum BERTMain {
             var command = try BERTCommand.parseAsRoot()
             try command.run()
         } catch {
-            BERTCommand.exit(withError: PlainError(error) ?? error)
+            exit(reporting: PlainError(error) ?? error)
         }
+    }
+}
+
+extension BERTMain {
+    /// Ends the process for `error`: help and version go out as ArgumentParser writes them; every error is one
+    /// `Error:` line, and a usage error (a bad or missing flag) one more line saying where the flags are listed,
+    /// instead of the command's whole usage text.
+    static func exit(reporting error: any Error) -> Never {
+        let code = BERTCommand.exitCode(for: error)
+        let message = BERTCommand.message(for: error)
+        guard code != .success, !message.isEmpty else { BERTCommand.exit(withError: error) }
+        var text = "Error: " + message.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        if BERTCommand.fullMessage(for: error).contains("Usage: ") {
+            text += "See '\(commandPath()) --help' for its flags.\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+        Foundation.exit(code.rawValue)
+    }
+
+    /// `bert` and the subcommand names given on the command line (`bert finetune classify`).
+    private static func commandPath() -> String {
+        var command: any ParsableCommand.Type = BERTCommand.self
+        var path = ["bert"]
+        for argument in CommandLine.arguments.dropFirst() {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            command = next
+            path.append(argument)
+        }
+        return path.joined(separator: " ")
     }
 }

@@ -9,7 +9,7 @@ struct BatchLengthArguments: ParsableArguments {
             + "(HF Trainer's group_by_length; default: on for classification, regression and NER, off for SQuAD and pre-training)."))
     var groupByLength: Bool?
 
-    @Option(name: .long, help: "Each batch runs at its longest sequence rounded up to a multiple of this.")
+    @Option(name: .long, parsing: .unconditional, help: "Each batch runs at its longest sequence rounded up to a multiple of this.")
     var lengthMultiple: Int = BatchLength.standard.multiple
 
     @Flag(name: .long, help: "Run every batch at --max-seq-length (no per-batch lengths), as Google's code does.")

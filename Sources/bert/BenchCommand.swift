@@ -13,19 +13,19 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "tiny, mini, small, medium, base, large, minilm, or a model folder (config.json / bert_config.json).")
     var model: String = "base"
 
-    @Option(name: .long, help: "Sequences per step.")
+    @Option(name: .long, parsing: .unconditional, help: "Sequences per step.")
     var batchSize: Int = 8
 
-    @Option(name: .long, help: "Tokens per sequence.")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per sequence.")
     var maxSeqLength: Int = 128
 
     @Option(name: .long, help: "train (forward + backward, dropout on) or infer (forward only).")
     var mode: String = "train"
 
-    @Option(name: .long, help: "Timed repetitions (the median is reported).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed repetitions (the median is reported).")
     var repetitions: Int = 5
 
-    @Option(name: .long, help: "Untimed warm-up runs.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed warm-up runs.")
     var warmup: Int = 1
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")

@@ -11,7 +11,7 @@ struct DeviceArguments: ParsableArguments {
     @Option(name: .long, help: "Device memory budget, e.g. 12GiB or 512MiB (default: the device's memory).")
     var deviceMemory: String?
 
-    @Option(name: .long, help: "CPU backend threads (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "CPU backend threads (default: all cores).")
     var threads: Int?
 
     @Flag(name: .long, help: "Record OpenCL profiling events for every kernel and GEMM.")

@@ -6,7 +6,7 @@ struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices", abstract: "List the CPU backend and every OpenCL device with its capabilities.")
 
-    @Option(name: .long, help: "CPU backend threads to report (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "CPU backend threads to report (default: all cores).")
     var threads: Int?
 
     func run() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BERT
 import Compute
+import Files
 import Foundation
 import Training
 
@@ -23,10 +24,10 @@ struct ExtractFeaturesCommand: ParsableCommand {
             help: "Comma-separated layers, negative from the last (-1 = last hidden state).")
     var layers: String = "-1,-2,-3,-4"
 
-    @Option(name: .long, help: "Tokens per input, [CLS]/[SEP] included; longer inputs are truncated.")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per input, [CLS]/[SEP] included; longer inputs are truncated.")
     var maxSeqLength: Int = 128
 
-    @Option(name: .long, help: "Inputs per forward pass.")
+    @Option(name: .long, parsing: .unconditional, help: "Inputs per forward pass.")
     var batchSize: Int = 8
 
     @Option(name: .long, help: "Write one vector per line instead: cls ([CLS] of the last layer) or mean (masked mean).")
@@ -41,12 +42,16 @@ struct ExtractFeaturesCommand: ParsableCommand {
             }
             return value
         }
-        guard let data = FileManager.default.contents(atPath: input) else {
-            throw ValidationError("cannot read --input \(input)")
+        let data: [UInt8]
+        do {
+            data = try InputFile.readText(input)
+        } catch let error as InputFileError {
+            throw ValidationError("--input \(error)")
         }
         let text = String(decoding: data, as: UTF8.self)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             .enumerated().filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !lines.isEmpty else { throw ValidationError("--input \(input) holds no text: every line is blank") }
         let device = try deviceArguments.open(fits: try inferenceFit(folder: model, head: .none, batch: batchSize,
                                                                       sequence: maxSeqLength))
         let extractor = try FeatureExtractor(model: model, device: device,

@@ -24,22 +24,22 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "classify, ner, squad or pretrain (masked LM + next sentence).")
     var task: String = "classify"
 
-    @Option(name: .long, help: "pretrain: masked positions per sequence (Google: 20 at seq 128, 80 at seq 512).")
+    @Option(name: .long, parsing: .unconditional, help: "pretrain: masked positions per sequence (Google: 20 at seq 128, 80 at seq 512).")
     var maxPredictionsPerSeq: Int = 20
 
-    @Option(name: .long, help: "Classes of the classify/ner head.")
+    @Option(name: .long, parsing: .unconditional, help: "Classes of the classify/ner head.")
     var labels: Int = 2
 
-    @Option(name: .long, help: "Tokens per input.")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per input.")
     var maxSeqLength: Int = 128
 
-    @Option(name: .long, help: "The effective batch; the plan picks the micro-batch (dividing it) and policy that reach it fastest.")
+    @Option(name: .long, parsing: .unconditional, help: "The effective batch; the plan picks the micro-batch (dividing it) and policy that reach it fastest.")
     var batchSize: Int = 32
 
     @Option(name: .long, help: "adamw, adamw-torch or lamb (LAMB adds its chunk tables to the two moments).")
     var optimizer: String = "adamw"
 
-    @Option(name: .long, help: "Plan this micro-batch instead of choosing one.")
+    @Option(name: .long, parsing: .unconditional, help: "Plan this micro-batch instead of choosing one.")
     var microBatchSize: Int?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Also build the chosen run on a virtual device and execute one step without compute; print its peak.")
     var dryRun = false
 
-    @Option(name: .long, help: "Also run N real optimizer steps of the chosen plan on the device (random weights and inputs); print the measured peak and tokens/s.")
+    @Option(name: .long, parsing: .unconditional, help: "Also run N real optimizer steps of the chosen plan on the device (random weights and inputs); print the measured peak and tokens/s.")
     var runSteps: Int?
 
     @OptionGroup var activationArguments: ActivationArguments

@@ -7,25 +7,25 @@ struct RunArguments: ParsableArguments {
     @Option(name: .long, help: "adamw (Google's AdamWeightDecay, no bias correction), adamw-torch (PyTorch's AdamW) or lamb.")
     var optimizer: String = "adamw"
 
-    @Option(name: .long, help: "Weight decay (not applied to LayerNorm and biases).")
+    @Option(name: .long, parsing: .unconditional, help: "Weight decay (not applied to LayerNorm and biases).")
     var weightDecay: Float = 0.01
 
-    @Option(name: .long, help: "Clip gradients to this global norm (0 = off).")
+    @Option(name: .long, parsing: .unconditional, help: "Clip gradients to this global norm (0 = off).")
     var maxGradNorm: Float = 1
 
-    @Option(name: .long, help: "Seed of the data order, dropout and new weights.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the data order, dropout and new weights.")
     var seed: UInt64 = 12345
 
-    @Option(name: .long, help: "Evaluate on the held-out data every N steps (always at the end).")
+    @Option(name: .long, parsing: .unconditional, help: "Evaluate on the held-out data every N steps (always at the end).")
     var evalEvery: Int?
 
-    @Option(name: .long, help: "Write a checkpoint every N steps (always at the end).")
+    @Option(name: .long, parsing: .unconditional, help: "Write a checkpoint every N steps (always at the end).")
     var saveEvery: Int?
 
-    @Option(name: .long, help: "Checkpoints to keep.")
+    @Option(name: .long, parsing: .unconditional, help: "Checkpoints to keep.")
     var keepCheckpoints: Int = 2
 
-    @Option(name: .long, help: "Print a progress line every N steps when not on a terminal.")
+    @Option(name: .long, parsing: .unconditional, help: "Print a progress line every N steps when not on a terminal.")
     var logEvery: Int = 10
 
     @Option(name: .long, help: "Continue from a checkpoint folder of this run (output/checkpoints/step-N).")

@@ -15,7 +15,7 @@ struct SelfCheckCommand: ParsableCommand {
     @Option(name: .long, help: "GEMM shape to time as M,N,K (BERT-Base FFN at batch 8 × seq 128: 1024,3072,768).")
     var gemm: String = "1024,3072,768"
 
-    @Option(name: .long, help: "Timed repetitions (the median is reported).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed repetitions (the median is reported).")
     var repetitions: Int = 5
 
     @Flag(name: .long, help: "OpenCL: also check every op that has a launch shape under each shape the device allows (row work-groups, flash-attention work-groups and tiles, element-wise local sizes), each on the device reopened with it.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Files
 import Foundation
 import Tokenizer
 
@@ -29,7 +30,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(name: .long, help: "Read lines from this file instead of standard input.")
     var input: String?
 
-    @Option(name: .long, help: "Truncate to this many tokens, [CLS] and [SEP] included (pairs as Google's _truncate_seq_pair).")
+    @Option(name: .long, parsing: .unconditional, help: "Truncate to this many tokens, [CLS] and [SEP] included (pairs as Google's _truncate_seq_pair).")
     var maxSeqLength: Int?
 
     @Flag(name: .long, help: "Also write each token's span in its text, in Unicode scalars (null for [CLS]/[SEP]).")
@@ -38,7 +39,7 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(name: .long, help: "Time tokenization of every line of --input instead of printing tokens.")
     var benchmark = false
 
-    @Option(name: .long, help: "With --benchmark: timed passes over the corpus (the median is reported).")
+    @Option(name: .long, parsing: .unconditional, help: "With --benchmark: timed passes over the corpus (the median is reported).")
     var repetitions: Int = 5
 
     func validate() throws {
@@ -98,10 +99,11 @@ struct TokenizeCommand: ParsableCommand {
     private func readLines() throws -> [String] {
         let data: Data
         if let input {
-            guard let contents = FileManager.default.contents(atPath: input) else {
-                throw TokenizerError.unreadableFile(path: input, reason: "--input does not exist or is not readable")
+            do {
+                data = Data(try InputFile.readText(input))
+            } catch let error as InputFileError {
+                throw TokenizerError.unreadableFile(path: input, reason: "--input " + error.reason)
             }
-            data = contents
         } else {
             data = FileHandle.standardInput.readDataToEndOfFile()
         }

@@ -40,7 +40,7 @@ final class CLBlastParametersFileTests: XCTestCase {
     }
 
     func testMissingFileNamesIt() {
-        assertFileError(["nowhere.json", "cannot read"]) { _ = try CLBlastParameters.load(contentsOf: "/nonexistent/nowhere.json") }
+        assertFileError(["nowhere.json", "no such file"]) { _ = try CLBlastParameters.load(contentsOf: "/nonexistent/nowhere.json") }
     }
 
     func testBadFilesNameTheFieldAndTheExpectation() throws {

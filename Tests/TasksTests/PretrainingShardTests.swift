@@ -125,12 +125,12 @@ final class PretrainingShardTests: XCTestCase {
     func testBadSettingsAndVocabulary() throws {
         var options = options()
         options.maxSeqLength = 4
-        assertThrows(try options.validate(), mentioning: ["max_seq_length", "4"])
+        assertThrows(try options.validate(), mentioning: ["--max-seq-length", "4"])
         options = self.options()
         options.maskedLMProbability = 0
-        assertThrows(try options.validate(), mentioning: ["masked_lm_prob"])
+        assertThrows(try options.validate(), mentioning: ["--masked-lm-prob"])
         options.maskedLMProbability = 1.5
-        assertThrows(try options.validate(), mentioning: ["masked_lm_prob", "1.5"])
+        assertThrows(try options.validate(), mentioning: ["--masked-lm-prob", "1.5"])
         assertThrows(try PretrainingVocabulary(tokenizer: PretrainingSyntheticCorpus.tokenizer(withMask: false), name: "my-vocab.txt"),
                      mentioning: ["my-vocab.txt", "[MASK]"])
     }

@@ -74,7 +74,7 @@ public enum ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .noSuchDevice(detail):
             return detail
         case let .invalidByteCount(text):
-            return "invalid memory size '\(text)': expected a number with an optional unit, e.g. 12GiB, 512MiB, 8GB, 1073741824."
+            return "invalid memory size '\(text)' (--device-memory): expected a number with an optional unit, e.g. 12GiB, 512MiB, 8GB, 1073741824."
         case let .unsupportedPrecision(detail):
             return detail
         case let .runDoesNotFit(detail):

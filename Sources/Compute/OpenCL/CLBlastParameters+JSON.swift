@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 // The parameters file: JSON, written atomically, read with an error naming the file, the field and what was
@@ -20,9 +21,9 @@ extension CLBlastParameters {
     public static func load(contentsOf path: String) throws -> CLBlastParameters {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CLBlastParametersError.io(file: path, reason: "cannot read it (\(error.localizedDescription))")
+            data = Data(try InputFile.read(path))
+        } catch let error as InputFileError {
+            throw CLBlastParametersError.io(file: path, reason: error.reason)
         }
         return try parse(data, file: path)
     }

@@ -46,6 +46,12 @@ public struct TextClassificationDataset: TaskDataset {
             var first = TokenizedText(), second = TokenizedText()
             tokenizer.tokenize(example.text, session: session, into: &first)
             if let pair = example.textPair { tokenizer.tokenize(pair, session: session, into: &second) }
+            // A labelled example without a token teaches nothing and is a data error; unlabelled ones are still
+            // predicted (as [CLS] [SEP]), so every input row gets its prediction.
+            if example.label != nil, first.count == 0 || (example.textPair != nil && second.count == 0) {
+                throw TaskDataError.malformedRow(path: example.path, line: example.line, reason: "the \(first.count == 0 ? "text" : "second text") "
+                    + "tokenizes to nothing (only control, format or private-use characters); remove the row or fix its text")
+            }
             let encoding = tokenizer.encode(first: first, second: example.textPair == nil ? nil : second, options: options)
             if encoding.truncated.first + encoding.truncated.second > 0 { truncated += 1 }
             var feature = Feature(ids: encoding.ids, types: encoding.segmentIDs, mask: encoding.attentionMask)

@@ -9,6 +9,8 @@ public enum TaskDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case unwritableFile(path: String, reason: String)
     /// The file holds no examples (no rows, no sentences, no questions).
     case emptyFile(path: String)
+    /// Every example was skipped (`count` of them); `first` says where and why the first was.
+    case everyExampleSkipped(path: String, count: Int, first: String)
     /// A row or line does not have the expected shape (lines are numbered from 1).
     case malformedRow(path: String, line: Int, reason: String)
     /// A label that is not in the task's label list.
@@ -30,11 +32,13 @@ public enum TaskDataError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unreadableFile(path, reason):
-            return "\(path): cannot read file (\(reason))"
+            return "\(path): \(reason)"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write file (\(reason))"
         case let .emptyFile(path):
             return "\(path): the file holds no examples"
+        case let .everyExampleSkipped(path, count, first):
+            return "\(path): no usable examples: all \(count) were skipped; the first, \(first)"
         case let .malformedRow(path, line, reason):
             return "\(path):\(line): \(reason)"
         case let .unknownLabel(path, line, label, known):

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// One line of a text file: its number (from 1) and its bytes without the line break.
@@ -14,15 +15,15 @@ struct TextLine {
 
 /// Reading data files: bytes, lines, errors that name the path.
 enum TextFile {
-    /// The file's bytes, without a leading UTF-8 byte-order mark.
+    /// The file's bytes, without a leading UTF-8 byte-order mark. Only a regular text file is read: a folder,
+    /// FIFO, binary file (a NUL byte) or unreadable path is refused, naming the reason.
     static func bytes(at path: String) throws -> [UInt8] {
-        let data: Data
+        var bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TaskDataError.unreadableFile(path: path, reason: error.localizedDescription)
+            bytes = try InputFile.readText(path)
+        } catch let error as InputFileError {
+            throw TaskDataError.unreadableFile(path: path, reason: error.reason)
         }
-        var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         return bytes
     }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A document as read: its non-blank lines, stripped as Python's `str.strip()` strips them.
@@ -64,10 +65,11 @@ public struct PretrainingCorpusReader {
 
     private mutating func open() throws {
         let path = files[fileIndex]
-        guard let opened = FileHandle(forReadingAtPath: path) else {
-            throw PretrainingError.unreadableFile(path: path, reason: "missing or not readable")
+        do {
+            handle = FileHandle(fileDescriptor: try InputFile.open(path).descriptor, closeOnDealloc: true)
+        } catch let error as InputFileError {
+            throw PretrainingError.unreadableFile(path: path, reason: error.reason)
         }
-        handle = opened
         buffer = []
         position = 0
         lineNumber = 0
@@ -99,7 +101,7 @@ public struct PretrainingCorpusReader {
         do {
             block = try handle?.read(upToCount: Self.blockSize)
         } catch {
-            throw PretrainingError.unreadableFile(path: path, reason: error.localizedDescription)
+            throw PretrainingError.unreadableFile(path: path, reason: "cannot be read")
         }
         buffer.removeSubrange(0..<position)
         position = 0
@@ -109,6 +111,14 @@ public struct PretrainingCorpusReader {
     private mutating func decode(_ raw: ArraySlice<UInt8>) throws -> Substring.UnicodeScalarView {
         lineNumber += 1
         let bytes = raw.contains(0x0D) ? ArraySlice(raw.filter { $0 != 0x0D }) : raw
+        if lineNumber == 1 {
+            // Binary input is refused on its first block (`InputFile.checkText`), as git tells binary files.
+            do {
+                try InputFile.checkText(buffer, path: files[fileIndex])
+            } catch let error as InputFileError {
+                throw PretrainingError.unreadableFile(path: files[fileIndex], reason: error.reason)
+            }
+        }
         // A byte-order mark stays (U+FEFF), as in Python's "r" mode; the tokenizer drops it.
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PretrainingError.invalidUTF8(path: files[fileIndex], line: lineNumber)

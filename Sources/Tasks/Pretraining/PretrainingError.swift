@@ -33,7 +33,7 @@ public enum PretrainingError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .missingInput(path):
             return "\(path): no such file (or the pattern matches no file)"
         case let .unreadableFile(path, reason):
-            return "\(path): cannot read file (\(reason))"
+            return "\(path): \(reason)"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write file (\(reason))"
         case let .invalidUTF8(path, line):

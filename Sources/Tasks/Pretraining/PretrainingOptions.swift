@@ -25,8 +25,9 @@ public struct PretrainingOptions: Sendable, Equatable, Codable {
     ///
     /// - Throws: ``PretrainingError/invalidSetting(name:value:expected:)`` for the first bad one.
     public func validate() throws {
+        // Named by the flag of `bert create-pretraining-data` (Google's name with dashes).
         func fail(_ name: String, _ value: Any, _ expected: String) -> PretrainingError {
-            .invalidSetting(name: name, value: "\(value)", expected: expected)
+            .invalidSetting(name: "--" + name.replacingOccurrences(of: "_", with: "-"), value: "\(value)", expected: expected)
         }
         guard (5...65535).contains(maxSeqLength) else { throw fail("max_seq_length", maxSeqLength, "5...65535 ([CLS], [SEP], [SEP] and a token on each side)") }
         guard (1...maxSeqLength).contains(maxPredictionsPerSeq) else {

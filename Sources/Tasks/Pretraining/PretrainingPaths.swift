@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Turning the paths a user gives into files: plain files, shell globs (`*`, `?`, `[…]`) and, for shards,
@@ -28,9 +29,12 @@ enum PretrainingPaths {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
                 let names: [String]
                 do {
+                    try InputFile.checkFolder(path)
                     names = try FileManager.default.contentsOfDirectory(atPath: path)
+                } catch let error as InputFileError {
+                    throw PretrainingError.unreadableFile(path: path, reason: error.reason)
                 } catch {
-                    throw PretrainingError.unreadableFile(path: path, reason: error.localizedDescription)
+                    throw PretrainingError.unreadableFile(path: path, reason: "cannot be listed")
                 }
                 let found = names.filter { $0.hasSuffix(".sbpt") && !$0.hasPrefix(".") }.sorted()
                 guard !found.isEmpty else { throw PretrainingError.missingInput(path: path + "/*.sbpt") }

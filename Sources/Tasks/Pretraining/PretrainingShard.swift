@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// One shard file, memory-mapped and checked (magic, version, dimensions, size and payload checksum).
@@ -13,9 +14,12 @@ final class PretrainingShard: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         do {
+            try InputFile.check(path)
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch let error as InputFileError {
+            throw PretrainingError.unreadableFile(path: path, reason: error.reason)
         } catch {
-            throw PretrainingError.unreadableFile(path: path, reason: error.localizedDescription)
+            throw PretrainingError.unreadableFile(path: path, reason: "cannot be read")
         }
         header = try data.withUnsafeBytes { try PretrainingShardHeader($0, path: path) }
         let actual = data.withUnsafeBytes { raw -> UInt64 in

@@ -30,7 +30,10 @@ struct SQuADReader {
                 for question in paragraph.qas { try add(question, paragraph: parsed, index: paragraphs.count - 1) }
             }
         }
-        guard !examples.isEmpty else { throw TaskDataError.emptyFile(path: path) }
+        guard !examples.isEmpty else {
+            guard let first = warnings.first else { throw TaskDataError.emptyFile(path: path) }
+            throw TaskDataError.everyExampleSkipped(path: path, count: warnings.count, first: "\(first.location): \(first.message)")
+        }
     }
 
     private mutating func add(_ question: SQuADJSON.Question, paragraph: SQuADParagraph, index: Int) throws {

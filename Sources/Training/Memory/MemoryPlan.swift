@@ -146,7 +146,7 @@ public struct MemoryPlan: Sendable {
                                   optimizer: optimizer)
         let state = base.items.filter { $0.name.hasPrefix("parameter") || $0.name.contains("moments") }.reduce(0) { $0 + $1.bytes }
         if state > budget {
-            return "the budget \(ByteCount.format(budget)) (\(budget) bytes) is smaller than the parameters, their gradients and the "
+            return "the budget (--device-memory or the device's memory) \(ByteCount.format(budget)) (\(budget) bytes) is smaller than the parameters, their gradients and the "
                 + "optimizer moments alone (\(ByteCount.format(state)), \(state) bytes); no micro-batch can run"
         }
         let micro = microBatch ?? 1

@@ -39,25 +39,25 @@ struct PretrainCommand: ParsableCommand {
     @Option(name: .long, help: "Held-out shards for evaluation (repeatable).")
     var evalData: [String] = []
 
-    @Option(name: .long, help: "Held-out instances evaluated (the first N).")
+    @Option(name: .long, parsing: .unconditional, help: "Held-out instances evaluated (the first N).")
     var maxEvalInstances: Int = 2000
 
     @Option(name: .long, help: "Output folder: checkpoints/, model/, metrics.jsonl, training.svg, eval_results.json (phase-N/ each with --phase).")
     var output: String?
 
-    @Option(name: .long, help: "Optimizer steps (Google's num_train_steps).")
+    @Option(name: .long, parsing: .unconditional, help: "Optimizer steps (Google's num_train_steps).")
     var numTrainSteps: Int = 1000
 
-    @Option(name: .long, help: "Linear warmup steps (Google's num_warmup_steps).")
+    @Option(name: .long, parsing: .unconditional, help: "Linear warmup steps (Google's num_warmup_steps).")
     var numWarmupSteps: Int = 100
 
-    @Option(name: .long, help: "Instances per optimizer step (the effective batch).")
+    @Option(name: .long, parsing: .unconditional, help: "Instances per optimizer step (the effective batch).")
     var batchSize: Int = 32
 
     @Option(name: .long, help: "Instances per forward/backward, or auto: the largest that fits --device-memory by the memory plan.")
     var microBatchSize: String?
 
-    @Option(name: .long, help: "Peak learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Peak learning rate.")
     var learningRate: Float = 1e-4
 
     @Option(name: .long, help: "One phase: \"train=DIR,steps=N,batch-size=B,micro-batch-size=M|auto,learning-rate=R,warmup-steps=W\" (repeatable; keys left out take the flags above).")

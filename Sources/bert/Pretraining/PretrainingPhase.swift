@@ -53,12 +53,20 @@ struct PretrainingPhase: Equatable {
 
     func validate(context: String) throws {
         guard !train.isEmpty else { throw ValidationError("\(context): no training shards (train=DIR or --train)") }
-        guard steps > 0, batchSize > 0, learningRate > 0, learningRate.isFinite, warmupSteps >= 0 else {
-            throw ValidationError("\(context): steps, batch-size and learning-rate must be positive and warmup-steps not negative")
+        // The run's settings are flags; a phase's are keys of its --phase text.
+        let run = context == "the run"
+        func name(_ key: String) -> String {
+            run ? "--" + (["steps": "num-train-steps", "warmup-steps": "num-warmup-steps"][key] ?? key) : "\(context): \(key)"
         }
+        guard steps > 0 else { throw ValidationError("\(name("steps")) must be positive, got \(steps)") }
+        guard batchSize > 0 else { throw ValidationError("\(name("batch-size")) must be positive, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("\(name("learning-rate")) must be a positive number, got \(learningRate)")
+        }
+        guard warmupSteps >= 0 else { throw ValidationError("\(name("warmup-steps")) must not be negative, got \(warmupSteps)") }
         if let microBatchSize, microBatchSize != "auto" {
             guard let micro = Int(microBatchSize), micro > 0, batchSize % micro == 0 else {
-                throw ValidationError("\(context): micro-batch-size must be auto or a positive divisor of batch-size \(batchSize), got '\(microBatchSize)'")
+                throw ValidationError("\(name("micro-batch-size")) must be auto or a positive divisor of batch-size \(batchSize), got '\(microBatchSize)'")
             }
         }
     }

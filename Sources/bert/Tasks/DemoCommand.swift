@@ -19,22 +19,22 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var output: String = "runs/sentiment-demo"
 
-    @Option(name: .long, help: "Passes over the 9,514 training snippets.")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the 9,514 training snippets.")
     var epochs: Double = 2
 
-    @Option(name: .long, help: "Examples per optimizer step.")
+    @Option(name: .long, parsing: .unconditional, help: "Examples per optimizer step.")
     var batchSize: Int = 32
 
     @Option(name: .long, help: "Examples per forward/backward (gradient accumulation below --batch-size), or auto.")
     var microBatchSize: String?
 
-    @Option(name: .long, help: "Peak learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Peak learning rate.")
     var learningRate: Float = 5e-5
 
-    @Option(name: .long, help: "Tokens per snippet.")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per snippet.")
     var maxSeqLength: Int = 64
 
-    @Option(name: .long, help: "Seed of the data order, dropout and the new head.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the data order, dropout and the new head.")
     var seed: UInt64 = 12345
 
     @OptionGroup var lengthArguments: BatchLengthArguments

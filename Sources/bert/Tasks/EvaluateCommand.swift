@@ -56,8 +56,8 @@ struct EvaluateSQuAD: ParsableCommand {
     @Option(name: .long, help: "A predictions.json to score (no model needed).") var predictions: String?
     @Option(name: .long, help: "SQuAD 2.0: null_odds.json for the best-threshold scores.") var naProbabilities: String?
     @Option(name: .long, help: "A fine-tuned model to run instead of --predictions.") var model: String?
-    @Option(name: .long, help: "Tokens per input.") var maxSeqLength: Int = 384
-    @Option(name: .long, help: "Inputs per forward pass.") var batchSize: Int = 16
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per input.") var maxSeqLength: Int = 384
+    @Option(name: .long, parsing: .unconditional, help: "Inputs per forward pass.") var batchSize: Int = 16
     @Option(name: .long, help: "Also write the metrics to this JSON file.") var output: String?
     @OptionGroup var squad: SQuADArguments
     @OptionGroup var deviceArguments: DeviceArguments

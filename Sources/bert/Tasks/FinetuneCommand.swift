@@ -48,19 +48,19 @@ struct FinetuneNER: ParsableCommand {
 
 /// SQuAD's own settings, shared by fine-tuning, prediction and evaluation.
 struct SQuADArguments: ParsableArguments {
-    @Option(name: .long, help: "Overlap between windows of a long context, in tokens.")
+    @Option(name: .long, parsing: .unconditional, help: "Overlap between windows of a long context, in tokens.")
     var docStride: Int = 128
 
-    @Option(name: .long, help: "Question tokens kept.")
+    @Option(name: .long, parsing: .unconditional, help: "Question tokens kept.")
     var maxQueryLength: Int = 64
 
-    @Option(name: .long, help: "Candidates per question in nbest_predictions.json.")
+    @Option(name: .long, parsing: .unconditional, help: "Candidates per question in nbest_predictions.json.")
     var nBestSize: Int = 20
 
-    @Option(name: .long, help: "Longest answer in tokens.")
+    @Option(name: .long, parsing: .unconditional, help: "Longest answer in tokens.")
     var maxAnswerLength: Int = 30
 
-    @Option(name: .long, help: "SQuAD 2.0: predict no answer when null score − best span score exceeds this.")
+    @Option(name: .long, parsing: .unconditional, help: "SQuAD 2.0: predict no answer when null score − best span score exceeds this.")
     var nullScoreDiffThreshold: Double = 0
 
     func options(maxSequenceLength: Int) -> SQuADOptions {

@@ -11,16 +11,23 @@ struct InferenceArguments: ParsableArguments {
     @Option(name: .long, help: "A fine-tuned model folder (the output/model of `bert finetune`).")
     var model: String
 
-    @Option(name: .long, help: "Tokens per input (default: 128; SQuAD 384).")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per input (default: 128; SQuAD 384).")
     var maxSeqLength: Int?
 
-    @Option(name: .long, help: "Inputs per forward pass.")
+    @Option(name: .long, parsing: .unconditional, help: "Inputs per forward pass.")
     var batchSize: Int = 16
 
     @Flag(name: .long, help: "Skip malformed data rows (counted and reported) instead of stopping at the first.")
     var skipBadRows = false
 
     @OptionGroup var deviceArguments: DeviceArguments
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let maxSeqLength, maxSeqLength < 3 {
+            throw ValidationError("--max-seq-length must be at least 3 ([CLS], a token and [SEP]), got \(maxSeqLength)")
+        }
+    }
 
     func options(_ defaultLength: Int = 128) -> TaskOptions {
         TaskOptions(maxSequenceLength: maxSeqLength ?? defaultLength, badRows: skipBadRows ? .skip : .fail)

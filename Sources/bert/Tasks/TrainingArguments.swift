@@ -19,10 +19,10 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Output folder: checkpoints/, model/, metrics.jsonl, training.svg, eval_results.json.")
     var output: String
 
-    @Option(name: .long, help: "Tokens per input, [CLS]/[SEP] included (default: 128; SQuAD 384).")
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per input, [CLS]/[SEP] included (default: 128; SQuAD 384).")
     var maxSeqLength: Int?
 
-    @Option(name: .long, help: "Examples per optimizer step (the effective batch).")
+    @Option(name: .long, parsing: .unconditional, help: "Examples per optimizer step (the effective batch).")
     var batchSize: Int = 32
 
     @Option(name: .long, help: ArgumentHelp(
@@ -33,13 +33,13 @@ struct TrainingArguments: ParsableArguments {
     /// The explicit micro-batch size, nil for "auto" or when not given.
     var fixedMicroBatch: Int? { microBatchSize.flatMap(Int.init) }
 
-    @Option(name: .long, help: "Passes over the training data (fractions allowed).")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training data (fractions allowed).")
     var epochs: Double = 3
 
-    @Option(name: .long, help: "Peak learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Peak learning rate.")
     var learningRate: Float = 5e-5
 
-    @Option(name: .long, help: "Fraction of steps with linear warmup.")
+    @Option(name: .long, parsing: .unconditional, help: "Fraction of steps with linear warmup.")
     var warmupProportion: Double = 0.1
 
     @Flag(name: .long, help: "Skip malformed data rows (counted and reported) instead of stopping at the first.")

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A JSON document as a value: what SwiftBERT reads from config files and safetensors headers, and the
@@ -90,13 +91,10 @@ public enum JSONValue: Sendable, Equatable, Codable {
 /// Reading whole small files (configs, vocabularies) with errors that name the file.
 enum FileBytes {
     static func read(_ path: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CheckpointError(.notFound, file: path, "no such file")
-        }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CheckpointError(.io, file: path, "cannot read: \(error.localizedDescription)")
+            return Data(try InputFile.read(path))
+        } catch let error as InputFileError {
+            throw CheckpointError(error.isMissing ? .notFound : .io, file: path, error.reason)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A whole file mapped read-only into memory: tensors are read straight from the page cache, never copied
@@ -10,21 +11,13 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let code = errno
-            throw CheckpointError(code == ENOENT ? .notFound : .io, file: path,
-                                  "cannot open: \(String(cString: strerror(code)))")
+        let fd: Int32, size: Int
+        do {
+            (fd, size) = try InputFile.open(path)
+        } catch let error as InputFileError {
+            throw CheckpointError(error.isMissing ? .notFound : .io, file: path, error.reason)
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw CheckpointError(.io, file: path, "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw CheckpointError(.io, file: path, "not a regular file")
-        }
-        let size = Int(info.st_size)
         guard size > 0 else {
             mapping = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
