@@ -115,7 +115,7 @@ case_() {
     line=$(printf '%s' "$message" | head -1 | cut -c1-220)
     local command=$1
     case ${2:-} in -* | /* | "") ;; *) command="$1 $2" ;; esac
-    table+=("| $name | \`bert $command\` | $(printf '%s' "$message" | head -1 | sed "s|$work/files/[a-z]*-[0-9]*/||g; s|$work/[a-z]*/||g; s|$root/||g; s/|/\\|/g") |")
+    table+=("| $name | \`bert $command\` | $(printf '%s' "$message" | head -1 | sed "s|$work/files/[a-z]*-[0-9]*/||g; s|$work/[a-z]*/||g; s|$work/||g; s|$root/||g; s/|/\\|/g") |")
     if [ -z "$problem" ]; then
         passed=$((passed + 1))
         printf 'PASS  %-58s %3d  %s\n' "$name" "$rc" "$line"
@@ -440,6 +440,62 @@ shard_case "a corrupt byte (checksum)" "checksum" 'printf "\377" | dd of="$s" bs
 shard_case "made with another vocabulary" "vocab" ':' --vocab "$base/model/vocab.txt"
 shard_case "cut short" "sbpt" 'head -c 3000 "$s" > "$s.cut" && mv "$s.cut" "$s"' --vocab "$base/corpus-vocab.txt"
 shard_case "not a shard" "sbpt" 'cp "$base/corpus.txt" "$s"' --vocab "$base/corpus-vocab.txt"
+
+# 9. Outputs that cannot be written, and the remaining inputs: tokenizer files, NER tags, SQuAD scoring, pre-training.
+mkdir -p "$work/readonly" && chmod 555 "$work/readonly"
+case_ "predict --output is a folder" "$work/out" -- predict classify --model "$finetuned" --input "$base/texts.txt" \
+    --output "$work/out" --format tsv --text-column 0 --max-seq-length 16 --device cpu
+case_ "predict --output under /proc" "/proc/swiftbert" -- predict classify --model "$finetuned" --input "$base/texts.txt" \
+    --output /proc/swiftbert/preds.jsonl --format tsv --text-column 0 --max-seq-length 16 --device cpu
+case_ "predict --output in a read-only folder" "readonly" --as-nobody -- predict classify --model "$finetuned" \
+    --input "$base/texts.txt" --output "$work/readonly/preds.jsonl" --format tsv --text-column 0 --max-seq-length 16 --device cpu
+case_ "extract-features --output under a file" "train.tsv" -- extract-features --model "$base/model" --input "$base/texts.txt" \
+    --output "$base/train.tsv/features.jsonl" --layers -1 --max-seq-length 16 --device cpu
+case_ "evaluate --output under a file" "train.tsv" -- evaluate classify --model "$finetuned" --dev "$base/dev.tsv" \
+    --output "$base/train.tsv/metrics.json" "${classify[@]}" --max-seq-length 16
+o=$(out readonly)
+case_ "finetune --output in a read-only folder" "readonly" --as-nobody --output-dir "$work/readonly/run" -- finetune classify \
+    --model "$base/model" --train "$base/train.tsv" --output "$work/readonly/run" "${classify[@]}" "${train_flags[@]}"
+case_ "create-pretraining-data --output is a file" "train.tsv" -- create-pretraining-data --input "$base/corpus.txt" \
+    --vocab "$base/corpus-vocab.txt" --output "$base/train.tsv" --max-seq-length 32
+case_ "convert --to is a file" "train.tsv" -- convert --from "$base/model" --to "$base/train.tsv"
+case_ "convert --to an existing model" "model" -- convert --from "$base/model" --to "$finetuned"
+# (tokenizer_config.json's added tokens would supply them, as in transformers; so it goes too.)
+model_case "a vocab without [CLS]" "[CLS]" 'sed -i "s/^\[CLS\]$/[CLX]/" vocab.txt; rm tokenizer_config.json special_tokens_map.json'
+model_case "a vocab without [UNK]" "[UNK]" 'sed -i "s/^\[UNK\]$/[UNX]/" vocab.txt; rm tokenizer_config.json special_tokens_map.json'
+model_case "tokenizer_config.json that is not JSON" "tokenizer_config.json" 'printf "do_lower_case = true" > tokenizer_config.json'
+model_case "tokenizer_config.json with do_lower_case a string" "do_lower_case" 'printf "{\"do_lower_case\": \"yes\"}" > tokenizer_config.json'
+ner_case() {  # ner_case NAME EXPECTED TRAIN [DEV]
+    local o
+    o=$(out ner)
+    case_ "NER: $1" "$2" --output-dir "$o" -- finetune ner --model "$base/model" --train "$3" ${4:+--dev "$4"} --output "$o" \
+        --device cpu --threads 1 --batch-size 8 --max-seq-length 16 --epochs 1
+}
+ner_case "one column, no tags" "one-column.txt" "$fixtures/ner/one-column.txt"
+ner_case "a tag outside BIO" "bad-tag.txt" "$fixtures/ner/bad-tag.txt"
+ner_case "a dev tag not in training" "unknown-tag.txt" "$base/ner.txt" "$fixtures/ner/unknown-tag.txt"
+ner_case "only -DOCSTART-" "docstart-only.txt" "$fixtures/ner/docstart-only.txt"
+printf '{"q-who": "John"' > "$data/predictions-broken.json"
+case_ "evaluate squad --predictions not JSON" "predictions-broken.json" -- evaluate squad --data "$base/squad-v1.1.json" \
+    --predictions "$data/predictions-broken.json"
+case_ "evaluate squad --predictions missing" "none.json" -- evaluate squad --data "$base/squad-v1.1.json" --predictions "$data/none.json"
+case_ "evaluate squad with neither --predictions nor --model" "--predictions" -- evaluate squad --data "$base/squad-v1.1.json"
+printf '{}' > "$data/predictions-empty.json"
+case_ "evaluate squad --na-probabilities missing" "none-odds.json" -- evaluate squad --data "$base/squad-v2.0.json" \
+    --predictions "$data/predictions-empty.json" --na-probabilities "$data/none-odds.json"
+o=$(out pretrain)
+case_ "pretrain --init-checkpoint missing" "no-model" --output-dir "$o" -- pretrain --init-checkpoint "$work/no-model" \
+    --train "$shard" --output "$o" --num-train-steps 2 --batch-size 4 --device cpu
+printf '{"hidden_size": 16' > "$data/config-broken.json"
+o=$(out pretrain)
+case_ "pretrain --config a broken config.json" "config-broken.json" --output-dir "$o" -- pretrain --config "$data/config-broken.json" \
+    --vocab "$base/corpus-vocab.txt" --train "$shard" --output "$o" --num-train-steps 2 --batch-size 4 --device cpu
+o=$(out pretrain)
+case_ "pretrain without --config or --init-checkpoint" "--config" --output-dir "$o" -- pretrain --vocab "$base/corpus-vocab.txt" \
+    --train "$shard" --output "$o" --num-train-steps 2 --batch-size 4 --device cpu
+case_ "plan --model missing" "no-model" -- plan --model "$work/no-model" --task classify --max-seq-length 16 \
+    --max-predictions-per-seq 5
+case_ "bench --model missing" "no-model" -- bench --model "$work/no-model" --device cpu
 
 if [ "$verbose" = --markdown ]; then
     echo
