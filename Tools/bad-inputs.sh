@@ -425,6 +425,20 @@ squad_case "an answer unlike the context at its start" "answer" '{"version": "1.
 squad_case "a question without answers in v1.1" "exactly one answer" '{"version": "1.1", "data": [{"title": "t", "paragraphs": [{"context": "a short text", "qas": [{"id": "q1", "question": "what", "answers": []}]}]}]}'
 squad_case "a top level that is a list" "squad" '[1, 2, 3]'
 
+squad_flags() {  # squad_flags NAME EXPECTED FLAGS… (after the defaults, so they win)
+    local name=$1 expected=$2 o
+    shift 2
+    o=$(out squad)
+    case_ "SQuAD $name" "$expected" --output-dir "$o" -- finetune squad --model "$base/model" --train "$base/squad-v1.1.json" \
+        --output "$o" --device cpu --threads 1 --batch-size 8 --epochs 1 --max-seq-length 32 --max-query-length 16 --doc-stride 8 "$@"
+}
+squad_flags "--max-seq-length below the question's room" "--max-seq-length" --max-seq-length 12
+squad_flags "--max-query-length 0" "--max-query-length" --max-query-length 0
+squad_flags "--doc-stride 0" "--doc-stride" --doc-stride 0
+squad_flags "--n-best-size 0" "--n-best-size" --n-best-size 0
+squad_flags "--max-answer-length 0" "--max-answer-length" --max-answer-length 0
+squad_flags "--null-score-diff-threshold nan" "--null-score-diff-threshold" --null-score-diff-threshold nan
+
 # 8. Pre-training shards that are not whole or not for this model.
 shard_case() {  # shard_case NAME EXPECTED EDIT (on a copy of the shard, $s) EXTRA…
     local name=$1 expected=$2 edit=$3 s o

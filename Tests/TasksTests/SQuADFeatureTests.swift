@@ -141,7 +141,7 @@ final class SQuADFeatureTests: XCTestCase {
         XCTAssertThrowsError(try SQuADData.load(path: two, training: false, tokenizer: tokenizer,
                                                 options: SQuADOptions(maxSequenceLength: 60, maxQueryLength: 64))) {
             guard case .invalidSetting(let name, _)? = $0 as? TaskDataError else { return XCTFail("\($0)") }
-            XCTAssertEqual(name, "maxSequenceLength")
+            XCTAssertEqual(name, "--max-seq-length")
         }
         let duplicate = try Fixtures.write("""
             {"data": [{"paragraphs": [{"context": "a b", "qas": [{"id": "d", "question": "q", "answers": []},

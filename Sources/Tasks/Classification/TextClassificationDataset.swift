@@ -26,7 +26,7 @@ public struct TextClassificationDataset: TaskDataset {
         do {
             options = try EncodingOptions(maxLength: maxSequenceLength, padsToMaxLength: true)
         } catch {
-            throw TaskDataError.invalidSetting(name: "maxSequenceLength", expected: "at least 3, got \(maxSequenceLength)")
+            throw TaskDataError.invalidSetting(name: "--max-seq-length", expected: "at least 3, got \(maxSequenceLength)")
         }
         let labelIDs: [String: Int32]
         switch head {

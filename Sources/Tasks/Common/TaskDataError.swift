@@ -52,7 +52,8 @@ public enum TaskDataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidQuestion(path, questionID, reason):
             return "\(path): question \(questionID): \(reason)"
         case let .invalidSetting(name, expected):
-            return "task setting \(name): expected \(expected)"
+            // A flag is named as the user typed it; other settings as task settings.
+            return name.hasPrefix("--") ? "\(name): expected \(expected)" : "task setting \(name): expected \(expected)"
         case let .outputMismatch(expected, got):
             return "model outputs do not match the features: expected \(expected), got \(got)"
         }

@@ -40,7 +40,7 @@ public struct NERDataset: TaskDataset {
     public init(sentences: [NERSentence], labels: [String], tokenizer: WordPieceTokenizer, maxSequenceLength: Int,
                 warnings: [DataWarning] = []) throws {
         guard maxSequenceLength >= 3 else {
-            throw TaskDataError.invalidSetting(name: "maxSequenceLength", expected: "at least 3, got \(maxSequenceLength)")
+            throw TaskDataError.invalidSetting(name: "--max-seq-length", expected: "at least 3, got \(maxSequenceLength)")
         }
         guard !labels.isEmpty else { throw TaskDataError.invalidSetting(name: "labels", expected: "at least one tag") }
         let labelIDs = Dictionary(labels.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })

@@ -19,12 +19,12 @@ public struct SQuADOptions: Sendable, Equatable {
     /// Throws unless every window has room for at least one context piece after the longest question.
     func validate() throws {
         guard maxQueryLength >= 1 else {
-            throw TaskDataError.invalidSetting(name: "maxQueryLength", expected: "at least 1, got \(maxQueryLength)")
+            throw TaskDataError.invalidSetting(name: "--max-query-length", expected: "at least 1, got \(maxQueryLength)")
         }
-        guard docStride >= 1 else { throw TaskDataError.invalidSetting(name: "docStride", expected: "at least 1, got \(docStride)") }
+        guard docStride >= 1 else { throw TaskDataError.invalidSetting(name: "--doc-stride", expected: "at least 1, got \(docStride)") }
         guard maxSequenceLength >= maxQueryLength + 4 else {
-            throw TaskDataError.invalidSetting(name: "maxSequenceLength",
-                                               expected: "at least maxQueryLength + 4 = \(maxQueryLength + 4) ([CLS], the question, two [SEP] and one context piece), got \(maxSequenceLength)")
+            throw TaskDataError.invalidSetting(name: "--max-seq-length",
+                                               expected: "at least --max-query-length + 4 = \(maxQueryLength + 4) ([CLS], the question, two [SEP] and one context piece), got \(maxSequenceLength)")
         }
     }
 }

@@ -63,6 +63,14 @@ struct SQuADArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "SQuAD 2.0: predict no answer when null score − best span score exceeds this.")
     var nullScoreDiffThreshold: Double = 0
 
+    func validate() throws {
+        guard nBestSize >= 1 else { throw ValidationError("--n-best-size must be at least 1, got \(nBestSize)") }
+        guard maxAnswerLength >= 1 else { throw ValidationError("--max-answer-length must be at least 1, got \(maxAnswerLength)") }
+        guard nullScoreDiffThreshold.isFinite else {
+            throw ValidationError("--null-score-diff-threshold must be a finite number, got \(nullScoreDiffThreshold)")
+        }
+    }
+
     func options(maxSequenceLength: Int) -> SQuADOptions {
         SQuADOptions(maxSequenceLength: maxSequenceLength, docStride: docStride, maxQueryLength: maxQueryLength)
     }
