@@ -35,7 +35,8 @@ public final class LAMBOptimizer: TrainingOptimizer {
     let chunkIndices: [Int]
 
     /// Allocates the moments and the chunk tables for `parameters` (NVIDIA's defaults).
-    public init(parameters: ParameterStore, weightDecay: Float = 0.01, maxGradNorm: Float = 1, beta1: Float = 0.9,
+    public init(parameters: ParameterStore, weightDecay: Float = TrainingDefaults.weightDecay,
+                maxGradNorm: Float = TrainingDefaults.maxGradNorm, beta1: Float = 0.9,
                 beta2: Float = 0.999, epsilon: Float = OptimizerKind.lamb.epsilon, biasCorrection: Bool = true,
                 chunkSize: Int = LAMBLayout.defaultChunkSize) throws {
         self.parameters = parameters

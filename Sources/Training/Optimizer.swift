@@ -53,8 +53,8 @@ public final class AdamWOptimizer: TrainingOptimizer {
     let moments: OptimizerMoments
 
     /// `kind` is `.google` or `.pytorch` (`.lamb` is `LAMBOptimizer`).
-    public init(parameters: ParameterStore, kind: OptimizerKind = .google, weightDecay: Float = 0.01,
-                maxGradNorm: Float = 1) throws {
+    public init(parameters: ParameterStore, kind: OptimizerKind = .google, weightDecay: Float = TrainingDefaults.weightDecay,
+                maxGradNorm: Float = TrainingDefaults.maxGradNorm) throws {
         guard kind != .lamb else {
             throw TrainingError.invalidSetting("AdamWOptimizer runs adamw and adamw-torch; LAMB is LAMBOptimizer (makeOptimizer)")
         }

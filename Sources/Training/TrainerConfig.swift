@@ -1,3 +1,5 @@
+import Compute
+
 /// Settings of a fine-tuning run, named after Google's flags.
 public struct TrainerConfig: Sendable {
     /// Examples per optimizer step (the effective batch).
@@ -9,12 +11,12 @@ public struct TrainerConfig: Sendable {
     public var maxSteps: Int?
     /// Warmup steps; nil = `warmupProportion` of the steps.
     public var warmupSteps: Int?
-    public var learningRate: Float = 5e-5
+    public var learningRate: Float = TrainingDefaults.learningRate
     public var warmupProportion: Double = 0.1
     public var optimizer: OptimizerKind = .google
-    public var weightDecay: Float = 0.01
-    public var maxGradNorm: Float = 1
-    public var seed: UInt64 = 12345
+    public var weightDecay: Float = TrainingDefaults.weightDecay
+    public var maxGradNorm: Float = TrainingDefaults.maxGradNorm
+    public var seed: UInt64 = TrainingDefaults.seed
     /// Apply the model's dropout while training.
     public var dropout: Bool = true
     /// The length each micro-batch (and evaluation batch) runs at: by default its longest sequence rounded up to

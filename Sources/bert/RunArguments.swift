@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compute
 import Training
 
 /// The flags every training run shares (`bert finetune …` and `bert pretrain`): optimizer, seed, evaluation and
@@ -8,13 +9,13 @@ struct RunArguments: ParsableArguments {
     var optimizer: String = "adamw"
 
     @Option(name: .long, parsing: .unconditional, help: "Weight decay (not applied to LayerNorm and biases).")
-    var weightDecay: Float = 0.01
+    var weightDecay: Float = TrainingDefaults.weightDecay
 
     @Option(name: .long, parsing: .unconditional, help: "Clip gradients to this global norm (0 = off).")
-    var maxGradNorm: Float = 1
+    var maxGradNorm: Float = TrainingDefaults.maxGradNorm
 
     @Option(name: .long, parsing: .unconditional, help: "Seed of the data order, dropout and new weights.")
-    var seed: UInt64 = 12345
+    var seed: UInt64 = TrainingDefaults.seed
 
     @Option(name: .long, parsing: .unconditional, help: "Evaluate on the held-out data every N steps (always at the end).")
     var evalEvery: Int?

@@ -43,16 +43,7 @@ final class ProgramCache: @unchecked Sendable {
     /// The default cache folder: `$SWIFTBERT_CACHE_DIR`, `$XDG_CACHE_HOME/swiftbert` or `~/.cache/swiftbert`,
     /// with `opencl-programs` inside.
     static func defaultDirectory() -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        let base: URL
-        if let explicit = environment["SWIFTBERT_CACHE_DIR"], !explicit.isEmpty {
-            base = URL(fileURLWithPath: explicit)
-        } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
-            base = URL(fileURLWithPath: xdg).appendingPathComponent("swiftbert")
-        } else {
-            base = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/swiftbert")
-        }
-        return base.appendingPathComponent("opencl-programs")
+        URL(fileURLWithPath: CacheFolder.root()).appendingPathComponent("opencl-programs")
     }
 
     /// The built program for `source` (named `file` in messages) with build `options`.

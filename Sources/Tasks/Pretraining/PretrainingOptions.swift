@@ -1,3 +1,5 @@
+import Compute
+
 /// The settings of pre-training data generation, with the defaults of Google's `create_pretraining_data.py`
 /// (whose flag each mirrors), plus the streaming group size.
 public struct PretrainingOptions: Sendable, Equatable, Codable {
@@ -14,7 +16,7 @@ public struct PretrainingOptions: Sendable, Equatable, Codable {
     /// `do_whole_word_mask`: mask all pieces of a word together.
     public var wholeWordMask: Bool = false
     /// `random_seed`. Group 0 uses it as is; group g uses `random.Random(|seed| + (g << 64))`.
-    public var seed: Int = 12345
+    public var seed = Int(TrainingDefaults.seed)
     /// Documents per streaming group (each group is processed as Google processes a whole corpus).
     public var shardDocuments: Int = 20000
 

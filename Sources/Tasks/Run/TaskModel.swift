@@ -19,7 +19,7 @@ public struct TaskModel {
     /// without, every tensor must be in the checkpoint (a model fine-tuned for this task). `policy` is what the
     /// training encoder keeps for backward.
     public init(folder: String, kind: TaskHeadKind, device: any Device, batch: Int, sequence: Int, training: Bool,
-                seed: UInt64 = 12345, policy: ActivationPolicy = .keepAll) throws {
+                seed: UInt64 = TrainingDefaults.seed, policy: ActivationPolicy = .keepAll) throws {
         checkpoint = try Checkpoint.open(folder)
         var config = try checkpoint.requireConfig()
         guard sequence <= config.maxPositionEmbeddings else {

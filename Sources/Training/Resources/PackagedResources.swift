@@ -10,9 +10,7 @@ public struct PackagedResources {
     public var log: (String) -> Void
 
     public init(cacheDirectory: String? = nil, log: @escaping (String) -> Void = { _ in }) {
-        let environment = ProcessInfo.processInfo.environment
-        self.cacheDirectory = cacheDirectory ?? environment["SWIFTBERT_CACHE_DIR"]
-            ?? ((environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/swiftbert")
+        self.cacheDirectory = cacheDirectory ?? CacheFolder.root()
         self.log = log
     }
 

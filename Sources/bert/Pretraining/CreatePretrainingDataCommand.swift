@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compute
 import Foundation
 import Tasks
 import Tokenizer
@@ -56,7 +57,7 @@ struct CreatePretrainingDataCommand: ParsableCommand {
     var wholeWordMask = false
 
     @Option(name: [.customLong("seed"), .customLong("random-seed")], help: "Random seed (Google's random_seed).")
-    var seed = 12345
+    var seed = Int(TrainingDefaults.seed)
 
     @Option(name: .long, help: "Documents per group and shard (memory holds a few groups; NSP draws within a group).")
     var shardDocuments = 20000

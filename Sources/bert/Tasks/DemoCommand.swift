@@ -29,13 +29,13 @@ struct DemoCommand: ParsableCommand {
     var microBatchSize: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Peak learning rate.")
-    var learningRate: Float = 5e-5
+    var learningRate: Float = TrainingDefaults.learningRate
 
     @Option(name: .long, parsing: .unconditional, help: "Tokens per snippet.")
     var maxSeqLength: Int = 64
 
     @Option(name: .long, parsing: .unconditional, help: "Seed of the data order, dropout and the new head.")
-    var seed: UInt64 = 12345
+    var seed: UInt64 = TrainingDefaults.seed
 
     @OptionGroup var lengthArguments: BatchLengthArguments
 

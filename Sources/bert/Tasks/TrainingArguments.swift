@@ -37,7 +37,7 @@ struct TrainingArguments: ParsableArguments {
     var epochs: Double = 3
 
     @Option(name: .long, parsing: .unconditional, help: "Peak learning rate.")
-    var learningRate: Float = 5e-5
+    var learningRate: Float = TrainingDefaults.learningRate
 
     @Option(name: .long, parsing: .unconditional, help: "Fraction of steps with linear warmup.")
     var warmupProportion: Double = 0.1

@@ -20,7 +20,8 @@ public struct AdamWConfig: Sendable, Equatable {
     public var maxGradNorm: Float
 
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
-                weightDecay: Float = 0.01, biasCorrection: Bool = false, step: Int = 1, maxGradNorm: Float = 1) {
+                weightDecay: Float = TrainingDefaults.weightDecay, biasCorrection: Bool = false, step: Int = 1,
+                maxGradNorm: Float = TrainingDefaults.maxGradNorm) {
         (self.learningRate, self.beta1, self.beta2, self.epsilon, self.weightDecay, self.biasCorrection, self.step, self.maxGradNorm)
             = (learningRate, beta1, beta2, epsilon, weightDecay, biasCorrection, step, maxGradNorm)
     }

@@ -11,7 +11,8 @@ public struct LAMBConfig: Sendable, Equatable {
 
     /// NVIDIA's defaults: β 0.9/0.999, ε 1e-6, weight decay 0.01, bias correction, clipping at norm 1.
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
-                weightDecay: Float = 0.01, biasCorrection: Bool = true, step: Int = 1, maxGradNorm: Float = 1) {
+                weightDecay: Float = TrainingDefaults.weightDecay, biasCorrection: Bool = true, step: Int = 1,
+                maxGradNorm: Float = TrainingDefaults.maxGradNorm) {
         settings = AdamWConfig(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
                                weightDecay: weightDecay, biasCorrection: biasCorrection, step: step,
                                maxGradNorm: maxGradNorm)
