@@ -289,6 +289,11 @@ finetune_with "--cpu-gemm unknown" "--cpu-gemm" --cpu-gemm magic
 finetune_with "--recompute unknown" "--recompute" --recompute everything
 finetune_with "--activations unknown" "--activations" --activations int4
 finetune_with "--length-multiple 0" "--length-multiple" --length-multiple 0
+finetune_with "--metric-for-best unknown" "--metric-for-best" --dev "$base/dev.tsv" --metric-for-best bleu
+finetune_with "--metric-for-best without a dev set" "--dev" --metric-for-best accuracy
+finetune_with "--early-stopping-patience 0" "--early-stopping-patience" --dev "$base/dev.tsv" --early-stopping-patience 0
+finetune_with "--early-stopping-threshold -1" "--early-stopping-threshold" --dev "$base/dev.tsv" --early-stopping-patience 2 \
+    --early-stopping-threshold -1
 finetune_with "an unknown flag" "--no-such-flag" --no-such-flag
 finetune_with "--task unknown" "--task" --task GLUEY
 finetune_with "--format unknown" "--format" --format xml

@@ -11,6 +11,7 @@ final class MetricsLog {
     private var losses: [(step: Int, loss: Double)] = []
     private var evaluations: [(step: Int, metrics: [String: Double])] = []
     private var primaryMetric: String?
+    private var bestStep: Int?
 
     init(directory: String, resumedStep: Int?) throws {
         path = directory + "/metrics.jsonl"
@@ -23,6 +24,7 @@ final class MetricsLog {
                 kept.append(String(line))
                 if let loss = object["loss"] as? Double { losses.append((step, loss)) }
                 if let eval = object["eval"] as? [String: Double] { evaluations.append((step, eval)) }
+                if object["best"] != nil { bestStep = step }
             }
         }
         try AtomicFile.write(Data(kept.map { $0 + "\n" }.joined().utf8), to: path)
@@ -45,22 +47,36 @@ final class MetricsLog {
         try writePlot()
     }
 
+    /// A new best: `{"step": s, "best": {"metric": m, "value": v}}`.
+    func logBest(_ step: Int, metric: String, value: Double) throws {
+        bestStep = step
+        try append(["step": step, "best": ["metric": metric, "value": value] as [String: Any]])
+    }
+
+    /// Early stopping: `{"step": s, "early_stop": {"reason": …, "best_step": b}}`.
+    func logStop(_ step: Int, reason: String, best: BestTracker?) throws {
+        var stop: [String: Any] = ["reason": reason]
+        if let bestStep = best?.bestStep { stop["best_step"] = bestStep }
+        try append(["step": step, "early_stop": stop])
+    }
+
     private func append(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         try AtomicFile.append(data + Data("\n".utf8), to: path)
     }
 
-    /// Writes the SVG plot atomically.
-    func writePlot() throws {
+    /// Writes the SVG plot atomically; `bestStep` (else the last best logged) is marked.
+    func writePlot(bestStep: Int? = nil) throws {
         let metric = primaryMetric ?? evaluations.last?.metrics.keys.sorted().first
         let points = metric.map { name in evaluations.compactMap { e in e.metrics[name].map { (e.step, $0) } } } ?? []
-        try AtomicFile.write(Data(LossPlot.svg(losses: losses, metricName: metric, metric: points).utf8), to: plotPath)
+        try AtomicFile.write(Data(LossPlot.svg(losses: losses, metricName: metric, metric: points,
+                                               bestStep: bestStep ?? self.bestStep).utf8), to: plotPath)
     }
 }
 
 /// A self-contained SVG line chart: training loss (left axis) and an evaluation metric (right axis).
 enum LossPlot {
-    static func svg(losses: [(step: Int, loss: Double)], metricName: String?, metric: [(Int, Double)]) -> String {
+    static func svg(losses: [(step: Int, loss: Double)], metricName: String?, metric: [(Int, Double)], bestStep: Int? = nil) -> String {
         let width = 720.0, height = 360.0, left = 60.0, right = 60.0, top = 30.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maxStep = Double(max(losses.map(\.step).max() ?? 1, metric.map(\.0).max() ?? 1, 1))
@@ -91,6 +107,13 @@ enum LossPlot {
             svg += "<text x=\"\(left + plotW)\" y=\"\(top - 10)\" text-anchor=\"end\" fill=\"#d62728\">\(escape(metricName)) (\(String(format: "%.3g", metricMin))–\(String(format: "%.3g", metricMax)))</text>\n"
             let points = metric.map { String(format: "%.1f,%.1f", x($0.0), yMetric($0.1)) }
             svg += "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>\n"
+            if let bestStep {
+                // The best evaluation: a dashed vertical line, labelled.
+                svg += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#2ca02c\" stroke-dasharray=\"4 3\"/>\n",
+                              x(bestStep), top, x(bestStep), top + plotH)
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#2ca02c\">best (step %d)</text>\n",
+                              x(bestStep), top + 12, bestStep)
+            }
             for (step, value) in metric {
                 svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#d62728\"/>\n", x(step), yMetric(value))
             }

@@ -5,11 +5,14 @@ import Foundation
 extension Trainer {
     /// The state a resumed run needs besides weights and moments.
     func trainingState(step: Int) throws -> TrainingState {
-        TrainingState(step: step, state: .object([
+        var state: [String: JSONValue] = [
             "seed": .string(String(config.seed)), "batch_size": .integer(Int64(config.batchSize)),
             "data_position": .integer(Int64(step * config.batchSize)),
             "learning_rate": .number(Double(config.learningRate)), "optimizer": .string(config.optimizer.rawValue),
-        ]), optimizerTensors: try optimizer.stateTensors())
+        ]
+        if let bestTracker { state["best"] = bestTracker.json }
+        if let stopReason { state["stopped_early"] = .string(stopReason) }
+        return TrainingState(step: step, state: .object(state), optimizerTensors: try optimizer.stateTensors())
     }
 
     /// The model's tensors as checkpoint payloads, read from the device when written.

@@ -8,10 +8,14 @@ public struct Evaluation {
     public var features: [Feature]
     public var metrics: ([[Float]]) throws -> [String: Double]
     public var primaryMetric: String
+    /// The names `metrics` reports, when known before training (checks `--metric-for-best` before any step).
+    public var metricNames: (() -> [String]?)?
 
-    public init(features: [Feature], primaryMetric: String, metrics: @escaping ([[Float]]) throws -> [String: Double]) {
+    public init(features: [Feature], primaryMetric: String, metricNames: (() -> [String]?)? = nil,
+                metrics: @escaping ([[Float]]) throws -> [String: Double]) {
         self.features = features
         self.primaryMetric = primaryMetric
+        self.metricNames = metricNames
         self.metrics = metrics
     }
 }
@@ -62,6 +66,10 @@ public final class Trainer {
     public let parallel: (any DataParallel)?
     var device: any Device { encoder.device }
     var parameters: ParameterStore { encoder.parameters }
+    /// The best evaluation so far and the patience count, when `config.best` is set (saved in checkpoints).
+    var bestTracker: BestTracker?
+    /// Why the run stopped before its last step, when early stopping stopped it.
+    var stopReason: String?
 
     /// `parallel`: the ranks training together (nil = this process alone); `config.batchSize` is then the global
     /// batch and must be a multiple of ranks × micro-batch.
@@ -115,6 +123,8 @@ public final class Trainer {
         if let warmup = config.warmupSteps { schedule.warmupSteps = warmup }
         var step = 0
         if let resume { step = try restore(from: resume) }
+        let evalEvery = try evaluationSchedule(evaluation: evaluation, featureCount: features.count)
+        try startTrackingBest(evaluation: evaluation, resume: resume)
         try broadcastWeights()
         let log = isRoot ? try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step) : nil
         let progress = isRoot ? ProgressReporter(total: total, logEvery: config.logEvery, startStep: step) : nil
@@ -144,17 +154,26 @@ public final class Trainer {
                             metrics: metrics)
             progress?.update(step: step, loss: result.loss, learningRate: result.rate, throughput: done, metrics: metrics)
 
-            let last = step == total
+            var last = step == total
+            let evaluates = evaluation != nil && (last || evalEvery.map { step % $0 == 0 } == true)
             // Rank 0 evaluates alone; the others wait at the barrier.
-            if let evaluation, last || config.evalEvery.map({ step % $0 == 0 }) == true, isRoot {
+            if let evaluation, evaluates, isRoot {
                 evaluationOutputs = try predict(evaluation.features)
                 evaluationResult = try evaluation.metrics(evaluationOutputs)
                 try log?.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
                 progress?.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
                     .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+                try recordBest(evaluationResult, step: step, log: log, progress: progress, previous: lastCheckpoint)
             }
-            if evaluation != nil, last || config.evalEvery.map({ step % $0 == 0 }) == true { try barrier() }
-            if !last, config.checkpointEvery.map({ step % $0 == 0 }) == true {
+            if evaluates {
+                try barrier()
+                if try shouldStopEarly(total: total, step: step) {
+                    last = true
+                    if isRoot, let stopReason { progress?.note(stopReason); try log?.logStop(step, reason: stopReason, best: bestTracker) }
+                }
+            }
+            if last { break }
+            if config.checkpointEvery.map({ step % $0 == 0 }) == true {
                 let previous = lastCheckpoint
                 lastCheckpoint = "\(output)/checkpoints/" + String(format: "step-%06d", step)
                 if isRoot {
@@ -165,15 +184,16 @@ public final class Trainer {
         }
         let modelFolder = output + "/model"
         if isRoot {
-            try log?.writePlot()
+            try log?.writePlot(bestStep: bestTracker?.bestStep)
             // The model comes last: a folder with a model is a finished run.
-            if !evaluationResult.isEmpty {
-                let data = try JSONSerialization.data(withJSONObject: evaluationResult, options: [.sortedKeys, .prettyPrinted])
-                try AtomicFile.write(data + Data("\n".utf8), to: output + "/eval_results.json")
-            }
+            if !evaluationResult.isEmpty { try writeEvaluationResults(evaluationResult, to: output + "/eval_results.json") }
             lastCheckpoint = try saveCheckpoint(step: step, previous: lastCheckpoint)
             try writing("the model", previous: lastCheckpoint) {
-                try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+                if config.best?.loadBestAtEnd == true, bestTracker?.bestStep != nil {
+                    try FolderCopy.copy(bestFolder, to: modelFolder)
+                } else {
+                    try writeModel(to: modelFolder, trainingState: try trainingState(step: step))
+                }
             }
         }
         try barrier()

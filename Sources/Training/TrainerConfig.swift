@@ -33,6 +33,8 @@ public struct TrainerConfig: Sendable {
     public var keepCheckpoints: Int = 2
     /// Print a progress line every N steps when standard error is not a terminal.
     public var logEvery: Int = 10
+    /// Keep the best checkpoint by a dev metric, stop early, load the best at the end; nil = off.
+    public var best: BestModelSettings?
     /// Where checkpoints, metrics.jsonl, training.svg and eval_results.json go.
     public var outputDirectory: String
 
@@ -60,6 +62,14 @@ public struct TrainerConfig: Sendable {
         }
         guard (maxSteps ?? 1) > 0, (warmupSteps ?? 0) >= 0 else {
             throw TrainingError.invalidSetting("--num-train-steps must be positive and --num-warmup-steps not negative")
+        }
+        if let best {
+            if let patience = best.patience, patience < 1 {
+                throw TrainingError.invalidSetting("--early-stopping-patience must be at least 1, got \(patience)")
+            }
+            guard best.threshold >= 0, best.threshold.isFinite else {
+                throw TrainingError.invalidSetting("--early-stopping-threshold must be 0 or more, got \(best.threshold)")
+            }
         }
         guard batchLength.multiple > 0 else {
             throw TrainingError.invalidSetting("--length-multiple must be positive, got \(batchLength.multiple)")

@@ -35,11 +35,28 @@ struct RunArguments: ParsableArguments {
     @Flag(name: .long, help: "Train without dropout.")
     var noDropout = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep the checkpoint with the best value of this dev metric in OUTPUT/best (default with the flags below: the task's headline metric).",
+        discussion: "Names ending in loss are better smaller, others larger. Needs a dev set; evaluates every --eval-every steps, else each epoch."))
+    var metricForBest: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Stop after N evaluations without an improvement of the best metric.")
+    var earlyStoppingPatience: Int?
+
+    @Option(name: .long, parsing: .unconditional, help: "The improvement of the best metric that counts for --early-stopping-patience.")
+    var earlyStoppingThreshold: Double = 0
+
+    @Flag(name: .long, help: "Make OUTPUT/model the best checkpoint's model instead of the last step's.")
+    var loadBestAtEnd = false
+
     func validate() throws {
         guard OptimizerKind(rawValue: optimizer) != nil else {
             throw ValidationError("--optimizer must be one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(optimizer)'")
         }
     }
+
+    /// Whether a best checkpoint is kept (any of the best-model flags given).
+    var keepsBest: Bool { metricForBest != nil || earlyStoppingPatience != nil || loadBestAtEnd }
 
     var optimizerKind: OptimizerKind { OptimizerKind(rawValue: optimizer) ?? .google }
 
@@ -54,5 +71,9 @@ struct RunArguments: ParsableArguments {
         config.checkpointEvery = saveEvery
         config.keepCheckpoints = keepCheckpoints
         config.logEvery = logEvery
+        if keepsBest {
+            config.best = BestModelSettings(metric: metricForBest, patience: earlyStoppingPatience,
+                                            threshold: earlyStoppingThreshold, loadBestAtEnd: loadBestAtEnd)
+        }
     }
 }

@@ -29,7 +29,11 @@ public protocol TaskDataset {
 extension TaskDataset {
     /// The trainer's evaluation for this data: its features, its metrics, its primary metric.
     public func evaluation() -> Evaluation {
-        Evaluation(features: features, primaryMetric: primaryMetric, metrics: { try self.metrics($0) })
+        Evaluation(features: features, primaryMetric: primaryMetric, metricNames: {
+            // The metrics of all-zero outputs name every metric the evaluation reports.
+            let zeros = [Float](repeating: 0, count: self.head.outputWidth(sequenceLength: self.sequenceLength))
+            return (try? self.metrics([[Float]](repeating: zeros, count: self.features.count)))?.keys.sorted()
+        }, metrics: { try self.metrics($0) })
     }
 
     /// Throws unless there is one output row per feature, each of the head's width.

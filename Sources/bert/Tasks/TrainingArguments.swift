@@ -63,6 +63,9 @@ struct TrainingArguments: ParsableArguments {
             throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(fixedMicroBatch ?? batchSize))")
         }
         if let maxSeqLength, maxSeqLength < 8 { throw ValidationError("--max-seq-length must be at least 8, got \(maxSeqLength)") }
+        if runOptions.keepsBest, dev == nil {
+            throw ValidationError("--metric-for-best, --early-stopping-patience and --load-best-at-end need a dev set: give --dev")
+        }
     }
 
     /// The trainer's settings for a task: length grouping by the task's default unless a flag says otherwise.

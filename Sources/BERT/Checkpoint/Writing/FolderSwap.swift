@@ -1,4 +1,5 @@
 import Compute
+import Files
 import Foundation
 
 /// Whole-folder atomic installs: a checkpoint is written into a temporary sibling folder, every file synced,
@@ -58,4 +59,43 @@ enum FolderSwap {
 
     /// Flushes a folder's entries (the renames inside it) to disk.
     static func syncFolder(_ path: String) { FileCalls.syncFolder(path) }
+}
+
+/// Copies a checkpoint folder whole, atomically: every file streamed into a staging sibling of `target` and synced,
+/// then the staging folder installed in place of `target` (`FolderSwap`). Used to make `OUTPUT/model` the best
+/// checkpoint byte for byte.
+public enum FolderCopy {
+    public static func copy(_ source: String, to target: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: source).filter { !$0.hasPrefix(".") }.sorted()
+        let staging = try FolderSwap.makeStagingFolder(for: target)
+        do {
+            for name in names { try copyFile(source + "/" + name, to: staging + "/" + name, finalName: target + "/" + name) }
+            try FolderSwap.install(staging, at: target, replacing: true)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    /// Streams one file in 8 MiB pieces (a BERT-Large optimizer state does not need to fit in memory twice).
+    private static func copyFile(_ source: String, to path: String, finalName: String) throws {
+        let (input, _) = try InputFile.open(source)
+        defer { close(input) }
+        let output = FileCalls.open(path, O_WRONLY | O_CREAT | O_EXCL)
+        guard output >= 0 else { throw CheckpointError(.io, file: finalName, "cannot create: \(String(cString: strerror(errno)))") }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 8 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw CheckpointError(.io, file: source, "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            guard buffer.withUnsafeBytes({ FileCalls.writeAll(output, UnsafeRawBufferPointer(rebasing: $0[..<n]), path: path) }) else {
+                throw CheckpointError(.io, file: finalName, "cannot write: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard FileCalls.sync(output, path: path) == 0 else {
+            throw CheckpointError(.io, file: finalName, "cannot sync: \(String(cString: strerror(errno)))")
+        }
+    }
 }
