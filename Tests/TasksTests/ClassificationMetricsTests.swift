@@ -6,6 +6,14 @@ final class ClassificationMetricsTests: XCTestCase {
     let binaryPredicted = [1, 1, 0, 1, 0, 0, 1, 1, 0, 1]
     let binaryGold = [1, 0, 0, 1, 0, 1, 1, 1, 1, 1]
 
+    /// The dev loss `--metric-for-best loss` selects by: −log softmax(logits)[gold], averaged; large logits stay finite.
+    func testDevLossIsTheMeanCrossEntropy() {
+        XCTAssertEqual(TextClassificationDataset.crossEntropy([[0, 0]], gold: [1]), log(2), accuracy: 1e-15)
+        XCTAssertEqual(TextClassificationDataset.crossEntropy([[2, 0], [0, 0, 0]], gold: [0, 2]),
+                       (log(1 + exp(-2)) + log(3)) / 2, accuracy: 1e-15)
+        XCTAssertEqual(TextClassificationDataset.crossEntropy([[1000, 0]], gold: [1]), 1000, accuracy: 1e-9)
+    }
+
     func testMatthewsCorrelation() {
         XCTAssertEqual(ClassificationMetrics.matthewsCorrelation(predicted: binaryPredicted, gold: binaryGold), 0.3563483225498992, accuracy: 1e-15)
         XCTAssertEqual(ClassificationMetrics.matthewsCorrelation(predicted: [0, 1, 2, 2, 1, 0, 2], gold: [0, 2, 2, 1, 1, 0, 0]), 0.375, accuracy: 1e-15)

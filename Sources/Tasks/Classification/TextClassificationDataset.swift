@@ -1,3 +1,4 @@
+import Foundation
 import Tokenizer
 import Training
 
@@ -92,6 +93,17 @@ public struct TextClassificationDataset: TaskDataset {
     ///
     /// - Throws: ``TaskDataError/outputMismatch(expected:got:)`` for outputs of the wrong shape;
     ///   ``TaskDataError/invalidSetting(name:expected:)`` when no example has a label.
+    /// The dev loss of classification: the mean over examples of −log softmax(logits)[gold], in Double.
+    static func crossEntropy(_ logits: [[Float]], gold: [Int]) -> Double {
+        let total = zip(logits, gold).reduce(0.0) { sum, pair in
+            let values = pair.0.map(Double.init)
+            let peak = values.max() ?? 0
+            let logSum = peak + log(values.reduce(0) { $0 + exp($1 - peak) })
+            return sum + logSum - (values.indices.contains(pair.1) ? values[pair.1] : peak)
+        }
+        return gold.isEmpty ? .nan : total / Double(gold.count)
+    }
+
     public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
         try checkOutputs(outputs)
         let scored = zip(examples, zip(features, outputs)).filter { $0.0.label != nil }
@@ -102,11 +114,14 @@ public struct TextClassificationDataset: TaskDataset {
             // Gold scores as written in the file (the features hold them rounded to Float).
             let predicted = scored.map { Double($0.1.1.first ?? 0) }
             let gold = scored.map { $0.0.label.flatMap(Double.init) ?? Double($0.1.0.target) }
+            // The dev loss: the training objective, mean squared error.
+            let loss = zip(predicted, gold).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(scored.count)
             return ["pearson": ClassificationMetrics.pearson(predicted, gold),
-                    "spearman": ClassificationMetrics.spearman(predicted, gold)]
+                    "spearman": ClassificationMetrics.spearman(predicted, gold), "loss": loss]
         }
         let predicted = scored.map { Scores.argmax($0.1.1) ?? 0 }, gold = scored.map { Int($0.1.0.label) }
-        var metrics = ["accuracy": ClassificationMetrics.accuracy(predicted: predicted, gold: gold)]
+        var metrics = ["accuracy": ClassificationMetrics.accuracy(predicted: predicted, gold: gold),
+                       "loss": Self.crossEntropy(scored.map(\.1.1), gold: gold)]
         switch metricSet {
         case .accuracy, .correlation:
             break
