@@ -136,7 +136,17 @@ public final class Trainer {
         var evaluationResult: [String: Double] = [:]
         var evaluationOutputs: [[Float]] = []
 
-        while step < total {
+        // A run resumed from the checkpoint at which early stopping stopped it goes straight to its final writes,
+        // with that step's evaluation made again (the same outputs and metrics) for eval_results.json.
+        var stopped = false
+        if resume != nil, try shouldStopEarly(total: total, step: step) {
+            stopped = true
+            if let evaluation, isRoot {
+                evaluationOutputs = try predict(evaluation.features)
+                evaluationResult = try evaluation.metrics(evaluationOutputs)
+            }
+        }
+        while !stopped, step < total {
             let stepStart = Date()
             let batch = try (0..<config.batchSize).map {
                 try features.feature(at: order.feature(at: step * config.batchSize + $0, length: features.length(at:)))

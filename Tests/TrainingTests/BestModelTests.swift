@@ -111,6 +111,21 @@ final class BestModelTests: XCTestCase {
         }
     }
 
+    func testResumingFromTheStopCheckpointTrainsNoFurther() throws {
+        let output = TrainerFixture.outputFolder(for: self, prefix: "swiftbert-best")
+        try trainer(TestDevices.cpu, output: output, best: BestModelSettings(patience: 3))
+            .train(TrainerFixture.features(), evaluation: evaluation(ScriptedMetric(start: 0)))
+        let results = try Data(contentsOf: URL(fileURLWithPath: output + "/eval_results.json"))
+        // As after a kill between the last checkpoint and the model: resumed from the checkpoint of the stop step.
+        try FileManager.default.removeItem(atPath: output + "/model")
+        let summary = try trainer(TestDevices.cpu, output: output, best: BestModelSettings(patience: 3))
+            .train(TrainerFixture.features(), evaluation: evaluation(ScriptedMetric(start: 5)),
+                   resume: output + "/checkpoints/step-000006")
+        XCTAssertEqual(summary.steps, 6)
+        XCTAssertEqual(try step(of: output + "/model"), 6)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: output + "/eval_results.json")), results)
+    }
+
     func testSettingsThatCannotWorkAreRefusedBeforeTraining() throws {
         let output = TrainerFixture.outputFolder(for: self, prefix: "swiftbert-best")
         XCTAssertThrowsError(try trainer(TestDevices.cpu, output: output, best: BestModelSettings(metric: "bleu"))
