@@ -8,10 +8,10 @@ final class ClassificationMetricsTests: XCTestCase {
 
     /// The dev loss `--metric-for-best loss` selects by: −log softmax(logits)[gold], averaged; large logits stay finite.
     func testDevLossIsTheMeanCrossEntropy() {
-        XCTAssertEqual(TextClassificationDataset.crossEntropy([[0, 0]], gold: [1]), log(2), accuracy: 1e-15)
-        XCTAssertEqual(TextClassificationDataset.crossEntropy([[2, 0], [0, 0, 0]], gold: [0, 2]),
+        XCTAssertEqual(ClassificationMetrics.crossEntropy([[0, 0]], gold: [1]), log(2), accuracy: 1e-15)
+        XCTAssertEqual(ClassificationMetrics.crossEntropy([[2, 0], [0, 0, 0]], gold: [0, 2]),
                        (log(1 + exp(-2)) + log(3)) / 2, accuracy: 1e-15)
-        XCTAssertEqual(TextClassificationDataset.crossEntropy([[1000, 0]], gold: [1]), 1000, accuracy: 1e-9)
+        XCTAssertEqual(ClassificationMetrics.crossEntropy([[1000, 0]], gold: [1]), 1000, accuracy: 1e-9)
     }
 
     func testMatthewsCorrelation() {

@@ -88,6 +88,10 @@ final class NERTests: XCTestCase {
         XCTAssertEqual(data.primaryMetric, "f1")
         XCTAssertEqual(try data.predictions(outputs).map(\.line), [3, 13, 20])
         XCTAssertEqual(try data.predictions(outputs)[1].tags, wanted[1])
+        // The dev loss over the tagged pieces: all-zero logits give log(classes) at each.
+        let zeros = outputs.map { [Float](repeating: 0, count: $0.count) }
+        XCTAssertEqual(try data.metrics(zeros)["loss"] ?? 0, log(Double(classes)), accuracy: 1e-12)
+        XCTAssertLessThan(dictionary["loss"] ?? .infinity, log(Double(classes)), "the scripted logits beat uniform ones")
     }
 
     func testDevFileUsesTheTrainingLabels() throws {

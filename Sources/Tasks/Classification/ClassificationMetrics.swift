@@ -2,6 +2,22 @@ import Foundation
 
 /// The official GLUE metrics, computed in double precision the way scikit-learn and SciPy compute them.
 public enum ClassificationMetrics {
+    /// The dev loss of classification and tagging: the mean over rows of −log softmax(logits)[gold], in Double
+    /// (log-sum-exp from the largest logit, so large logits stay finite).
+    public static func crossEntropy(_ logits: [ArraySlice<Float>], gold: [Int]) -> Double {
+        let total = zip(logits, gold).reduce(0.0) { sum, pair in
+            let values = pair.0.map(Double.init)
+            let peak = values.max() ?? 0
+            let logSum = peak + log(values.reduce(0) { $0 + exp($1 - peak) })
+            return sum + logSum - (values.indices.contains(pair.1) ? values[pair.1] : peak)
+        }
+        return gold.isEmpty ? .nan : total / Double(gold.count)
+    }
+
+    public static func crossEntropy(_ logits: [[Float]], gold: [Int]) -> Double {
+        crossEntropy(logits.map { $0[...] }, gold: gold)
+    }
+
     /// The fraction of predictions equal to the gold labels.
     public static func accuracy(predicted: [Int], gold: [Int]) -> Double {
         guard !gold.isEmpty, predicted.count == gold.count else { return 0 }

@@ -93,17 +93,6 @@ public struct TextClassificationDataset: TaskDataset {
     ///
     /// - Throws: ``TaskDataError/outputMismatch(expected:got:)`` for outputs of the wrong shape;
     ///   ``TaskDataError/invalidSetting(name:expected:)`` when no example has a label.
-    /// The dev loss of classification: the mean over examples of −log softmax(logits)[gold], in Double.
-    static func crossEntropy(_ logits: [[Float]], gold: [Int]) -> Double {
-        let total = zip(logits, gold).reduce(0.0) { sum, pair in
-            let values = pair.0.map(Double.init)
-            let peak = values.max() ?? 0
-            let logSum = peak + log(values.reduce(0) { $0 + exp($1 - peak) })
-            return sum + logSum - (values.indices.contains(pair.1) ? values[pair.1] : peak)
-        }
-        return gold.isEmpty ? .nan : total / Double(gold.count)
-    }
-
     public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
         try checkOutputs(outputs)
         let scored = zip(examples, zip(features, outputs)).filter { $0.0.label != nil }
@@ -121,7 +110,7 @@ public struct TextClassificationDataset: TaskDataset {
         }
         let predicted = scored.map { Scores.argmax($0.1.1) ?? 0 }, gold = scored.map { Int($0.1.0.label) }
         var metrics = ["accuracy": ClassificationMetrics.accuracy(predicted: predicted, gold: gold),
-                       "loss": Self.crossEntropy(scored.map(\.1.1), gold: gold)]
+                       "loss": ClassificationMetrics.crossEntropy(scored.map(\.1.1), gold: gold)]
         switch metricSet {
         case .accuracy, .correlation:
             break

@@ -121,7 +121,24 @@ public struct NERDataset: TaskDataset {
     /// seqeval's entity-level precision, recall and F1 (micro), per type, and word accuracy, over the labelled
     /// sentences (see ``EntityMetrics/dictionary``).
     public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
-        try entityMetrics(outputs).dictionary
+        var metrics = try entityMetrics(outputs).dictionary
+        if let loss = devLoss(outputs) { metrics["loss"] = loss }
+        return metrics
+    }
+
+    /// The dev loss: the training objective, cross-entropy over the tagged pieces (those with a token label); nil
+    /// when no piece has one.
+    func devLoss(_ outputs: [[Float]]) -> Double? {
+        let classes = labels.count
+        var logits: [ArraySlice<Float>] = [], gold: [Int] = []
+        for (feature, row) in zip(features, outputs) {
+            for (position, label) in (feature.tokenLabels ?? []).enumerated()
+            where label >= 0 && (position + 1) * classes <= row.count {
+                logits.append(row[(position * classes)..<((position + 1) * classes)])
+                gold.append(Int(label))
+            }
+        }
+        return gold.isEmpty ? nil : ClassificationMetrics.crossEntropy(logits, gold: gold)
     }
 
     /// The metrics as a structure.
