@@ -76,11 +76,7 @@ public final class Trainer {
     public init(encoder: BertEncoder, head: TaskHead, config: TrainerConfig, files: ModelFiles,
                 parallel: (any DataParallel)? = nil) throws {
         try config.validate()
-        let ranks = parallel?.size ?? 1
-        guard config.batchSize % (ranks * config.microBatchSize) == 0 else {
-            throw TrainingError.invalidSetting("--batch-size (\(config.batchSize)) must be a multiple of the ranks (\(ranks)) × "
-                                               + "--micro-batch-size (\(config.microBatchSize)) for data-parallel training")
-        }
+        try MicroBatchSize.fixed(config.microBatchSize).check(batchSize: config.batchSize, ranks: parallel?.size ?? 1)
         self.parallel = parallel
         guard encoder.capacity.batch == config.microBatchSize, encoder.mode == .training else {
             throw TrainingError.invalidSetting("the encoder must be a training encoder for micro-batches of \(config.microBatchSize)")

@@ -43,10 +43,7 @@ public struct TrainerConfig: Sendable {
     }
 
     func validate() throws {
-        guard batchSize > 0, microBatchSize > 0, batchSize % microBatchSize == 0 else {
-            throw TrainingError.invalidSetting(
-                "--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize))")
-        }
+        try MicroBatchSize.fixed(microBatchSize).check(batchSize: batchSize)
         guard epochs > 0, epochs.isFinite else { throw TrainingError.invalidSetting("--epochs must be positive, got \(epochs)") }
         guard learningRate > 0, learningRate.isFinite else {
             throw TrainingError.invalidSetting("--learning-rate must be a positive number, got \(learningRate)")

@@ -38,7 +38,7 @@ private func planMemory(config: BertConfig, head: PlannedHead, sequence: Int, ba
     }
     let budget = device.memory.budget ?? device.info.globalMemory
     let policies = activations.candidates
-    let fixed = microBatchSize.flatMap(Int.init) ?? (microBatchSize == nil ? batchSize : nil)
+    let fixed = try MicroBatchSize(microBatchSize, batchSize: batchSize).fixed
     let chosen: MemoryPlan?
     if let micro = fixed {
         chosen = policies.lazy.compactMap {

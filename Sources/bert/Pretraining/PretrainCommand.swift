@@ -218,7 +218,7 @@ struct PretrainCommand: ParsableCommand {
                                       "nsp_majority_baseline_accuracy": PretrainingMetrics.nextSentenceMajority(features)]) { $1 })
     }
 
-    private var fixedMicroBatch: Int? { microBatchSize.flatMap(Int.init) }
+    private var fixedMicroBatch: Int? { (try? MicroBatchSize(microBatchSize, batchSize: batchSize))?.fixed }
 
     private func printMetrics(_ metrics: [String: Double]) {
         guard !metrics.isEmpty else { return }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Training
 
 /// One phase of a pre-training run (NVIDIA's recipe: phase 1 at seq 128 with 20 predictions, phase 2 at seq 512
 /// with 80): its own shards (whose header gives the sequence length and max predictions), steps, batch,
@@ -59,15 +60,15 @@ struct PretrainingPhase: Equatable {
             run ? "--" + (["steps": "num-train-steps", "warmup-steps": "num-warmup-steps"][key] ?? key) : "\(context): \(key)"
         }
         guard steps > 0 else { throw ValidationError("\(name("steps")) must be positive, got \(steps)") }
-        guard batchSize > 0 else { throw ValidationError("\(name("batch-size")) must be positive, got \(batchSize)") }
+        do {
+            try MicroBatchSize(microBatchSize, batchSize: max(batchSize, 1)).check(batchSize: batchSize, name: name("batch-size"))
+        } catch let error as TrainingError {
+            let text = error.description
+            throw ValidationError(run || text.hasPrefix(context) ? text : "\(context): \(text)")
+        }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("\(name("learning-rate")) must be a positive number, got \(learningRate)")
         }
         guard warmupSteps >= 0 else { throw ValidationError("\(name("warmup-steps")) must not be negative, got \(warmupSteps)") }
-        if let microBatchSize, microBatchSize != "auto" {
-            guard let micro = Int(microBatchSize), micro > 0, batchSize % micro == 0 else {
-                throw ValidationError("\(name("micro-batch-size")) must be auto or a positive divisor of batch-size \(batchSize), got '\(microBatchSize)'")
-            }
-        }
     }
 }

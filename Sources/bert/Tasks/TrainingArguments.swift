@@ -31,7 +31,7 @@ struct TrainingArguments: ParsableArguments {
     var microBatchSize: String?
 
     /// The explicit micro-batch size, nil for "auto" or when not given.
-    var fixedMicroBatch: Int? { microBatchSize.flatMap(Int.init) }
+    var fixedMicroBatch: Int? { (try? MicroBatchSize(microBatchSize, batchSize: batchSize))?.fixed }
 
     @Option(name: .long, parsing: .unconditional, help: "Passes over the training data (fractions allowed).")
     var epochs: Double = 3
@@ -56,11 +56,10 @@ struct TrainingArguments: ParsableArguments {
     var badRows: BadRowPolicy { skipBadRows ? .skip : .fail }
 
     func validate() throws {
-        if let microBatchSize, microBatchSize != "auto", Int(microBatchSize) == nil {
-            throw ValidationError("--micro-batch-size must be a whole number or auto, got '\(microBatchSize)'")
-        }
-        guard batchSize > 0, (fixedMicroBatch ?? batchSize) > 0, batchSize % (fixedMicroBatch ?? batchSize) == 0 else {
-            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(fixedMicroBatch ?? batchSize))")
+        do {
+            try MicroBatchSize(microBatchSize, batchSize: batchSize).check(batchSize: batchSize)
+        } catch let error as TrainingError {
+            throw ValidationError(error.description)
         }
         if let maxSeqLength, maxSeqLength < 8 { throw ValidationError("--max-seq-length must be at least 8, got \(maxSeqLength)") }
         if runOptions.keepsBest, dev == nil {
