@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+trap 'echo "crash-test: FAILED: unexpected error at line $LINENO" >&2' ERR
 kills=${1:-30}
 if [ -z "${BERT:-}" ]; then
     swift build -c release --product bert >&2
@@ -61,7 +62,10 @@ running() {  # PID is alive and not a zombie waiting to be reaped
     [ "$state" != Z ]
 }
 
-temporaries() { find "$1" -name '.*.tmp-*' -prune -print 2>/dev/null | wc -l; }  # a staging folder counts once
+temporaries() {  # the temporary entries under OUTPUT (a staging folder counts once; none when it does not exist yet)
+    [ -d "$1" ] || { echo 0; return; }
+    find "$1" -name '.*.tmp-*' -prune -print | wc -l
+}
 
 fail() {
     echo "crash-test: FAILED: $*" >&2
