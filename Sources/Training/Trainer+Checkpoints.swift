@@ -57,12 +57,8 @@ extension Trainer {
     func writing(_ what: String, previous: String?, _ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as CheckpointError where error.kind == .io {
-            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
-        } catch let error as AtomicFileError {
-            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
-        } catch let error as FolderError {
-            throw TrainingError.write(what: what, reason: error.description, lastCheckpoint: previous)
+        } catch let error where error is AtomicFileError || error is FolderError || (error as? CheckpointError)?.kind == .io {
+            throw TrainingError.write(what: what, reason: "\(error)", lastCheckpoint: previous)
         }
     }
 

@@ -137,10 +137,7 @@ public final class Trainer {
         var stopped = false
         if resume != nil, try shouldStopEarly(total: total, step: step) {
             stopped = true
-            if let evaluation, isRoot {
-                evaluationOutputs = try predict(evaluation.features)
-                evaluationResult = try evaluation.metrics(evaluationOutputs)
-            }
+            if let evaluation, isRoot { (evaluationOutputs, evaluationResult) = try evaluate(evaluation) }
         }
         while !stopped, step < total {
             let stepStart = Date()
@@ -164,8 +161,7 @@ public final class Trainer {
             let evaluates = evaluation != nil && (last || evalEvery.map { step % $0 == 0 } == true)
             // Rank 0 evaluates alone; the others wait at the barrier.
             if let evaluation, evaluates, isRoot {
-                evaluationOutputs = try predict(evaluation.features)
-                evaluationResult = try evaluation.metrics(evaluationOutputs)
+                (evaluationOutputs, evaluationResult) = try evaluate(evaluation)
                 try log?.logEvaluation(step, metrics: evaluationResult, primary: evaluation.primaryMetric)
                 progress?.note("step \(step): " + evaluationResult.sorted { $0.key < $1.key }
                     .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
@@ -206,6 +202,12 @@ public final class Trainer {
         return TrainingSummary(steps: step, finalLoss: lastLoss, evaluation: evaluationResult,
                                evaluationOutputs: evaluationOutputs, seconds: Date().timeIntervalSince(start),
                                modelFolder: modelFolder, throughput: throughput)
+    }
+
+    /// The model's outputs for the evaluation features and their metrics.
+    func evaluate(_ evaluation: Evaluation) throws -> (outputs: [[Float]], metrics: [String: Double]) {
+        let outputs = try predict(evaluation.features)
+        return (outputs, try evaluation.metrics(outputs))
     }
 
     /// One optimizer step on an effective batch: gradients of its micro-batches accumulated under one loss scale,

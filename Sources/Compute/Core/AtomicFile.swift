@@ -42,8 +42,8 @@ public enum TemporaryName {
 public enum AtomicFile {
     /// Writes `data` to `path` atomically, creating the folder if needed.
     public static func write(_ data: Data, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        try Folders.create(folder.isEmpty ? "." : folder)
+        let folder = Folders.containing(path)
+        try Folders.create(folder)
         let temporary = TemporaryName.beside(path)
         let fd = FileCalls.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
         guard fd >= 0 else { throw AtomicFileError(path: path, operation: "create", code: errno) }
@@ -60,7 +60,7 @@ public enum AtomicFile {
             throw failure
         }
         // Make the rename itself durable.
-        FileCalls.syncFolder(folder.isEmpty ? "." : folder)
+        FileCalls.syncFolder(folder)
     }
 
     /// Appends `data` to the file at `path` (created when missing): for logs written line by line, such as
@@ -102,8 +102,8 @@ public final class AtomicFileWriter {
 
     public init(path: String) throws {
         self.path = path
-        let folder = (path as NSString).deletingLastPathComponent
-        try Folders.create(folder.isEmpty ? "." : folder)
+        let folder = Folders.containing(path)
+        try Folders.create(folder)
         temporary = TemporaryName.beside(path)
         fd = FileCalls.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
         guard fd >= 0 else { throw AtomicFileError(path: path, operation: "create", code: errno) }
@@ -138,8 +138,7 @@ public final class AtomicFileWriter {
             unlink(temporary)
             throw failure
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        FileCalls.syncFolder(folder.isEmpty ? "." : folder)
+        FileCalls.syncFolder(Folders.containing(path))
     }
 
     /// Closes and removes the temporary file.

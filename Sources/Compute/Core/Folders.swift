@@ -4,6 +4,12 @@ import Foundation
 /// Foundation's error text: every writer of checkpoints, models, predictions, metrics and caches creates its folders
 /// here.
 public enum Folders {
+    /// The folder that holds `path` (`.` for a bare file name).
+    public static func containing(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
     /// `mkdir -p path`: creates `path` and every missing parent. Throws `FolderError` naming the part that failed.
     public static func create(_ path: String) throws {
         var isDirectory: ObjCBool = false

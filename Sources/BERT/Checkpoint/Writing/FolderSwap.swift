@@ -27,7 +27,7 @@ enum FolderSwap {
 
     /// Moves `staging` to `target`. An existing `target` is replaced only when `replacing` is true.
     static func install(_ staging: String, at target: String, replacing: Bool) throws {
-        syncFolder(staging)
+        FileCalls.syncFolder(staging)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) {
             guard replacing else {
@@ -54,11 +54,9 @@ enum FolderSwap {
         } else if FileCalls.rename(staging, target) != 0 {
             throw CheckpointError(.io, file: target, "cannot rename the new folder into place: \(String(cString: strerror(errno)))")
         }
-        syncFolder(URL(fileURLWithPath: target).deletingLastPathComponent().path)
+        FileCalls.syncFolder(Folders.containing(target))
     }
 
-    /// Flushes a folder's entries (the renames inside it) to disk.
-    static func syncFolder(_ path: String) { FileCalls.syncFolder(path) }
 }
 
 /// Copies a checkpoint folder whole, atomically: every file streamed into a staging sibling of `target` and synced,
