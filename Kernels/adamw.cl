@@ -13,7 +13,7 @@
 // Launch: one work-item per element. CPU twin: Sources/Compute/Ops/Optimizer/AdamW+CPU.swift.
 // OpenCL C 1.2; builds standalone.
 
-__kernel void adamw_update(const uint n, __global float* param, const uint param_off,
+__kernel void adamw(const uint n, __global float* param, const uint param_off,
                            __global const float* grad, const uint grad_off,
                            __global float* m, const uint m_off, __global float* v, const uint v_off,
                            __global const float* norm_sq, const uint norm_off, const float max_norm,

@@ -1,41 +1,41 @@
 // elementwise.cl — element-wise float ops a transformer layer needs.
 //
-//   fill_f32:      x[i] = value                                  x: [n]
-//   copy_f32:      y[i] = x[i]                                   x, y: [n]
-//   add_f32:       out[i] = a[i] + b[i]   (residual)             a, b, out: [n]
-//   mul_f32:       out[i] = a[i] * b[i]                          a, b, out: [n]
-//   axpby_f32:     y[i] = alpha·x[i] + beta·y[i]; beta == 0 ignores old y (even NaN), as BLAS does
-//   add_bias_f32:  out[r, c] = x[r, c] + bias[c]                 x, out: [rows, cols], bias: [cols]
-//   copy_rows_f32: out[r·out_stride + c] = x[r·x_stride + c]      rows × cols of two strided matrices
+//   fill:      x[i] = value                                  x: [n]
+//   copy:      y[i] = x[i]                                   x, y: [n]
+//   add:       out[i] = a[i] + b[i]   (residual)             a, b, out: [n]
+//   multiply:       out[i] = a[i] * b[i]                          a, b, out: [n]
+//   axpby:     y[i] = alpha·x[i] + beta·y[i]; beta == 0 ignores old y (even NaN), as BLAS does
+//   add_bias:  out[r, c] = x[r, c] + bias[c]                 x, out: [rows, cols], bias: [cols]
+//   copy_rows: out[r·out_stride + c] = x[r·x_stride + c]      rows × cols of two strided matrices
 //                  (e.g. the [CLS] rows of [B, S, H]: x_stride = S·H, out_stride = H)
 //
 // Every buffer arrives as (pointer, element offset). Outputs may alias inputs.
-// Launch: one work-item per element (add_bias_f32, copy_rows_f32: rows·cols items), any work-group size.
+// Launch: one work-item per element (add_bias, copy_rows: rows·cols items), any work-group size.
 // CPU twin: Sources/Compute/Ops/Elementwise/Elementwise+CPU.swift. OpenCL C 1.2; builds standalone.
 
-__kernel void fill_f32(const uint n, __global float* x, const uint x_off, const float value) {
+__kernel void fill(const uint n, __global float* x, const uint x_off, const float value) {
     const uint i = get_global_id(0);
     if (i < n) x[x_off + i] = value;
 }
 
-__kernel void copy_f32(const uint n, __global const float* x, const uint x_off, __global float* y, const uint y_off) {
+__kernel void copy(const uint n, __global const float* x, const uint x_off, __global float* y, const uint y_off) {
     const uint i = get_global_id(0);
     if (i < n) y[y_off + i] = x[x_off + i];
 }
 
-__kernel void add_f32(const uint n, __global const float* a, const uint a_off, __global const float* b,
+__kernel void add(const uint n, __global const float* a, const uint a_off, __global const float* b,
                       const uint b_off, __global float* out, const uint out_off) {
     const uint i = get_global_id(0);
     if (i < n) out[out_off + i] = a[a_off + i] + b[b_off + i];
 }
 
-__kernel void mul_f32(const uint n, __global const float* a, const uint a_off, __global const float* b,
+__kernel void multiply(const uint n, __global const float* a, const uint a_off, __global const float* b,
                       const uint b_off, __global float* out, const uint out_off) {
     const uint i = get_global_id(0);
     if (i < n) out[out_off + i] = a[a_off + i] * b[b_off + i];
 }
 
-__kernel void axpby_f32(const uint n, const float alpha, __global const float* x, const uint x_off,
+__kernel void axpby(const uint n, const float alpha, __global const float* x, const uint x_off,
                         const float beta, __global float* y, const uint y_off) {
     const uint i = get_global_id(0);
     if (i < n) {
@@ -44,13 +44,13 @@ __kernel void axpby_f32(const uint n, const float alpha, __global const float* x
     }
 }
 
-__kernel void add_bias_f32(const uint rows, const uint cols, __global const float* x, const uint x_off,
+__kernel void add_bias(const uint rows, const uint cols, __global const float* x, const uint x_off,
                            __global const float* bias, const uint bias_off, __global float* out, const uint out_off) {
     const uint i = get_global_id(0);
     if (i < rows * cols) out[out_off + i] = x[x_off + i] + bias[bias_off + i % cols];
 }
 
-__kernel void copy_rows_f32(const uint rows, const uint cols, __global const float* x, const uint x_off,
+__kernel void copy_rows(const uint rows, const uint cols, __global const float* x, const uint x_off,
                             const uint x_stride, __global float* out, const uint out_off, const uint out_stride) {
     const uint i = get_global_id(0);
     if (i >= rows * cols) return;

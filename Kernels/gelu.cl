@@ -8,7 +8,8 @@
 //
 // Shapes: x, y, dy, dx are flat [n]. Every buffer arrives as (pointer, element offset).
 // Launch: one work-item per element, any work-group size.
-// CPU twin: Sources/Compute/Ops/Activation/GELUMath.swift (same formulas and constants).
+// CPU twin: the C kernels gelu_forward, gelu_backward, bias_gelu_forward (Sources/CPUKernels/kernels_impl.h: the same
+// formulas and constants), called from Sources/Compute/Ops/Activation/Activation+CPU.swift.
 // OpenCL C 1.2, float arithmetic only; builds standalone with the defaults below.
 
 #ifndef GELU_CUBIC

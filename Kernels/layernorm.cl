@@ -14,7 +14,7 @@
 // mean, rstd: [rows]. Every buffer arrives as (pointer, element offset). Dropout draws element
 // r·cols + c of the input tensor from Philox (seed, stream), exactly as dropout.cl does.
 // Launch: rows work-groups of SB_ROW_WG items (a power of two) for the row kernels; cols items for
-// layernorm_param_grads. CPU twin: Sources/Compute/Ops/LayerNorm/LayerNorm+CPU.swift.
+// layernorm_backward_params. CPU twin: Sources/Compute/Ops/LayerNorm/LayerNorm+CPU.swift.
 // OpenCL C 1.2; builds as one program together with philox.cl and reduce.cl.
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
@@ -88,7 +88,7 @@ void layernorm_backward_input(const uint rows, const uint cols,
     }
 }
 
-__kernel void layernorm_param_grads(const uint rows, const uint cols,
+__kernel void layernorm_backward_params(const uint rows, const uint cols,
                                     __global const float* dout, const uint dout_off,
                                     __global const float* v, const uint v_off,
                                     __global const float* mean, const uint mean_off,

@@ -7,7 +7,7 @@
 //   sb_uniform(seed, stream, index) → float in [0, 1): word (index & 3) of
 //        Philox(counter = (index >> 2 [low 32 bits], index >> 34, stream [low], stream [high]),
 //               key = (seed [low], seed [high])), keeping its top 24 bits: (word >> 8) · 2⁻²⁴.
-//   philox_uniform_f32: out[i] = sb_uniform(seed, stream, i)          out: [n]  (tests and the profiler)
+//   philox_uniform: out[i] = sb_uniform(seed, stream, i)          out: [n]  (tests and the profiler)
 //
 // Launch: one work-item per element. CPU twin: Sources/Compute/Ops/Dropout/Philox.swift.
 // OpenCL C 1.2 (mul_hi on uint); builds standalone.
@@ -43,7 +43,7 @@ inline float sb_uniform(ulong seed, ulong stream, ulong index) {
     return (float)(word >> 8) * (1.0f / 16777216.0f);
 }
 
-__kernel void philox_uniform_f32(const uint n, __global float* out, const uint out_off, const ulong seed,
+__kernel void philox_uniform(const uint n, __global float* out, const uint out_off, const ulong seed,
                                  const ulong stream) {
     const uint i = get_global_id(0);
     if (i < n) out[out_off + i] = sb_uniform(seed, stream, i);

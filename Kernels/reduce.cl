@@ -2,14 +2,14 @@
 //
 //   sb_row_sum / sb_row_max: work-group tree reductions of one value per work-item (every item gets the
 //                  result); used by the row kernels (LayerNorm, softmax). Work-groups of SB_ROW_WG items.
-//   sum_rows_f32:  out[c] (+)= Σ_{r=0..rows-1} x[r, c]           x: [rows, cols], out: [cols]
+//   sum_rows:  out[c] (+)= Σ_{r=0..rows-1} x[r, c]           x: [rows, cols], out: [cols]
 //                  (bias gradients; accumulate != 0 adds to out, as parameter gradients do)
-//   sum_squares_partial: partial[g] = Σ x[i]² over the items of group g, i = g·SB_ROW_WG + t, stepping by
+//   sum_of_squares_partial: partial[g] = Σ x[i]² over the items of group g, i = g·SB_ROW_WG + t, stepping by
 //                  groups·SB_ROW_WG (a fixed number of groups: the same order every run)
-//   sum_squares_final:   out[0] (+)= Σ_g partial[g]   (one group; global gradient norm², deterministic)
+//   sum_of_squares_final:   out[0] (+)= Σ_g partial[g]   (one group; global gradient norm², deterministic)
 //
 // Every buffer arrives as (pointer, element offset).
-// Launch (sum_rows_f32): one work-item per column (adjacent items read adjacent columns, so loads coalesce).
+// Launch (sum_rows): one work-item per column (adjacent items read adjacent columns, so loads coalesce).
 // CPU twin: Sources/Compute/Ops/Reduction/Reduction+CPU.swift (same order: rows 0, 1, 2, …).
 // OpenCL C 1.2; builds standalone.
 
@@ -43,7 +43,7 @@ inline float sb_row_max(float value, __local float* scratch) {
     return result;
 }
 
-__kernel void sum_rows_f32(const uint rows, const uint cols, __global const float* x, const uint x_off,
+__kernel void sum_rows(const uint rows, const uint cols, __global const float* x, const uint x_off,
                            __global float* out, const uint out_off, const uint accumulate) {
     const uint c = get_global_id(0);
     if (c >= cols) return;
@@ -54,7 +54,7 @@ __kernel void sum_rows_f32(const uint rows, const uint cols, __global const floa
 }
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
-void sum_squares_partial(const uint n, __global const float* x, const uint x_off, __global float* partial,
+void sum_of_squares_partial(const uint n, __global const float* x, const uint x_off, __global float* partial,
                          const uint partial_off) {
     __local float scratch[SB_ROW_WG];
     const uint stride = get_num_groups(0) * SB_ROW_WG;
@@ -68,7 +68,7 @@ void sum_squares_partial(const uint n, __global const float* x, const uint x_off
 }
 
 __kernel __attribute__((reqd_work_group_size(SB_ROW_WG, 1, 1)))
-void sum_squares_final(const uint groups, __global const float* partial, const uint partial_off,
+void sum_of_squares_final(const uint groups, __global const float* partial, const uint partial_off,
                        __global float* out, const uint out_off, const uint accumulate) {
     __local float scratch[SB_ROW_WG];
     float sum = 0.0f;

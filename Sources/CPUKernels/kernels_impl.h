@@ -74,7 +74,7 @@ static inline const float *sb_uniforms_at(uint64_t seed, uint64_t stream, long f
     return w + lane;
 }
 
-static void k_uniforms(uint64_t seed, uint64_t stream, long first, long count, float *out) {
+static void k_philox_uniform(uint64_t seed, uint64_t stream, long first, long count, float *out) {
     float w[SB_CHUNK];
     for (long i = 0, n = 0; i < count; i += n) {
         const float *u = sb_uniforms_at(seed, stream, first + i, count - i, w, &n);
@@ -219,7 +219,7 @@ static void k_sum_rows(const float *x, float *out, long rows, long columns, int 
 
 // ---- Attention softmax (Kernels/softmax.cl) ----
 
-static void k_softmax_forward(const float *scores, float *probs, float *dropped, const int32_t *key_mask,
+static void k_attention_softmax_forward(const float *scores, float *probs, float *dropped, const int32_t *key_mask,
                               long rows_per_batch, long k, float scale, const sb_dropout *d, long first_index,
                               long row_start, long row_end) {
     for (long g = row_start; g < row_end; g++) {
@@ -291,7 +291,7 @@ static void k_softmax_forward(const float *scores, float *probs, float *dropped,
     }
 }
 
-static void k_softmax_backward(const float *grad_dropped, const float *probs, float *grad_scores, long k,
+static void k_attention_softmax_backward(const float *grad_dropped, const float *probs, float *grad_scores, long k,
                                float scale, const sb_dropout *d, long row_start, long row_end) {
     for (long g = row_start; g < row_end; g++) {
         const long base = g * k;
@@ -339,7 +339,7 @@ static void k_softmax_backward(const float *grad_dropped, const float *probs, fl
 
 // ---- Softmax cross-entropy (Kernels/loss.cl) ----
 
-static void k_cross_entropy(const float *logits, float *grad, float *losses, const float *weights,
+static void k_softmax_cross_entropy(const float *logits, float *grad, float *losses, const float *weights,
                             const int32_t *labels, int32_t *predictions, long classes, float scale, long row_start,
                             long row_end) {
     for (long r = row_start; r < row_end; r++) {
@@ -525,7 +525,7 @@ static inline void sb_lamb_element(const float *p, float *g, float *m, float *v,
     *uu += u * u;
 }
 
-static void k_lamb_update(const float *p, float *g, float *m, float *v, const sb_lamb *c, float wd, long start,
+static void k_lamb_moments(const float *p, float *g, float *m, float *v, const sb_lamb *c, float wd, long start,
                           long length, float *sums) {
     float pp[SB_LANES] = {0}, uu[SB_LANES] = {0};
     long i = 0;
@@ -582,19 +582,19 @@ static void k_to_bfloat16(const float *x, uint16_t *y, long start, long end) {
 
 const sb_cpu_kernels SB_TABLE = {
     .name = SB_ISA_NAME,
-    .uniforms = k_uniforms,
+    .philox_uniform = k_philox_uniform,
     .dropout = k_dropout,
     .gelu_forward = k_gelu_forward,
     .gelu_backward = k_gelu_backward,
     .bias_gelu_forward = k_bias_gelu_forward,
-    .softmax_forward = k_softmax_forward,
-    .softmax_backward = k_softmax_backward,
+    .attention_softmax_forward = k_attention_softmax_forward,
+    .attention_softmax_backward = k_attention_softmax_backward,
     .layernorm_forward = k_layernorm_forward,
     .layernorm_backward_params = k_layernorm_backward_params,
     .layernorm_backward_input = k_layernorm_backward_input,
-    .cross_entropy = k_cross_entropy,
+    .softmax_cross_entropy = k_softmax_cross_entropy,
     .adamw = k_adamw,
-    .lamb_update = k_lamb_update,
+    .lamb_moments = k_lamb_moments,
     .sum_of_squares = k_sum_of_squares,
     .sum_rows = k_sum_rows,
     .add = k_add,

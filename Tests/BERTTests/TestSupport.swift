@@ -36,10 +36,17 @@ enum Fixtures {
     static func json(_ relativePath: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: root + "/" + relativePath))
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw XCTSkip("fixture \(relativePath) is not a JSON object")
+            throw FixtureError("fixture \(relativePath) is not a JSON object: rerun its script in Tools/reference/")
         }
         return object
     }
+}
+
+/// A fixture that exists but does not hold what its test reads: a failure, never a skip (a skipped fidelity test
+/// would pass while checking nothing).
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// One tensor's expected values, as the reference scripts wrote them.
@@ -54,7 +61,7 @@ struct ExpectedTensor {
         guard let item = object as? [String: Any], let name = item["name"] as? String,
               let shape = item["shape"] as? [Int], let first = item["first"] as? [Double],
               let sum = item["sum"] as? Double else {
-            throw XCTSkip("malformed expected-tensor entry \(object)")
+            throw FixtureError("malformed expected-tensor entry (want name, shape, first, sum): \(object)")
         }
         self.name = name
         self.shape = shape

@@ -14,6 +14,14 @@ final class CPUKernelISATests: XCTestCase {
     func testEveryInstructionSetMatchesTheBaselineBitForBit() throws {
         let supported = CPUKernelISA.supported
         XCTAssertEqual(supported.first, .baseline)
+        if supported.count == 1 {
+            // Nothing to compare: say so rather than pass. Every x86-64 machine CI runs on has AVX2, so there the
+            // lack of a second build is a failure (a broken CPUID check or a build without the ISA files).
+            #if arch(x86_64)
+            if TestDevices.isCI { XCTFail("CI is set but this x86-64 processor runs only the baseline kernel build") }
+            #endif
+            throw XCTSkip("this processor runs only the baseline kernel build: no other build to compare")
+        }
         let baseline = device(.baseline)
         XCTAssertEqual(baseline.kernels.name, "baseline")
         let bert = AttentionShape(batch: 2, heads: 2, queryLength: 128, keyLength: 128, headDim: 64)

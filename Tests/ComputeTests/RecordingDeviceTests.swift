@@ -48,7 +48,7 @@ final class RecordingDeviceTests: XCTestCase {
         }
         let timings = try device.timings()
         let names = recorder.records.map { r in r.events.map { timings[$0].map(\.name) } ?? [] }
-        XCTAssertEqual(names, [["layernorm_forward"], ["layernorm_param_grads", "layernorm_backward_input"],
+        XCTAssertEqual(names, [["layernorm_forward"], ["layernorm_backward_params", "layernorm_backward_input"],
                                [OpenCLDevice.markerName, "CLBlastSgemm"]])
         XCTAssertEqual(recorder.records.map(\.markedStart), [false, false, true])
         XCTAssertEqual(recorder.records.map(\.compiled), [false, false, false], "the second pass builds nothing")

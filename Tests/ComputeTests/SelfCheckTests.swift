@@ -12,7 +12,7 @@ final class SelfCheckTests: XCTestCase {
                 XCTFail("\(device.info): \(result.name): \(result.comparison)")
             }
             let checked = Set(results.map { String($0.name.prefix { $0 != " " }) })
-            XCTAssertEqual(checked, Set(OpCatalog.coverage.map(\.name)), "\(device.info): every op yields a comparison")
+            XCTAssertEqual(checked, Set(OpCatalog.coverage.map(\.name.rawValue)), "\(device.info): every op yields a comparison")
         }
     }
 
@@ -21,10 +21,8 @@ final class SelfCheckTests: XCTestCase {
         for result in try check.referenceChecks() { XCTAssertTrue(result.comparison.passed, "\(result.name): \(result.comparison)") }
     }
 
-    func testTheCatalogueCoversEveryOpAndVariant() {
-        let names = Set(OpCatalog.coverage.map(\.name))
-        XCTAssertEqual(names.count, 34, "\(names.sorted())")
-        XCTAssertEqual(Set(OpCatalog.coverage.map(\.description)).count, OpCatalog.coverage.count, "no call listed twice")
+    func testTheCatalogueCoversEveryConversion() {
+        // Every op is in the catalogue: OpIdentityTests runs it and checks that every OpenCL kernel was launched.
         XCTAssertEqual(Set(OpCatalog.coverage.compactMap { ($0.kind as? ConvertOp.Call).map { "\($0.from)→\($0.to)" } }).count, 4)
     }
 

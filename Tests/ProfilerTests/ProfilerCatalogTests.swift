@@ -30,10 +30,10 @@ final class ProfilerCatalogTests: XCTestCase {
     func testTheCatalogCoversEveryOpFamilyAndGEMMRole() throws {
         let catalog = try StepCatalog.build(run, device: TestDevices.cpu)
         let names = Set(catalog.entries.map(\.call.name))
-        let required = ["embedding", "scatterAddRows", "layerNorm", "layerNormBackward", "biasGELU", "geluBackward",
-                        "attentionSoftmax", "attentionSoftmaxBackward", "flashAttention", "splitHeads", "mergeHeads",
-                        "dropout", "dropoutBackward", "tanh", "tanhBackward", "copy", "add", "axpby", "fill", "convert",
-                        "sumOfSquares", "adamw", "lamb", "softmaxCrossEntropy", "gemm", "gemmStridedBatched", "sumRows", "addBias"]
+        let required: [OpName] = [.embedding, .scatterAddRows, .layerNorm, .layerNormBackward, .biasGELU, .geluBackward,
+                                  .attentionSoftmax, .attentionSoftmaxBackward, .flashAttention, .splitHeads, .mergeHeads,
+                                  .dropout, .dropoutBackward, .tanh, .tanhBackward, .copy, .add, .axpby, .fill, .convert,
+                                  .sumOfSquares, .adamw, .lamb, .softmaxCrossEntropy, .gemm, .gemmStridedBatched, .sumRows, .addBias]
         XCTAssertEqual(Set(required).subtracting(names), [])
         let layerNorms = catalog.entries.compactMap { entry -> Bool? in
             (entry.call.kind as? LayerNormOp.Call)?.residual
@@ -48,7 +48,7 @@ final class ProfilerCatalogTests: XCTestCase {
             for pass in ["forward", "dW", "dx"] { XCTAssertTrue(roles.contains("\(layer) \(pass)"), "\(layer) \(pass)") }
         }
         // QKᵀ/dP, PV/dQ, dV/dK, at S queries per sequence and at the last block's one ([CLS]) query.
-        XCTAssertEqual(catalog.entries.filter { $0.call.name == "gemmStridedBatched" }.count, 6, "QKᵀ/dP, PV/dQ, dV/dK")
+        XCTAssertEqual(catalog.entries.filter { $0.call.name == .gemmStridedBatched }.count, 6, "QKᵀ/dP, PV/dQ, dV/dK")
     }
 
     func testEveryEntryValidatesOnOpenCLAgainstTheCPUTwin() throws {
@@ -163,7 +163,7 @@ final class ProfilerCatalogTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("matches no entry"), "\(error)")
         }
         XCTAssertEqual(try ProfileCommand.selected(catalog.entries, only: "LAYERNORM").map(\.entry.call.name).sorted(),
-                       ["layerNorm", "layerNorm", "layerNorm", "layerNormBackward", "layerNormBackward"],
+                       [.layerNorm, .layerNorm, .layerNorm, .layerNormBackward, .layerNormBackward],
                        "embeddings, residual at T rows, residual at the last block's B rows; backward at T and B rows")
         XCTAssertTrue(try BertProf.parseAsRoot([]) is ProfileCommand, "profile is the default subcommand")
     }
@@ -180,8 +180,8 @@ final class ProfilerRoleTests: XCTestCase {
             // Layer calls carry their layer; the embeddings, pooler, head and optimizer none.
             let layers = Set(records.compactMap(\.role.layer))
             XCTAssertEqual(layers, Set(0..<run.config.numHiddenLayers))
-            for record in records where record.call.name == "attentionSoftmax" { XCTAssertNotNil(record.role.layer) }
-            for record in records where record.call.name == "adamw" { XCTAssertNil(record.role.layer) }
+            for record in records where record.call.name == .attentionSoftmax { XCTAssertNotNil(record.role.layer) }
+            for record in records where record.call.name == .adamw { XCTAssertNil(record.role.layer) }
         }
     }
 

@@ -57,7 +57,7 @@ public enum TestDevices {
     }
 
     /// Whether the `CI` variable says this is a CI run (where a missing OpenCL platform is a failure).
-    static var isCI: Bool {
+    public static var isCI: Bool {
         guard let ci = ProcessInfo.processInfo.environment["CI"] else { return false }
         return !ci.isEmpty && ci != "0" && ci != "false"
     }

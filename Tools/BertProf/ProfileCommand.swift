@@ -160,7 +160,7 @@ struct ProfileCommand: ParsableCommand {
         let pattern = only.lowercased()
         let chosen = all.filter { "\($0.1.call) \($0.1.role)".lowercased().contains(pattern) }
         guard !chosen.isEmpty else {
-            let names = Set(entries.map(\.call.name)).sorted().joined(separator: ", ")
+            let names = Set(entries.map(\.call.name.rawValue)).sorted().joined(separator: ", ")
             throw ValidationError("--only '\(only)' matches no entry; ops are: \(names)")
         }
         return chosen

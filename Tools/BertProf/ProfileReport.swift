@@ -146,7 +146,7 @@ extension ProfileReport.Row {
         let median = m.timing?.median
         let gbps = median.map { call.bytes / $0 / 1e9 }
         let gflops = median.flatMap { t in call.flops.map { $0 / t / 1e9 } }
-        self.init(op: call.name, shape: call.shape, role: m.entry.role, callsPerStep: m.entry.callsPerStep,
+        self.init(op: call.name.rawValue, shape: call.shape, role: m.entry.role, callsPerStep: m.entry.callsPerStep,
                   phases: m.entry.phases, check: m.validation?.summary ?? "error", passed: m.validation.map { $0.comparisons.isEmpty ? nil : $0.passed } ?? false,
                   medianSeconds: median, spread: m.timing?.spread, repetitions: m.timing?.seconds.count,
                   timeSource: m.timing?.source.rawValue, bytes: call.bytes, bytesFormula: call.bytesFormula,
@@ -159,7 +159,7 @@ extension ProfileReport.Row {
 extension ProfileReport.Sweep {
     init(_ outcome: KernelSweep.Outcome) {
         let winner = outcome.winner
-        self.init(op: outcome.entry.call.name, shape: outcome.entry.call.shape, knob: outcome.knob.title,
+        self.init(op: outcome.entry.call.name.rawValue, shape: outcome.entry.call.shape, knob: outcome.knob.title,
                   variants: outcome.results.map {
                       ProfileReport.SweepVariant(label: $0.variant.label, isDefault: $0.variant.isDefault,
                                                  medianSeconds: $0.median, passed: $0.passed, error: $0.error)

@@ -62,7 +62,7 @@ typedef struct sb_cpu_kernels {
     /// "baseline", "AVX2" or "AVX-512".
     const char *name;
     /// out[i] = Philox uniform of element first + i, for i < count.
-    void (*uniforms)(uint64_t seed, uint64_t stream, long first, long count, float *out);
+    void (*philox_uniform)(uint64_t seed, uint64_t stream, long first, long count, float *out);
     /// y[i] = dropout(x[i]) for i in [start, end) (y may alias x).
     void (*dropout)(const float *x, float *y, const sb_dropout *dropout, long start, long end);
     /// y = gelu(x); dx = dy · gelu'(x) (dx may alias dy).
@@ -74,11 +74,11 @@ typedef struct sb_cpu_kernels {
     /// Rows of k scores: P = softmax(scale · s) over the keys whose mask is non-zero (key_mask: int32 [B, k], row
     /// g uses batch g / rows_per_batch; NULL = all), 0 elsewhere; dropped = dropout(P) when `dropped` is given,
     /// element j of row g drawing Philox element first_index + g·k + j. probs and dropped may alias scores.
-    void (*softmax_forward)(const float *scores, float *probs, float *dropped, const int32_t *key_mask,
+    void (*attention_softmax_forward)(const float *scores, float *probs, float *dropped, const int32_t *key_mask,
                             long rows_per_batch, long k, float scale, const sb_dropout *dropout, long first_index,
                             long row_start, long row_end);
     /// dS = scale · P ⊙ (dP − Σ dP ⊙ P) with dP = dropout'(dD) (grad_scores may alias grad_dropped).
-    void (*softmax_backward)(const float *grad_dropped, const float *probs, float *grad_scores, long k, float scale,
+    void (*attention_softmax_backward)(const float *grad_dropped, const float *probs, float *grad_scores, long k, float scale,
                              const sb_dropout *dropout, long row_start, long row_end);
     /// v = dropout(input) + residual into `sum` when `sum` is given (else v = input); output = LN(v)·γ + β; mean
     /// and rstd per row.
@@ -98,11 +98,11 @@ typedef struct sb_cpu_kernels {
     /// Rows of `classes` logits: loss = w·(log Σ e^x − x[label]), grad = w·scale·(softmax − onehot), w = weights[r]
     /// (1 when NULL; 0 for a label outside [0, classes)); predictions[r] = the first index of the row's maximum
     /// when given (0 when none, e.g. NaN rows).
-    void (*cross_entropy)(const float *logits, float *grad, float *losses, const float *weights, const int32_t *labels,
+    void (*softmax_cross_entropy)(const float *logits, float *grad, float *losses, const float *weights, const int32_t *labels,
                           int32_t *predictions, long classes, float scale, long row_start, long row_end);
     /// One LAMB chunk [start, start + length): the moments from g·clip, the update u = (m/c1)/(√(v/c2) + ε) + wd·p
     /// written over g, and the chunk's Σp², Σu² into sums[0], sums[1].
-    void (*lamb_update)(const float *p, float *g, float *m, float *v, const sb_lamb *config, float weight_decay,
+    void (*lamb_moments)(const float *p, float *g, float *m, float *v, const sb_lamb *config, float weight_decay,
                         long start, long length, float *sums);
     /// Σ x[i]² over [start, end).
     float (*sum_of_squares)(const float *x, long start, long end);

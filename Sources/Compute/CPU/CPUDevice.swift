@@ -160,13 +160,13 @@ public final class CPUDevice: Device, @unchecked Sendable {
     }
 
     public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
-        let target = try raw(view, "write")
+        let target = try raw(view, .write)
         try OpChecks.transfer("write", bytes: source.count, view)
         if let base = source.baseAddress { target.copyMemory(from: base, byteCount: source.count) }
     }
 
     public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
-        let source = try raw(view, "read")
+        let source = try raw(view, .read)
         try OpChecks.transfer("read", bytes: destination.count, view)
         if let base = destination.baseAddress { base.copyMemory(from: source, byteCount: destination.count) }
     }
@@ -181,17 +181,17 @@ public final class CPUDevice: Device, @unchecked Sendable {
     }
 
     /// The start of a view in host memory.
-    func raw(_ view: BufferView, _ operation: String) throws -> UnsafeMutableRawPointer {
+    func raw(_ view: BufferView, _ operation: OpName) throws -> UnsafeMutableRawPointer {
         guard view.allocation.owner == ObjectIdentifier(self), let base = view.allocation.hostPointer else {
-            throw ComputeError.foreignBuffer(operation: operation)
+            throw ComputeError.foreignBuffer(operation: operation.rawValue)
         }
         return base + view.byteOffset
     }
 
     /// A float32 view as a typed pointer.
-    func floats(_ view: BufferView, _ operation: String) throws -> UnsafeMutablePointer<Float> {
+    func floats(_ view: BufferView, _ operation: OpName) throws -> UnsafeMutablePointer<Float> {
         guard view.dtype == .float32 else {
-            throw ComputeError.dtypeMismatch(operation: operation, expected: .float32, got: view.dtype)
+            throw ComputeError.dtypeMismatch(operation: operation.rawValue, expected: .float32, got: view.dtype)
         }
         return try raw(view, operation).assumingMemoryBound(to: Float.self)
     }

@@ -78,8 +78,8 @@ extension PeakProbe {
         try device.fill(source, value: 1)
         try device.fill(destination, value: 0)
         // The threads copy disjoint ranges.
-        nonisolated(unsafe) let from = try device.raw(source, "bandwidth probe")
-        nonisolated(unsafe) let to = try device.raw(destination, "bandwidth probe")
+        nonisolated(unsafe) let from = try device.raw(source, .copy)
+        nonisolated(unsafe) let to = try device.raw(destination, .copy)
         let threads = device.parallel.threads
         let chunk = (bytes / threads + 63) / 64 * 64
         let (repeats, seconds) = calibrated(start: 1) { repeats in

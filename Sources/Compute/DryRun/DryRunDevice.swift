@@ -63,13 +63,13 @@ public final class DryRunDevice: Device, @unchecked Sendable {
 
     /// Checks the view and the size; copies nothing.
     public func write(_ source: UnsafeRawBufferPointer, to view: BufferView) throws {
-        try owned("write", [view])
+        try owned(.write, [view])
         try OpChecks.transfer("write", bytes: source.count, view)
     }
 
     /// Checks the view and the size and fills `destination` with zeros.
     public func read(_ view: BufferView, into destination: UnsafeMutableRawBufferPointer) throws {
-        try owned("read", [view])
+        try owned(.read, [view])
         try OpChecks.transfer("read", bytes: destination.count, view)
         if let base = destination.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: destination.count) }
     }
@@ -87,9 +87,9 @@ public final class DryRunDevice: Device, @unchecked Sendable {
     }
 
     /// Refuses views that are not this dry run's virtual allocations (as the real backends refuse foreign ones).
-    func owned(_ operation: String, _ views: [BufferView]) throws {
+    func owned(_ operation: OpName, _ views: [BufferView]) throws {
         for view in views where view.allocation.owner != ObjectIdentifier(self) || !view.allocation.isVirtual {
-            throw ComputeError.foreignBuffer(operation: operation)
+            throw ComputeError.foreignBuffer(operation: operation.rawValue)
         }
     }
 

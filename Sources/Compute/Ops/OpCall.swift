@@ -6,9 +6,9 @@
 /// int32, 2 per float16); nothing is counted for caches, re-reads or recomputed dropout masks, so a kernel that
 /// reads an input twice shows below its real traffic. FLOPs are counted only where arithmetic, not memory, can
 /// be the limit (GEMMs, the online-softmax attention).
-public protocol OpCallKind: Sendable {
+public protocol OpCallKind: Sendable, Hashable {
     /// The device method this call is (`layerNorm`, `gemmStridedBatched`, …).
-    var name: String { get }
+    var name: OpName { get }
     /// Shape and flags, e.g. `[1024, 768] residual dropout` or `1024×2304×768 Bᵀ`.
     var shape: String { get }
     /// What the call must move (and, where it matters, compute) at minimum.
@@ -53,8 +53,8 @@ extension MatrixCall {
 
 /// One device operation described by its shapes and flags, without buffers: what `RecordingDevice` records,
 /// what the profiler groups a training step's calls by, and what `OpReplay` rebuilds on any device with fresh
-/// buffers. Two calls with the same `description` do the same work.
-public struct OpCall: Sendable, Equatable, CustomStringConvertible {
+/// buffers. Calls are equal when they are the same kind with the same shapes and flags (typed values, never text).
+public struct OpCall: Sendable, Hashable, CustomStringConvertible {
     /// The op's own description (`kind as? LayerNormOp.Call` reads its fields).
     public let kind: any OpCallKind
 
@@ -62,7 +62,7 @@ public struct OpCall: Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
     }
 
-    public var name: String { kind.name }
+    public var name: OpName { kind.name }
     public var shape: String { kind.shape }
     public var description: String { "\(name) \(shape)" }
     /// Minimum bytes read plus written (see `bytesFormula`): the denominator of the profiler's GB/s.
@@ -74,7 +74,9 @@ public struct OpCall: Sendable, Equatable, CustomStringConvertible {
     public var isGEMM: Bool { kind.isGEMM }
     public var launchKnob: LaunchKnob? { kind.launchKnob }
 
-    public static func == (a: OpCall, b: OpCall) -> Bool { a.description == b.description }
+    public static func == (a: OpCall, b: OpCall) -> Bool { AnyHashable(a.kind) == AnyHashable(b.kind) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(kind)) }
 }
 
 /// What one call must move and compute at minimum — the denominators of the profiler's GB/s and GFLOP/s.

@@ -15,7 +15,6 @@ public enum OpCatalog {
             .copyRows(rows: 5, columns: 48, sourceStride: 11 * 48, destinationStride: 48),
             .convert(count: n, from: .float32, to: .float16), .convert(count: n, from: .float16, to: .float32),
             .convert(count: n, from: .float32, to: .float32), .convert(count: n, from: .float16, to: .float16),
-            .tanh(count: n), .tanhBackward(count: n),
             .sumRows(rows: rows, columns: columns, accumulate: false), .sumRows(rows: rows, columns: columns, accumulate: true),
             .sumOfSquares(count: 70_001, accumulate: false), .sumOfSquares(count: n, accumulate: true),
             .fillUniform(count: n), .dropout(count: n), .dropoutBackward(count: n),
@@ -33,10 +32,10 @@ public enum OpCatalog {
             .softmaxCrossEntropy(rows: rows, classes: 301, weighted: true, predictions: true),
             .squaredError(count: 37), .sigmoidCrossEntropy(rows: 7, columns: 13),
         ]
-        for kind in GELUKind.allCases {
-            calls += [.gelu(count: n, kind: kind), .geluBackward(count: n, kind: kind),
-                      .biasGELU(rows: rows, columns: columns, kind: kind)]
+        for function in Activation.allCases {
+            calls += [.activation(function, count: n), .activationBackward(function, count: n)]
         }
+        for kind in GELUKind.allCases { calls.append(.biasGELU(rows: rows, columns: columns, kind: kind)) }
         for mask in [false, true] {
             calls.append(.attentionSoftmax(attention, mask: mask, writesDropped: mask))
             calls.append(.attentionSoftmaxBackward(attention, dropout: mask))

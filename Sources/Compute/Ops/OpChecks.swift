@@ -1,13 +1,13 @@
 /// Argument checks shared by both backends, so a bad call fails the same way on every device.
 enum OpChecks {
     /// Every view is float32 and holds exactly `count` elements.
-    static func floats(_ operation: String, count: Int, _ views: (String, BufferView)...) throws {
+    static func floats(_ operation: OpName, count: Int, _ views: (String, BufferView)...) throws {
         for (name, view) in views {
             guard view.dtype == .float32 else {
                 throw ComputeError.dtypeMismatch(operation: "\(operation) \(name)", expected: .float32, got: view.dtype)
             }
             guard view.count == count else {
-                throw ComputeError.shapeMismatch(operation: operation,
+                throw ComputeError.shapeMismatch(operation: operation.rawValue,
                     detail: "\(name) ('\(view.label)') has \(view.count) elements, expected \(count)")
             }
         }
@@ -22,9 +22,9 @@ enum OpChecks {
     }
 
     /// A [rows, columns] matrix view.
-    static func matrix(_ operation: String, _ name: String, _ view: BufferView, rows: Int, columns: Int) throws {
+    static func matrix(_ operation: OpName, _ name: String, _ view: BufferView, rows: Int, columns: Int) throws {
         guard rows >= 0, columns >= 0 else {
-            throw ComputeError.shapeMismatch(operation: operation, detail: "negative shape [\(rows), \(columns)]")
+            throw ComputeError.shapeMismatch(operation: operation.rawValue, detail: "negative shape [\(rows), \(columns)]")
         }
         try floats(operation, count: rows * columns, (name, view))
     }

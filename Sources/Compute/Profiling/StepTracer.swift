@@ -132,7 +132,7 @@ public struct StepTracer {
                         "bytes": String(Int(call.bytes))]
             if let flops = call.flops { args["flops"] = String(Int(flops)) }
             if span.record.markedStart { args["note"] = "starts at a marker before the CLBlast call; CLBlast reports only its last kernel" }
-            events.append(.span(call.name, category: call.isGEMM ? "gemm" : "op", startNanoseconds: rel(span.start),
+            events.append(.span(call.name.rawValue, category: call.isGEMM ? "gemm" : "op", startNanoseconds: rel(span.start),
                                 endNanoseconds: rel(span.end), args: args))
             if span.record.compiled {
                 events.append(.span("compile in \(call.name)", category: "compile", startNanoseconds: rel(span.start),
@@ -159,7 +159,7 @@ public struct StepTracer {
         return Result(trace: ChromeTrace(events: events, otherData: data),
                       phaseSeconds: bounds.map { ($0.name, Double($0.end &- $0.start) * 1e-9) },
                       stepSeconds: Double(stepEnd &- origin) * 1e-9,
-                      opSeconds: spans.reduce(into: [:]) { $0[$1.record.call.name, default: 0] += Double($1.end &- $1.start) * 1e-9 },
+                      opSeconds: spans.reduce(into: [:]) { $0[$1.record.call.name.rawValue, default: 0] += Double($1.end &- $1.start) * 1e-9 },
                       ops: spans.count, kernels: kernelCount,
                       allocations: recorder.allocations.count, compiles: compiles)
     }

@@ -18,7 +18,7 @@ extension ActivationOp {
 
 extension ActivationBackwardOp {
     public func run(on device: CPUDevice) throws {
-        let name = function.name + "Backward"
+        let name = function.backwardName
         let inp = try device.floats(input, name), dyp = try device.floats(dy, name), dxp = try device.floats(dx, name)   // [N]
         switch function {
         case .gelu(let kind):   // input = x
@@ -34,8 +34,8 @@ extension ActivationBackwardOp {
 
 extension BiasGELUOp {
     public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "biasGELU"), bp = try device.floats(bias, "biasGELU")   // [rows, columns], [columns]
-        let yp = try device.floats(y, "biasGELU")                                             // [rows, columns]
+        let xp = try device.floats(x, .biasGELU), bp = try device.floats(bias, .biasGELU)   // [rows, columns], [columns]
+        let yp = try device.floats(y, .biasGELU)                                             // [rows, columns]
         let (columns, kind, forward) = (self.columns, kind.kernelArgument, device.kernels.table.bias_gelu_forward!)
         device.parallel(rows, grain: max(1, 4096 / max(columns, 1))) { rowRange in
             forward(kind, xp, bp, yp, columns, rowRange.lowerBound, rowRange.upperBound)

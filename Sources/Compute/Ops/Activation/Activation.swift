@@ -2,6 +2,14 @@
 // pooler): descriptors, checks, their calls (cost, replay) and the device sugar. Bodies: Activation+CPU.swift
 // (the C kernels of Sources/CPUKernels), Activation+OpenCL.swift (Kernels/gelu.cl, Kernels/tanh.cl).
 
+extension OpName {
+    public static let gelu = OpName("gelu")
+    public static let geluBackward = OpName("geluBackward")
+    public static let tanh = OpName("tanh")
+    public static let tanhBackward = OpName("tanhBackward")
+    public static let biasGELU = OpName("biasGELU")
+}
+
 /// The two GELU forms BERT checkpoints use.
 public enum GELUKind: String, Sendable, CaseIterable {
     /// Exact form `0.5·x·(1 + erf(x/√2))`: HF `hidden_act: "gelu"`.
@@ -11,16 +19,27 @@ public enum GELUKind: String, Sendable, CaseIterable {
     case tanh
 }
 
-/// An element-wise activation function of BERT: GELU in either form (the FFN) or tanh (the pooler).
-public enum Activation: Sendable, Equatable {
+/// An element-wise activation function of BERT: GELU in either form (the FFN) or tanh (the pooler). Every case
+/// is in `allCases`, which the op catalogue runs (`bert selfcheck`, Oclgrind, the kernel-coverage test).
+public enum Activation: Sendable, Hashable, CaseIterable {
     case gelu(GELUKind)
     case tanh
 
-    /// The op name of the forward (`gelu`, `tanh`); the backward's adds "Backward".
-    var name: String {
+    public static var allCases: [Activation] { GELUKind.allCases.map { .gelu($0) } + [.tanh] }
+
+    /// The forward's op name (`gelu`, `tanh`).
+    var name: OpName {
         switch self {
-        case .gelu: return "gelu"
-        case .tanh: return "tanh"
+        case .gelu: return .gelu
+        case .tanh: return .tanh
+        }
+    }
+
+    /// The backward's op name (`geluBackward`, `tanhBackward`).
+    var backwardName: OpName {
+        switch self {
+        case .gelu: return .geluBackward
+        case .tanh: return .tanhBackward
         }
     }
 
@@ -44,7 +63,7 @@ public struct ActivationOp: DeviceOp {
     public struct Call: VectorCall {
         public var function: Activation
         public var count: Int
-        public var name: String { function.name }
+        public var name: OpName { function.name }
         public var flags: String { function.flags }
         public var cost: OpCost { .perElement(count, 8, "read x, write y") }
 
@@ -64,14 +83,14 @@ public struct ActivationBackwardOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(function: function, count: input.count)) }
     public func validate() throws {
-        try OpChecks.floats(function.name + "Backward", count: input.count, (function == .tanh ? "y" : "x", input), ("dy", dy),
+        try OpChecks.floats(function.backwardName, count: input.count, (function == .tanh ? "y" : "x", input), ("dy", dy),
                             ("dx", dx))
     }
 
     public struct Call: VectorCall {
         public var function: Activation
         public var count: Int
-        public var name: String { function.name + "Backward" }
+        public var name: OpName { function.backwardName }
         public var flags: String { function.flags }
         public var cost: OpCost { .perElement(count, 12, "read x or y, dy; write dx") }
 
@@ -94,15 +113,15 @@ public struct BiasGELUOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(rows: rows, columns: columns, kind: kind)) }
     public func validate() throws {
-        try OpChecks.matrix("biasGELU", "x", x, rows: rows, columns: columns)
-        try OpChecks.matrix("biasGELU", "y", y, rows: rows, columns: columns)
-        try OpChecks.floats("biasGELU", count: columns, ("bias", bias))
+        try OpChecks.matrix(.biasGELU, "x", x, rows: rows, columns: columns)
+        try OpChecks.matrix(.biasGELU, "y", y, rows: rows, columns: columns)
+        try OpChecks.floats(.biasGELU, count: columns, ("bias", bias))
     }
 
     public struct Call: MatrixCall {
         public var rows, columns: Int
         public var kind: GELUKind
-        public var name: String { "biasGELU" }
+        public var name: OpName { .biasGELU }
         public var flags: String { " \(kind)" }
         public var cost: OpCost {
             OpCost(bytes: Double(12 * rows * columns + 4 * columns),
@@ -121,6 +140,14 @@ public struct BiasGELUOp: DeviceOp {
 }
 
 extension OpCall {
+    /// `f(x)` over `count` elements.
+    public static func activation(_ function: Activation, count: Int) -> OpCall {
+        OpCall(ActivationOp.Call(function: function, count: count))
+    }
+    /// `dy · f'` over `count` elements.
+    public static func activationBackward(_ function: Activation, count: Int) -> OpCall {
+        OpCall(ActivationBackwardOp.Call(function: function, count: count))
+    }
     public static func gelu(count: Int, kind: GELUKind) -> OpCall { OpCall(ActivationOp.Call(function: .gelu(kind), count: count)) }
     public static func geluBackward(count: Int, kind: GELUKind) -> OpCall {
         OpCall(ActivationBackwardOp.Call(function: .gelu(kind), count: count))

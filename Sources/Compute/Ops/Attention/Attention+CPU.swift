@@ -5,7 +5,7 @@ import Foundation
 extension HeadLayoutOp {
     public func run(on device: CPUDevice) throws {
         let l = layout, split = direction == .split
-        let xp = try device.floats(x, direction.rawValue), op = try device.floats(out, direction.rawValue)
+        let xp = try device.floats(x, direction.name), op = try device.floats(out, direction.name)
         device.parallel(l.batch * l.heads * l.sequence, grain: max(1, 8192 / max(l.headDim, 1))) { rows in
             for row in rows {   // row = (b·nh + h)·S + s of the head-major side [B, nh, S, D]
                 let s = row % l.sequence, h = (row / l.sequence) % l.heads, b = row / (l.sequence * l.heads)
@@ -30,7 +30,7 @@ extension FlashAttentionOp {
     /// `flashQueryBlock` × (k + D) floats.
     public func run(on device: CPUDevice) throws {
         let (f, s, floats) = (arguments, shape, device.floats)
-        let op = "flashAttention"
+        let op = OpName.flashAttention
         let q = try floats(f.query, op), k = try floats(f.key, op), v = try floats(f.value, op)   // [B, nh, q|k, D]
         let out = try floats(f.output, op)                                                         // [B, q, stride]
         let mask = try f.keyMask.map { try device.raw($0, op).assumingMemoryBound(to: Int32.self) }   // [B, k]
@@ -40,7 +40,7 @@ extension FlashAttentionOp {
         let tile = UnsafeMutablePointer<Float>.allocate(capacity: max(heads * block * kLen, 1))   // [nh, block, k]
         let context = UnsafeMutablePointer<Float>.allocate(capacity: heads * block * d)          // [nh, block, D]
         defer { tile.deallocate(); context.deallocate() }
-        let softmax = device.kernels.table.softmax_forward!
+        let softmax = device.kernels.table.attention_softmax_forward!
         for b in 0..<s.batch {
             for i0 in stride(from: 0, to: qLen, by: block) {
                 let rows = min(block, qLen - i0)

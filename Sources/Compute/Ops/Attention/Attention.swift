@@ -3,8 +3,14 @@
 // pair has a file of its own beside this one). Bodies: Attention+CPU.swift, Attention+OpenCL.swift
 // (Kernels/attention.cl).
 
+extension OpName {
+    public static let splitHeads = OpName("splitHeads")
+    public static let mergeHeads = OpName("mergeHeads")
+    public static let flashAttention = OpName("flashAttention")
+}
+
 /// Sizes of one attention: batch, heads, query and key lengths, and the per-head width.
-public struct AttentionShape: Sendable, Equatable {
+public struct AttentionShape: Sendable, Hashable {
     public var batch: Int
     public var heads: Int
     public var queryLength: Int
@@ -24,7 +30,7 @@ public struct AttentionShape: Sendable, Equatable {
 
 /// How heads sit in a row-major activation: rows of `rowStride` floats, head h at columns h·headDim …
 /// (`rowStride` = H for [B·S, H], 3H for one of Q/K/V inside the fused [B·S, 3H]).
-public struct HeadLayout: Sendable, Equatable {
+public struct HeadLayout: Sendable, Hashable {
     public var batch: Int
     public var sequence: Int
     public var heads: Int
@@ -61,27 +67,27 @@ public struct FlashAttentionForward {
 }
 
 extension AttentionShape {
-    func validateMask(_ mask: BufferView?, _ op: String) throws {
+    func validateMask(_ mask: BufferView?, _ op: OpName) throws {
         guard let mask else { return }
         guard mask.dtype == .int32 else { throw ComputeError.dtypeMismatch(operation: "\(op) keyMask", expected: .int32, got: mask.dtype) }
         guard mask.count == batch * keyLength else {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                 detail: "keyMask ('\(mask.label)') has \(mask.count) elements, expected batch·keyLength = \(batch * keyLength)")
         }
     }
 }
 
 extension HeadLayout {
-    func validate(rowMajor: BufferView, headMajor: BufferView, _ op: String) throws {
+    func validate(rowMajor: BufferView, headMajor: BufferView, _ op: OpName) throws {
         guard rowStride >= heads * headDim else {
-            throw ComputeError.shapeMismatch(operation: op, detail: "rowStride \(rowStride) < heads·headDim \(heads * headDim)")
+            throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "rowStride \(rowStride) < heads·headDim \(heads * headDim)")
         }
         try OpChecks.floats(op, count: headMajorCount, ("head-major", headMajor))
         guard rowMajor.dtype == .float32 else {
-            throw ComputeError.dtypeMismatch(operation: op, expected: .float32, got: rowMajor.dtype)
+            throw ComputeError.dtypeMismatch(operation: op.rawValue, expected: .float32, got: rowMajor.dtype)
         }
         guard rowMajorExtent <= rowMajor.count else {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                 detail: "row-major view ('\(rowMajor.label)') has \(rowMajor.count) elements, the layout spans \(rowMajorExtent)")
         }
     }
@@ -89,7 +95,7 @@ extension HeadLayout {
 
 extension FlashAttentionForward {
     func validate(_ s: AttentionShape) throws {
-        let op = "flashAttention"
+        let op = OpName.flashAttention
         try OpChecks.floats(op, count: s.scoreRows * s.headDim, ("query", query))
         try OpChecks.floats(op, count: s.batch * s.heads * s.keyLength * s.headDim, ("key", key), ("value", value))
         try s.validateMask(keyMask, op)
@@ -104,9 +110,12 @@ extension FlashAttentionForward {
 /// (`.merge`, other columns of the row-major side untouched).
 public struct HeadLayoutOp: DeviceOp {
     /// Which way the heads move.
-    public enum Direction: String, Sendable {
-        case split = "splitHeads"
-        case merge = "mergeHeads"
+    public enum Direction: Sendable, Hashable {
+        case split
+        case merge
+
+        /// The op's name: `splitHeads` or `mergeHeads`.
+        public var name: OpName { self == .split ? .splitHeads : .mergeHeads }
     }
 
     public var direction: Direction
@@ -117,15 +126,15 @@ public struct HeadLayoutOp: DeviceOp {
     public var call: OpCall { OpCall(Call(direction: direction, layout: layout)) }
     public func validate() throws {
         switch direction {
-        case .split: try layout.validate(rowMajor: x, headMajor: out, direction.rawValue)
-        case .merge: try layout.validate(rowMajor: out, headMajor: x, direction.rawValue)
+        case .split: try layout.validate(rowMajor: x, headMajor: out, direction.name)
+        case .merge: try layout.validate(rowMajor: out, headMajor: x, direction.name)
         }
     }
 
     public struct Call: OpCallKind {
         public var direction: Direction
         public var layout: HeadLayout
-        public var name: String { direction.rawValue }
+        public var name: OpName { direction.name }
         public var shape: String {
             "[\(layout.batch), \(layout.heads), \(layout.sequence), \(layout.headDim)] row stride \(layout.rowStride)"
         }
@@ -157,7 +166,7 @@ public struct FlashAttentionOp: DeviceOp {
         public var mask, dropout: Bool
         public var outputRowStride: Int
 
-        public var name: String { "flashAttention" }
+        public var name: OpName { .flashAttention }
         public var shape: String {
             let s = attention
             return "[\(s.batch), \(s.heads), \(s.queryLength)/\(s.keyLength), \(s.headDim)]" + (mask ? " mask" : "")

@@ -2,6 +2,11 @@
 // calls (cost, replay) and the device sugar. Bodies: AttentionSoftmax+CPU.swift, AttentionSoftmax+OpenCL.swift
 // (Kernels/softmax.cl, one row work-group per score row).
 
+extension OpName {
+    public static let attentionSoftmax = OpName("attentionSoftmax")
+    public static let attentionSoftmaxBackward = OpName("attentionSoftmaxBackward")
+}
+
 /// Buffers of the fused scale + mask + softmax + dropout forward.
 public struct AttentionSoftmaxForward {
     public var scores: BufferView           // [B, heads, q, k]  raw Q·Kᵀ
@@ -36,13 +41,13 @@ public struct AttentionSoftmaxBackward {
 
 extension AttentionSoftmaxForward {
     func validate(_ s: AttentionShape) throws {
-        let op = "attentionSoftmax"
+        let op = OpName.attentionSoftmax
         try OpChecks.floats(op, count: s.scoreCount, ("scores", scores), ("probabilities", probabilities))
         try s.validateMask(keyMask, op)
         try dropout?.validate(op)
         if (dropout?.probability ?? 0) > 0 {
             guard let dropped else {
-                throw ComputeError.shapeMismatch(operation: op, detail: "dropout needs a `dropped` buffer for dropout(P)")
+                throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "dropout needs a `dropped` buffer for dropout(P)")
             }
             try OpChecks.floats(op, count: s.scoreCount, ("dropped", dropped))
         }
@@ -51,9 +56,9 @@ extension AttentionSoftmaxForward {
 
 extension AttentionSoftmaxBackward {
     func validate(_ s: AttentionShape) throws {
-        try OpChecks.floats("attentionSoftmaxBackward", count: s.scoreCount, ("gradDropped", gradDropped),
+        try OpChecks.floats(.attentionSoftmaxBackward, count: s.scoreCount, ("gradDropped", gradDropped),
                             ("probabilities", probabilities), ("gradScores", gradScores))
-        try dropout?.validate("attentionSoftmaxBackward")
+        try dropout?.validate(.attentionSoftmaxBackward)
     }
 }
 
@@ -75,7 +80,7 @@ public struct AttentionSoftmaxOp: DeviceOp {
         /// Dropout on, into a separate `dropped` buffer.
         public var writesDropped: Bool
 
-        public var name: String { "attentionSoftmax" }
+        public var name: OpName { .attentionSoftmax }
         public var shape: String { attention.scoreText + (mask ? " mask" : "") + (writesDropped ? " dropout" : "") }
         public var cost: OpCost {
             let n = attention.scoreCount
@@ -111,7 +116,7 @@ public struct AttentionSoftmaxBackwardOp: DeviceOp {
         public var attention: AttentionShape
         public var dropout: Bool
 
-        public var name: String { "attentionSoftmaxBackward" }
+        public var name: OpName { .attentionSoftmaxBackward }
         public var shape: String { attention.scoreText + (dropout ? " dropout" : "") }
         public var cost: OpCost {
             OpCost(bytes: Double(12 * attention.scoreCount),

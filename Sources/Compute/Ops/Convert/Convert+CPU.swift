@@ -2,7 +2,7 @@ extension ConvertOp {
     /// CPU twin of Kernels/convert.cl: bit conversions from `HalfFloat`, split across threads.
     public func run(on device: CPUDevice) throws {
         let conversion = try Conversion.between(x, y), parallel = device.parallel, count = x.count
-        let xp = try device.raw(x, "convert"), yp = try device.raw(y, "convert")   // [N] of x.dtype, [N] of y.dtype
+        let xp = try device.raw(x, .convert), yp = try device.raw(y, .convert)   // [N] of x.dtype, [N] of y.dtype
         switch conversion {
         case .copy32, .copy16:
             let size = x.dtype.size

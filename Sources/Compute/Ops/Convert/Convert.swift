@@ -1,6 +1,10 @@
 // float32 ↔ float16 storage conversion: the pair's rule, the descriptor, its call and the device sugar. Bodies:
 // Convert+CPU.swift, Convert+OpenCL.swift (Kernels/convert.cl).
 
+extension OpName {
+    public static let convert = OpName("convert")
+}
+
 /// What `ConvertOp` does for a pair of element types.
 enum Conversion {
     /// float32 → float32 or float16 → float16: a copy.
@@ -17,7 +21,7 @@ enum Conversion {
                                              expected: other.dtype == .float32 ? .float16 : .float32, got: view.dtype)
         }
         guard x.count == y.count else {
-            throw ComputeError.shapeMismatch(operation: "convert",
+            throw ComputeError.shapeMismatch(operation: OpName.convert.rawValue,
                 detail: "x ('\(x.label)') has \(x.count) elements, y ('\(y.label)') has \(y.count)")
         }
         switch (x.dtype, y.dtype) {
@@ -42,7 +46,7 @@ public struct ConvertOp: DeviceOp {
     public struct Call: VectorCall {
         public var count: Int
         public var from, to: DType
-        public var name: String { "convert" }
+        public var name: OpName { .convert }
         public var flags: String { " \(from) → \(to)" }
         public var cost: OpCost { OpCost(bytes: Double(6 * count), formula: "6N (4-byte side + 2-byte side)") }
 

@@ -2,6 +2,12 @@
 // descriptors, their calls and the device sugar. Bodies: Dropout+CPU.swift (with Philox.swift), Dropout+OpenCL.swift
 // (Kernels/philox.cl, Kernels/dropout.cl).
 
+extension OpName {
+    public static let fillUniform = OpName("fillUniform")
+    public static let dropout = OpName("dropout")
+    public static let dropoutBackward = OpName("dropoutBackward")
+}
+
 /// Where a dropout mask comes from: element i of a tensor is dropped when
 /// `Philox.uniform(seed, stream, i) < probability`. Masks are never stored; backward redraws them.
 ///
@@ -18,9 +24,9 @@ public struct DropoutConfig: Sendable, Equatable {
     /// Kept elements are scaled by 1 / (1 − p) (inverted dropout).
     public var scale: Float { 1 / (1 - probability) }
 
-    func validate(_ operation: String) throws {
+    func validate(_ operation: OpName) throws {
         guard probability >= 0, probability < 1 else {
-            throw ComputeError.shapeMismatch(operation: operation,
+            throw ComputeError.shapeMismatch(operation: operation.rawValue,
                                              detail: "dropout probability must be in [0, 1), got \(probability)")
         }
     }
@@ -32,11 +38,11 @@ public struct FillUniformOp: DeviceOp {
     public var seed, stream: UInt64
 
     public var call: OpCall { OpCall(Call(count: x.count)) }
-    public func validate() throws { try OpChecks.floats("fillUniform", count: x.count, ("x", x)) }
+    public func validate() throws { try OpChecks.floats(.fillUniform, count: x.count, ("x", x)) }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "fillUniform" }
+        public var name: OpName { .fillUniform }
         public var cost: OpCost { .perElement(count, 4, "write") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -55,14 +61,14 @@ public struct DropoutOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(count: x.count, backward: backward)) }
     public func validate() throws {
-        try config.validate("dropout")
-        try OpChecks.floats("dropout", count: x.count, ("x", x), ("y", y))
+        try config.validate(.dropout)
+        try OpChecks.floats(.dropout, count: x.count, ("x", x), ("y", y))
     }
 
     public struct Call: VectorCall {
         public var count: Int
         public var backward: Bool = false
-        public var name: String { backward ? "dropoutBackward" : "dropout" }
+        public var name: OpName { backward ? .dropoutBackward : .dropout }
         public var cost: OpCost { .perElement(count, 8, "read x, write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

@@ -2,19 +2,19 @@
 
 extension FillOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("fill_f32", in: "elementwise.cl", global: [x.count], [.count(x.count), .buffer(x), .float(value)])
+        try device.launch("fill", in: "elementwise.cl", global: [x.count], [.count(x.count), .buffer(x), .float(value)])
     }
 }
 
 extension CopyOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("copy_f32", in: "elementwise.cl", global: [x.count], [.count(x.count), .buffer(x), .buffer(y)])
+        try device.launch("copy", in: "elementwise.cl", global: [x.count], [.count(x.count), .buffer(x), .buffer(y)])
     }
 }
 
 extension BinaryOp {
     public func run(on device: OpenCLDevice) throws {
-        let kernel = operation == .add ? "add_f32" : "mul_f32"
+        let kernel = operation == .add ? "add" : "multiply"
         try device.launch(kernel, in: "elementwise.cl", global: [a.count],
                           [.count(a.count), .buffer(a), .buffer(b), .buffer(out)])
     }
@@ -22,21 +22,21 @@ extension BinaryOp {
 
 extension AXPBYOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("axpby_f32", in: "elementwise.cl", global: [x.count],
+        try device.launch("axpby", in: "elementwise.cl", global: [x.count],
                           [.count(x.count), .float(alpha), .buffer(x), .float(beta), .buffer(y)])
     }
 }
 
 extension AddBiasOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("add_bias_f32", in: "elementwise.cl", global: [rows * columns],
+        try device.launch("add_bias", in: "elementwise.cl", global: [rows * columns],
                           [.count(rows), .count(columns), .buffer(x), .buffer(bias), .buffer(out)])
     }
 }
 
 extension CopyRowsOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("copy_rows_f32", in: "elementwise.cl", global: [rows * columns],
+        try device.launch("copy_rows", in: "elementwise.cl", global: [rows * columns],
                           [.count(rows), .count(columns), .buffer(x), .count(xStride), .buffer(out), .count(outStride)])
     }
 }

@@ -2,17 +2,27 @@
 // their calls (cost, replay) and the device sugar. Outputs may alias inputs (each element is independent).
 // Bodies: Elementwise+CPU.swift, Elementwise+OpenCL.swift (Kernels/elementwise.cl).
 
+extension OpName {
+    public static let fill = OpName("fill")
+    public static let copy = OpName("copy")
+    public static let add = OpName("add")
+    public static let multiply = OpName("multiply")
+    public static let axpby = OpName("axpby")
+    public static let addBias = OpName("addBias")
+    public static let copyRows = OpName("copyRows")
+}
+
 /// `x[i] = value`. x: [N].
 public struct FillOp: DeviceOp {
     public var x: BufferView
     public var value: Float
 
     public var call: OpCall { OpCall(Call(count: x.count)) }
-    public func validate() throws { try OpChecks.floats("fill", count: x.count, ("x", x)) }
+    public func validate() throws { try OpChecks.floats(.fill, count: x.count, ("x", x)) }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "fill" }
+        public var name: OpName { .fill }
         public var cost: OpCost { .perElement(count, 4, "write") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -27,11 +37,11 @@ public struct CopyOp: DeviceOp {
     public var x, y: BufferView
 
     public var call: OpCall { OpCall(Call(count: x.count)) }
-    public func validate() throws { try OpChecks.floats("copy", count: x.count, ("x", x), ("y", y)) }
+    public func validate() throws { try OpChecks.floats(.copy, count: x.count, ("x", x), ("y", y)) }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "copy" }
+        public var name: OpName { .copy }
         public var cost: OpCost { .perElement(count, 8, "read x, write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -44,9 +54,12 @@ public struct CopyOp: DeviceOp {
 /// `out[i] = a[i] + b[i]` (`.add`) or `a[i] * b[i]` (`.multiply`). a, b, out: [N].
 public struct BinaryOp: DeviceOp {
     /// The two element-wise binary operations.
-    public enum Operation: String, Sendable {
+    public enum Operation: Sendable, Hashable {
         case add
         case multiply
+
+        /// The op's name: `add` or `multiply`.
+        public var name: OpName { self == .add ? .add : .multiply }
     }
 
     public var operation: Operation
@@ -54,13 +67,13 @@ public struct BinaryOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(operation: operation, count: a.count)) }
     public func validate() throws {
-        try OpChecks.floats(operation.rawValue, count: a.count, ("a", a), ("b", b), ("out", out))
+        try OpChecks.floats(operation.name, count: a.count, ("a", a), ("b", b), ("out", out))
     }
 
     public struct Call: VectorCall {
         public var operation: Operation
         public var count: Int
-        public var name: String { operation.rawValue }
+        public var name: OpName { operation.name }
         public var cost: OpCost { .perElement(count, 12, "read a, b; write out") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -79,11 +92,11 @@ public struct AXPBYOp: DeviceOp {
     public var y: BufferView
 
     public var call: OpCall { OpCall(Call(count: x.count)) }
-    public func validate() throws { try OpChecks.floats("axpby", count: x.count, ("x", x), ("y", y)) }
+    public func validate() throws { try OpChecks.floats(.axpby, count: x.count, ("x", x), ("y", y)) }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "axpby" }
+        public var name: OpName { .axpby }
         public var cost: OpCost { .perElement(count, 12, "read x, y; write y") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {
@@ -100,14 +113,14 @@ public struct AddBiasOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(rows: rows, columns: columns)) }
     public func validate() throws {
-        try OpChecks.matrix("addBias", "x", x, rows: rows, columns: columns)
-        try OpChecks.matrix("addBias", "out", out, rows: rows, columns: columns)
-        try OpChecks.floats("addBias", count: columns, ("bias", bias))
+        try OpChecks.matrix(.addBias, "x", x, rows: rows, columns: columns)
+        try OpChecks.matrix(.addBias, "out", out, rows: rows, columns: columns)
+        try OpChecks.floats(.addBias, count: columns, ("bias", bias))
     }
 
     public struct Call: MatrixCall {
         public var rows, columns: Int
-        public var name: String { "addBias" }
+        public var name: OpName { .addBias }
         public var cost: OpCost {
             OpCost(bytes: Double(8 * rows * columns + 4 * columns),
                    formula: "8RC + 4C (read x, bias; write out)")
@@ -138,7 +151,7 @@ public struct CopyRowsOp: DeviceOp {
             }
             let extent = rows == 0 ? 0 : (rows - 1) * stride + columns
             guard stride >= columns, extent <= view.count else {
-                throw ComputeError.shapeMismatch(operation: "copyRows",
+                throw ComputeError.shapeMismatch(operation: OpName.copyRows.rawValue,
                     detail: "\(name) ('\(view.label)') of \(view.count) elements cannot hold \(rows) rows of \(columns) at stride \(stride)")
             }
         }
@@ -146,7 +159,7 @@ public struct CopyRowsOp: DeviceOp {
 
     public struct Call: MatrixCall {
         public var rows, columns, sourceStride, destinationStride: Int
-        public var name: String { "copyRows" }
+        public var name: OpName { .copyRows }
         public var flags: String { " stride \(sourceStride) → \(destinationStride)" }
         public var cost: OpCost {
             OpCost(bytes: Double(8 * rows * columns),

@@ -3,7 +3,7 @@
 extension EmbeddingOp {
     public func run(on device: CPUDevice) throws {
         let (f, s, floats, raw, parallel) = (arguments, shape, device.floats, device.raw, device.parallel)
-        let op = "embedding"
+        let op = OpName.embedding
         let ids = try raw(f.ids, op).assumingMemoryBound(to: Int32.self)       // [T]
         let types = try raw(f.types, op).assumingMemoryBound(to: Int32.self)   // [T]
         let word = try floats(f.word, op), position = try floats(f.position, op), type = try floats(f.type, op)
@@ -25,7 +25,7 @@ extension EmbeddingOp {
 extension ScatterAddRowsOp {
     public func run(on device: CPUDevice) throws {
         let (floats, raw, parallel, hidden) = (device.floats, device.raw, device.parallel, self.hidden)
-        let op = "scatterAddRows"
+        let op = OpName.scatterAddRows
         let rows = try raw(index.rows, op).assumingMemoryBound(to: Int32.self)
         let offsets = try raw(index.offsets, op).assumingMemoryBound(to: Int32.self)
         let members = try raw(index.members, op).assumingMemoryBound(to: Int32.self)

@@ -2,8 +2,13 @@
 // the host): buffers, the index, checks, descriptors, their calls (cost, replay) and the device sugar. Bodies:
 // Embedding+CPU.swift, Embedding+OpenCL.swift (Kernels/embedding.cl).
 
+extension OpName {
+    public static let embedding = OpName("embedding")
+    public static let scatterAddRows = OpName("scatterAddRows")
+}
+
 /// Sizes of an embedding lookup: `tokens` = batch · sequence ids, `hidden` columns.
-public struct EmbeddingShape: Sendable, Equatable {
+public struct EmbeddingShape: Sendable, Hashable {
     public var tokens: Int
     public var sequence: Int
     public var hidden: Int
@@ -47,7 +52,7 @@ public struct ScatterIndex: Sendable, Equatable {
         var kept = 0
         for (t, id) in ids.enumerated() {
             guard id >= 0, Int(id) < tableRows else {
-                throw ComputeError.shapeMismatch(operation: "embedding",
+                throw ComputeError.shapeMismatch(operation: OpName.embedding.rawValue,
                     detail: "token \(t) has id \(id), outside the \(tableRows) rows of the \(table) table")
             }
             if id == skipping { continue }
@@ -89,21 +94,21 @@ public struct DeviceScatterIndex {
 
 extension EmbeddingForward {
     func validate(_ s: EmbeddingShape) throws {
-        let op = "embedding"
+        let op = OpName.embedding
         for (name, view) in [("ids", ids), ("types", types)] {
             guard view.dtype == .int32 else { throw ComputeError.dtypeMismatch(operation: "\(op) \(name)", expected: .int32, got: view.dtype) }
             guard view.count == s.tokens else {
-                throw ComputeError.shapeMismatch(operation: op, detail: "\(name) has \(view.count) ids, expected \(s.tokens)")
+                throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "\(name) has \(view.count) ids, expected \(s.tokens)")
             }
         }
         try OpChecks.matrix(op, "output", output, rows: s.tokens, columns: s.hidden)
         for (name, view) in [("word", word), ("position", position), ("type", type)] {
             guard view.dtype == .float32, s.hidden > 0, view.count % s.hidden == 0, view.count > 0 else {
-                throw ComputeError.shapeMismatch(operation: op, detail: "\(name) table is not [rows, \(s.hidden)] float32")
+                throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "\(name) table is not [rows, \(s.hidden)] float32")
             }
         }
         guard s.sequence > 0, s.tokens % s.sequence == 0, position.count / s.hidden >= s.sequence else {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                 detail: "sequence \(s.sequence) needs \(s.sequence) position rows and must divide \(s.tokens) tokens; the table has \(position.count / max(s.hidden, 1))")
         }
     }
@@ -111,13 +116,13 @@ extension EmbeddingForward {
 
 extension DeviceScatterIndex {
     func validate(gradOutput: BufferView, grad: BufferView, hidden: Int) throws {
-        let op = "scatterAddRows"
+        let op = OpName.scatterAddRows
         for view in [rows, offsets, members] where view.dtype != .int32 {
-            throw ComputeError.dtypeMismatch(operation: op, expected: .int32, got: view.dtype)
+            throw ComputeError.dtypeMismatch(operation: op.rawValue, expected: .int32, got: view.dtype)
         }
         guard offsets.count == rows.count + 1, hidden > 0, gradOutput.count % hidden == 0,
               members.count <= gradOutput.count / hidden, grad.count % hidden == 0 else {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                 detail: "index of \(rows.count) rows / \(offsets.count) offsets / \(members.count) members does not fit gradOutput \(gradOutput.count) and grad \(grad.count) at hidden \(hidden)")
         }
         try OpChecks.floats(op, count: gradOutput.count, ("gradOutput", gradOutput))
@@ -142,7 +147,7 @@ public struct EmbeddingOp: DeviceOp {
         /// Table rows of the word, position and type embeddings.
         public var wordRows, positionRows, typeRows: Int
 
-        public var name: String { "embedding" }
+        public var name: OpName { .embedding }
         public var shape: String { "[\(embedding.tokens), \(embedding.hidden)] tables \(wordRows)/\(positionRows)/\(typeRows)" }
         public var cost: OpCost {
             OpCost(bytes: Double(16 * embedding.tokens * embedding.hidden + 8 * embedding.tokens),
@@ -180,7 +185,7 @@ public struct ScatterAddRowsOp: DeviceOp {
         /// Gradient rows summed (the index's members) into `uniqueRows` rows of a `tableRows`-row table.
         public var tokens, hidden, uniqueRows, tableRows: Int
 
-        public var name: String { "scatterAddRows" }
+        public var name: OpName { .scatterAddRows }
         public var shape: String { "[\(tokens), \(hidden)] → \(uniqueRows) of \(tableRows) rows" }
         public var cost: OpCost {
             OpCost(bytes: Double(4 * tokens * hidden + 8 * uniqueRows * hidden + 4 * (2 * uniqueRows + 1 + tokens)),

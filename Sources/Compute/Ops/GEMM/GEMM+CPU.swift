@@ -9,7 +9,7 @@ import Foundation
 
 extension GEMMOp {
     public func run(on device: CPUDevice) throws {
-        let ap = try device.floats(a, "gemm"), bp = try device.floats(b, "gemm"), cp = try device.floats(c, "gemm")
+        let ap = try device.floats(a, .gemm), bp = try device.floats(b, .gemm), cp = try device.floats(c, .gemm)
         try device.gemm(shape, batch: batch, ap, bp, cp)
     }
 }

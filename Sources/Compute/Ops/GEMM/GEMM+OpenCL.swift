@@ -22,7 +22,7 @@ extension GEMMOp {
 extension OpenCLDevice {
     fileprivate func clblastGEMM(_ shape: GEMMShape, a: BufferView, b: BufferView, c: BufferView) throws {
         guard shape.m > 0, shape.n > 0 else { return }
-        let (ma, mb, mc) = (try clMemory(a, "gemm"), try clMemory(b, "gemm"), try clMemory(c, "gemm"))
+        let (ma, mb, mc) = (try clMemory(a, OpName.gemm.rawValue), try clMemory(b, OpName.gemm.rawValue), try clMemory(c, OpName.gemm.rawValue))
         let need = try gemmTemporaryBytes(shape, offsets: (a.elementOffset, b.elementOffset, c.elementOffset))
         let workspace = try gemmWorkspace.holding(need, growingTo: { try gemmWorkspaceBytes(shape) },
                                                   allocate: allocateMemory)
@@ -34,7 +34,7 @@ extension OpenCLDevice {
     fileprivate func clblastStridedBatched(_ shape: GEMMShape, batch: BatchStrides, a: BufferView, b: BufferView,
                                            c: BufferView) throws {
         guard shape.m > 0, shape.n > 0, batch.count > 0 else { return }
-        let (ma, mb, mc) = (try clMemory(a, "gemm"), try clMemory(b, "gemm"), try clMemory(c, "gemm"))
+        let (ma, mb, mc) = (try clMemory(a, OpName.gemm.rawValue), try clMemory(b, OpName.gemm.rawValue), try clMemory(c, OpName.gemm.rawValue))
         let perMatrix = try gemmWorkspaceBytes(shape)
         if let workspace = try gemmWorkspace.holding(perMatrix, growingTo: { perMatrix }, allocate: allocateMemory) {
             // Indirect path: one GEMM per matrix with our temporary buffer (see the note at the top).

@@ -2,8 +2,13 @@
 // types, checks, the descriptor, its call (cost, replay) and the device sugar. Bodies: GEMM+CPU.swift,
 // GEMM+OpenCL.swift (with CLBlast's temporary-buffer rules, which the dry run mirrors here).
 
+extension OpName {
+    public static let gemm = OpName("gemm")
+    public static let gemmStridedBatched = OpName("gemmStridedBatched")
+}
+
 /// Whether a GEMM operand is used as stored or transposed.
-public enum Transpose: Sendable {
+public enum Transpose: Sendable, Hashable {
     case none
     case transposed
 }
@@ -11,7 +16,7 @@ public enum Transpose: Sendable {
 /// A row-major GEMM: `C = alpha · op(A) · op(B) + beta · C`, with op(A): [m, k], op(B): [k, n], C: [m, n].
 ///
 /// Leading dimensions default to dense storage (A stored [m, k] or, transposed, [k, m]; likewise B; C [m, n]).
-public struct GEMMShape: Sendable, Equatable, CustomStringConvertible {
+public struct GEMMShape: Sendable, Hashable, CustomStringConvertible {
     public var m: Int
     public var n: Int
     public var k: Int
@@ -137,7 +142,7 @@ public struct GEMMOp: DeviceOp {
         /// nil for a plain GEMM; the strides of a strided-batched one (recorded once, with its per-matrix shape).
         public var batch: BatchStrides?
 
-        public var name: String { batch == nil ? "gemm" : "gemmStridedBatched" }
+        public var name: OpName { batch == nil ? .gemm : .gemmStridedBatched }
         public var shape: String {
             let s = gemm
             var text = "\(s.m)×\(s.n)×\(s.k)"

@@ -4,7 +4,7 @@
 extension LayerNormOp {
     public func run(on device: CPUDevice) throws {
         let (f, s, floats) = (arguments, shape, device.floats)
-        let op = "layerNorm"
+        let op = OpName.layerNorm
         let input = try floats(f.input, op)                         // [R, C]
         let residual = try f.residual.map { try floats($0, op) }    // [R, C]
         let sum = try f.sum.map { try floats($0, op) }              // [R, C]
@@ -25,7 +25,7 @@ extension LayerNormOp {
 extension LayerNormBackwardOp {
     public func run(on device: CPUDevice) throws {
         let (b, s, floats, parallel) = (arguments, shape, device.floats, device.parallel)
-        let op = "layerNormBackward"
+        let op = OpName.layerNormBackward
         let dout = try floats(b.gradOutput, op), v = try floats(b.input, op)   // [R, C]
         let mean = try floats(b.mean, op), rstd = try floats(b.rstd, op)       // [R]
         let gamma = try floats(b.gamma, op)                                    // [C]

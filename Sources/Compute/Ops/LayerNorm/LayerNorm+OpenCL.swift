@@ -19,7 +19,7 @@ extension LayerNormBackwardOp {
     public func run(on device: OpenCLDevice) throws {
         let (b, s, group) = (arguments, shape, device.rowWorkGroupSize)
         // Parameter gradients first: gradInput may alias gradOutput.
-        try device.launch("layernorm_param_grads", in: "layernorm.cl", global: [s.columns], [
+        try device.launch("layernorm_backward_params", in: "layernorm.cl", global: [s.columns], [
             .count(s.rows), .count(s.columns), .buffer(b.gradOutput), .buffer(b.input), .buffer(b.mean),
             .buffer(b.rstd), .buffer(b.gradGamma), .buffer(b.gradBeta),
         ])

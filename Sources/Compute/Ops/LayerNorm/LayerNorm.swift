@@ -2,6 +2,11 @@
 // descriptors, their calls (cost, replay) and the device sugar. Bodies: LayerNorm+CPU.swift, LayerNorm+OpenCL.swift
 // (Kernels/layernorm.cl).
 
+extension OpName {
+    public static let layerNorm = OpName("layerNorm")
+    public static let layerNormBackward = OpName("layerNormBackward")
+}
+
 /// Rows × columns of a LayerNorm and its epsilon (BERT: 1e-12).
 public struct LayerNormShape: Sendable, Equatable {
     public var rows: Int
@@ -62,7 +67,7 @@ public struct LayerNormBackward {
 
 extension LayerNormForward {
     func validate(_ s: LayerNormShape) throws {
-        let op = "layerNorm"
+        let op = OpName.layerNorm
         try OpChecks.matrix(op, "input", input, rows: s.rows, columns: s.columns)
         try OpChecks.matrix(op, "output", output, rows: s.rows, columns: s.columns)
         if let residual { try OpChecks.matrix(op, "residual", residual, rows: s.rows, columns: s.columns) }
@@ -71,16 +76,16 @@ extension LayerNormForward {
         try OpChecks.floats(op, count: s.rows, ("mean", mean), ("rstd", rstd))
         try dropout?.validate(op)
         if (residual != nil || (dropout?.probability ?? 0) > 0) && sum == nil {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                 detail: "a residual or dropout needs a `sum` buffer to keep the normalised input for backward")
         }
-        guard s.columns > 0 else { throw ComputeError.shapeMismatch(operation: op, detail: "zero columns") }
+        guard s.columns > 0 else { throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "zero columns") }
     }
 }
 
 extension LayerNormBackward {
     func validate(_ s: LayerNormShape) throws {
-        let op = "layerNormBackward"
+        let op = OpName.layerNormBackward
         for (name, view) in [("gradOutput", gradOutput), ("input", input), ("gradInput", gradInput)] {
             try OpChecks.matrix(op, name, view, rows: s.rows, columns: s.columns)
         }
@@ -109,7 +114,7 @@ public struct LayerNormOp: DeviceOp {
         /// v = drop(input) + residual is written for backward.
         public var storesSum: Bool
 
-        public var name: String { "layerNorm" }
+        public var name: OpName { .layerNorm }
         public var flags: String { (residual ? " residual" : "") + (dropout ? " dropout" : "") + (storesSum ? " sum" : "") }
         public var cost: OpCost {
             let (rc, extra) = (rows * columns, (residual ? 4 * rows * columns : 0) + (storesSum ? 4 * rows * columns : 0))
@@ -147,7 +152,7 @@ public struct LayerNormBackwardOp: DeviceOp {
     /// A LayerNorm backward call.
     public struct Call: MatrixCall {
         public var rows, columns: Int
-        public var name: String { "layerNormBackward" }
+        public var name: OpName { .layerNormBackward }
         public var cost: OpCost {
             OpCost(bytes: Double(12 * rows * columns + 8 * rows + 20 * columns),
                    formula: "12RC (read dy, v; write dx) + 8R + 4C (γ) + 16C (read and write dγ, dβ)")

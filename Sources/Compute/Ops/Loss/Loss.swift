@@ -2,6 +2,11 @@
 // buffers, checks, descriptors, their calls (cost, replay) and the device sugar. Bodies: Loss+CPU.swift,
 // Loss+OpenCL.swift (Kernels/loss.cl).
 
+extension OpName {
+    public static let softmaxCrossEntropy = OpName("softmaxCrossEntropy")
+    public static let squaredError = OpName("squaredError")
+}
+
 /// Buffers of the fused softmax + cross-entropy + gradient.
 public struct CrossEntropyBuffers {
     public var logits: BufferView           // [rows, classes]
@@ -22,7 +27,7 @@ public struct CrossEntropyBuffers {
 
 extension CrossEntropyBuffers {
     func validate(rows: Int, classes: Int) throws {
-        let op = "softmaxCrossEntropy"
+        let op = OpName.softmaxCrossEntropy
         try OpChecks.matrix(op, "logits", logits, rows: rows, columns: classes)
         try OpChecks.matrix(op, "gradLogits", gradLogits, rows: rows, columns: classes)
         try OpChecks.floats(op, count: rows, ("losses", losses))
@@ -30,10 +35,10 @@ extension CrossEntropyBuffers {
         for (name, view) in [("labels", labels), ("predictions", predictions)] {
             guard let view else { continue }
             guard view.dtype == .int32, view.count == rows else {
-                throw ComputeError.shapeMismatch(operation: op, detail: "\(name) must be int32 [\(rows)], got \(view.dtype) [\(view.count)]")
+                throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "\(name) must be int32 [\(rows)], got \(view.dtype) [\(view.count)]")
             }
         }
-        guard classes > 0 else { throw ComputeError.shapeMismatch(operation: op, detail: "zero classes") }
+        guard classes > 0 else { throw ComputeError.shapeMismatch(operation: op.rawValue, detail: "zero classes") }
     }
 }
 
@@ -55,7 +60,7 @@ public struct SoftmaxCrossEntropyOp: DeviceOp {
         /// Each row's argmax written too.
         public var predictions: Bool
 
-        public var name: String { "softmaxCrossEntropy" }
+        public var name: OpName { .softmaxCrossEntropy }
         public var shape: String { "[\(rows), \(classes)]" + (weighted ? " weighted" : "") + (predictions ? " argmax" : "") }
         public var cost: OpCost {
             OpCost(bytes: Double(8 * rows * classes + 8 * rows + (weighted ? 4 * rows : 0) + (predictions ? 4 * rows : 0)),
@@ -92,15 +97,15 @@ public struct SquaredErrorOp: DeviceOp {
     public func validate() throws {
         let rows = predictions.count
         guard valid.dtype == .int32, valid.count == rows else {
-            throw ComputeError.shapeMismatch(operation: "squaredError", detail: "valid must be int32 [\(rows)], got \(valid.dtype) [\(valid.count)]")
+            throw ComputeError.shapeMismatch(operation: OpName.squaredError.rawValue, detail: "valid must be int32 [\(rows)], got \(valid.dtype) [\(valid.count)]")
         }
-        try OpChecks.floats("squaredError", count: rows, ("predictions", predictions), ("targets", targets),
+        try OpChecks.floats(.squaredError, count: rows, ("predictions", predictions), ("targets", targets),
                             ("losses", losses), ("gradPredictions", gradPredictions))
     }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "squaredError" }
+        public var name: OpName { .squaredError }
         public var cost: OpCost { .perElement(count, 20, "read pred, target, valid; write loss, grad") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

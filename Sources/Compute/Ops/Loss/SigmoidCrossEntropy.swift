@@ -2,6 +2,10 @@
 // checks, call (cost, replay) and the device sugar. Bodies: Loss+CPU.swift, Loss+OpenCL.swift (Kernels/loss.cl,
 // `sigmoid_cross_entropy`). The worked example of docs/architecture.md ("Adding an op").
 
+extension OpName {
+    public static let sigmoidCrossEntropy = OpName("sigmoidCrossEntropy")
+}
+
 /// Per element of logits x: [rows, columns] with targets t in [0, 1]: `losses = max(x, 0) − x·t + log(1 + e^−|x|)`
 /// (binary cross-entropy of sigmoid(x) against t, as PyTorch's `BCEWithLogitsLoss` computes it) and
 /// `gradLogits = scale · (sigmoid(x) − t)`; rows whose int32 `valid[r]` is negative (padding) give 0 and 0.
@@ -14,19 +18,19 @@ public struct SigmoidCrossEntropyOp: DeviceOp {
     public var call: OpCall { OpCall(Call(rows: rows, columns: columns)) }
 
     public func validate() throws {
-        let op = "sigmoidCrossEntropy"
+        let op = OpName.sigmoidCrossEntropy
         for (name, view) in [("logits", logits), ("targets", targets), ("losses", losses), ("gradLogits", gradLogits)] {
             try OpChecks.matrix(op, name, view, rows: rows, columns: columns)
         }
         guard valid.dtype == .int32, valid.count == rows else {
-            throw ComputeError.shapeMismatch(operation: op,
+            throw ComputeError.shapeMismatch(operation: op.rawValue,
                                              detail: "valid must be int32 [\(rows)], got \(valid.dtype) [\(valid.count)]")
         }
     }
 
     public struct Call: MatrixCall {
         public var rows, columns: Int
-        public var name: String { "sigmoidCrossEntropy" }
+        public var name: OpName { .sigmoidCrossEntropy }
         public var cost: OpCost {
             OpCost(bytes: Double(16 * rows * columns + 4 * rows),
                    formula: "16RC (read logits, targets; write losses, dlogits) + 4R (valid)")

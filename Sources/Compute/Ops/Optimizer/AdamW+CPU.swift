@@ -5,9 +5,9 @@ import CPUKernels
 extension AdamWOp {
     public func run(on device: CPUDevice) throws {
         let (s, c, floats) = (slice, config, device.floats)
-        let p = try floats(s.parameters, "adamw"), g = try floats(s.gradients, "adamw")   // [n]
-        let m = try floats(s.m, "adamw"), v = try floats(s.v, "adamw")                    // [n]
-        let clip = OptimizerMath.clip(normSquared: try floats(normSquared, "adamw")[0], maxNorm: c.maxGradNorm)
+        let p = try floats(s.parameters, .adamw), g = try floats(s.gradients, .adamw)   // [n]
+        let m = try floats(s.m, .adamw), v = try floats(s.v, .adamw)                    // [n]
+        let clip = OptimizerMath.clip(normSquared: try floats(normSquared, .adamw)[0], maxNorm: c.maxGradNorm)
         let (correction1, correction2) = c.corrections
         var constants = sb_adamw(clip: clip, beta1: c.beta1, beta2: c.beta2, learning_rate: c.learningRate,
                                  weight_decay: c.weightDecay, epsilon: c.epsilon, step: c.learningRate / correction1,

@@ -4,6 +4,10 @@ import Foundation
 // arena, with the settings and scalars it shares with LAMB: descriptor, checks, its call (cost, replay) and the
 // device sugar. Bodies: AdamW+CPU.swift, AdamW+OpenCL.swift (Kernels/adamw.cl).
 
+extension OpName {
+    public static let adamw = OpName("adamw")
+}
+
 /// Settings of one AdamW step (Google's AdamWeightDecay or PyTorch's AdamW) with global-norm clipping.
 public struct AdamWConfig: Sendable, Equatable {
     public var learningRate: Float
@@ -57,7 +61,7 @@ public struct OptimizerSlice {
 }
 
 extension OptimizerSlice {
-    func validate(_ operation: String = "adamw") throws {
+    func validate(_ operation: OpName = .adamw) throws {
         try OpChecks.floats(operation, count: parameters.count, ("parameters", parameters), ("gradients", gradients),
                             ("m", m), ("v", v))
     }
@@ -74,12 +78,12 @@ public struct AdamWOp: DeviceOp {
     public var call: OpCall { OpCall(Call(count: slice.parameters.count)) }
     public func validate() throws {
         try slice.validate()
-        try OpChecks.floats("adamw", count: 1, ("normSquared", normSquared))
+        try OpChecks.floats(.adamw, count: 1, ("normSquared", normSquared))
     }
 
     public struct Call: VectorCall {
         public var count: Int
-        public var name: String { "adamw" }
+        public var name: OpName { .adamw }
         public var cost: OpCost { .perElement(count, 28, "read p, g, m, v; write p, m, v") }
 
         public func replay(_ d: inout ReplayData) throws -> PreparedOp {

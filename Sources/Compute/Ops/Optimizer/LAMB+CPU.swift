@@ -8,7 +8,7 @@ import CPUKernels
 extension LAMBOp {
     public func run(on device: CPUDevice) throws {
         let (s, c, floats, raw, parallel) = (slice, config, device.floats, device.raw, device.parallel)
-        let op = "lamb"
+        let op = OpName.lamb
         let chunks = try raw(tables.chunks, op).assumingMemoryBound(to: Int32.self)     // [chunks, 3]
         let tensors = try raw(tables.tensors, op).assumingMemoryBound(to: Int32.self)   // [tensors, 3]
         let (chunkCount, tensorCount) = (tables.chunkCount, tables.tensorCount)
@@ -21,7 +21,7 @@ extension LAMBOp {
         let (correction1, correction2) = c.corrections
         var constants = sb_lamb(clip: clip, beta1: c.beta1, beta2: c.beta2, correction1: correction1,
                                 correction2: correction2, epsilon: c.epsilon)
-        let (update, axpby) = (device.kernels.table.lamb_update!, device.kernels.table.axpby!)
+        let (update, axpby) = (device.kernels.table.lamb_moments!, device.kernels.table.axpby!)
         withUnsafePointer(to: &constants) { constants in
             parallel(chunkCount, grain: 1) { range in
                 for k in range {

@@ -2,6 +2,10 @@
 // sugar (settings: LAMBConfig.swift; chunking: LAMBLayout.swift). Bodies: LAMB+CPU.swift, LAMB+OpenCL.swift
 // (Kernels/lamb.cl).
 
+extension OpName {
+    public static let lamb = OpName("lamb")
+}
+
 /// A `LAMBLayout` on the device: its tables, uploaded once, and the per-chunk and per-tensor results each step
 /// writes. Made by `LAMBTables.allocate(_:on:label:)`.
 public struct LAMBTables {
@@ -29,10 +33,10 @@ extension LAMBTables {
     /// The shape checks every backend runs (the tables' contents are checked where they are built, and by the
     /// CPU backend, which can read them).
     func validate() throws {
-        let op = "lamb"
+        let op = OpName.lamb
         for (name, view, columns) in [("chunks", chunks, 3), ("tensors", tensors, 3)] {
             guard view.dtype == .int32, view.count % columns == 0 else {
-                throw ComputeError.shapeMismatch(operation: op,
+                throw ComputeError.shapeMismatch(operation: op.rawValue,
                     detail: "\(name) must be int32 [rows, \(columns)], got \(view.dtype) [\(view.count)]")
             }
         }
@@ -56,16 +60,16 @@ public struct LAMBOp: DeviceOp {
         OpCall(Call(count: slice.parameters.count, tensors: tables.tensorCount, chunks: tables.chunkCount))
     }
     public func validate() throws {
-        try slice.validate("lamb")
+        try slice.validate(.lamb)
         try tables.validate()
-        try OpChecks.floats("lamb", count: 1, ("normSquared", normSquared))
+        try OpChecks.floats(.lamb, count: 1, ("normSquared", normSquared))
     }
 
     public struct Call: OpCallKind {
         /// `count` elements of which `tensors` tensors in `chunks` chunks are updated (LAMBLayout).
         public var count, tensors, chunks: Int
 
-        public var name: String { "lamb" }
+        public var name: OpName { .lamb }
         public var shape: String { "[\(count)] \(tensors) tensors, \(chunks) chunks" }
         public var cost: OpCost {
             OpCost(bytes: Double(40 * count + 40 * chunks + 16 * tensors),

@@ -68,7 +68,7 @@ public struct LAMBLayout: Sendable, Equatable {
     private static func chunks(_ count: Int, _ chunkSize: Int) -> Int { (count + chunkSize - 1) / chunkSize }
 
     private static func invalid(_ detail: String) -> ComputeError {
-        ComputeError.shapeMismatch(operation: "lamb", detail: detail)
+        ComputeError.shapeMismatch(operation: OpName.lamb.rawValue, detail: detail)
     }
 }
 

@@ -3,8 +3,8 @@
 
 extension SumRowsOp {
     public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "sumRows")     // [rows, columns]
-        let op = try device.floats(out, "sumRows")   // [columns]
+        let xp = try device.floats(x, .sumRows)     // [rows, columns]
+        let op = try device.floats(out, .sumRows)   // [columns]
         let (rows, columns, accumulate) = (self.rows, self.columns, Int32(self.accumulate ? 1 : 0))
         let sumRows = device.kernels.table.sum_rows!
         // Threads split the columns.
@@ -16,7 +16,7 @@ extension SumRowsOp {
 
 extension SumOfSquaresOp {
     public func run(on device: CPUDevice) throws {
-        let xp = try device.floats(x, "sumOfSquares"), op = try device.floats(out, "sumOfSquares")
+        let xp = try device.floats(x, .sumOfSquares), op = try device.floats(out, .sumOfSquares)
         let count = x.count
         // Fixed blocks (each in sixteen lanes) summed in block order.
         let block = 65_536, blocks = (count + block - 1) / block, squares = device.kernels.table.sum_of_squares!

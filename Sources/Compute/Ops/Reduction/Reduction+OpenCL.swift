@@ -3,7 +3,7 @@
 
 extension SumRowsOp {
     public func run(on device: OpenCLDevice) throws {
-        try device.launch("sum_rows_f32", in: "reduce.cl", global: [columns],
+        try device.launch("sum_rows", in: "reduce.cl", global: [columns],
                           [.count(rows), .count(columns), .buffer(x), .buffer(out), .uint(accumulate ? 1 : 0)])
     }
 }
@@ -11,9 +11,9 @@ extension SumRowsOp {
 extension SumOfSquaresOp {
     public func run(on device: OpenCLDevice) throws {
         let partials = try device.reductionScratch(), group = device.rowWorkGroupSize
-        try device.launch("sum_squares_partial", in: "reduce.cl", global: [OpenCLDevice.sumSquaresGroups * group],
+        try device.launch("sum_of_squares_partial", in: "reduce.cl", global: [OpenCLDevice.sumSquaresGroups * group],
                           local: [group], [.count(x.count), .buffer(x), .buffer(partials)])
-        try device.launch("sum_squares_final", in: "reduce.cl", global: [group], local: [group],
+        try device.launch("sum_of_squares_final", in: "reduce.cl", global: [group], local: [group],
                           [.count(OpenCLDevice.sumSquaresGroups), .buffer(partials), .buffer(out), .uint(accumulate ? 1 : 0)])
     }
 }

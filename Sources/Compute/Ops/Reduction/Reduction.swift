@@ -3,6 +3,11 @@
 // deterministic run to run and do not depend on the thread count. Bodies: Reduction+CPU.swift,
 // Reduction+OpenCL.swift (Kernels/reduce.cl).
 
+extension OpName {
+    public static let sumRows = OpName("sumRows")
+    public static let sumOfSquares = OpName("sumOfSquares")
+}
+
 /// Column sums of x: [rows, columns] into out: [columns] (a bias gradient). With `accumulate`, `out += Σ_r x[r, :]`
 /// (parameter gradients accumulate); otherwise `out = Σ_r x[r, :]`.
 public struct SumRowsOp: DeviceOp {
@@ -13,14 +18,14 @@ public struct SumRowsOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(rows: rows, columns: columns, accumulate: accumulate)) }
     public func validate() throws {
-        try OpChecks.matrix("sumRows", "x", x, rows: rows, columns: columns)
-        try OpChecks.floats("sumRows", count: columns, ("out", out))
+        try OpChecks.matrix(.sumRows, "x", x, rows: rows, columns: columns)
+        try OpChecks.floats(.sumRows, count: columns, ("out", out))
     }
 
     public struct Call: MatrixCall {
         public var rows, columns: Int
         public var accumulate: Bool
-        public var name: String { "sumRows" }
+        public var name: OpName { .sumRows }
         public var flags: String { (accumulate ? " +=" : "") }
         public var cost: OpCost {
             OpCost(bytes: Double(4 * rows * columns + (accumulate ? 8 : 4) * columns),
@@ -42,9 +47,9 @@ public struct SumOfSquaresOp: DeviceOp {
 
     public var call: OpCall { OpCall(Call(count: x.count, accumulate: accumulate)) }
     public func validate() throws {
-        try OpChecks.floats("sumOfSquares", count: 1, ("out", out))
+        try OpChecks.floats(.sumOfSquares, count: 1, ("out", out))
         guard x.dtype == .float32 else {
-            throw ComputeError.dtypeMismatch(operation: "sumOfSquares", expected: .float32, got: x.dtype)
+            throw ComputeError.dtypeMismatch(operation: OpName.sumOfSquares.rawValue, expected: .float32, got: x.dtype)
         }
     }
 
@@ -58,7 +63,7 @@ public struct SumOfSquaresOp: DeviceOp {
     public struct Call: VectorCall {
         public var count: Int
         public var accumulate: Bool
-        public var name: String { "sumOfSquares" }
+        public var name: OpName { .sumOfSquares }
         public var flags: String { (accumulate ? " +=" : "") }
         public var cost: OpCost { .perElement(count, 4, "read") }
         public var launchKnob: LaunchKnob? { .rowWorkGroup }
