@@ -140,6 +140,22 @@ static void k_gelu_backward(int kind, const float *x, const float *dy, float *dx
     }
 }
 
+/// σ(x) = 1/(1 + e^(−x)); sb_exp clamps its argument, so the gate saturates to 0 or 1 without overflow.
+static inline float sb_sigmoid(float x) { return 1.0f / (1.0f + sb_exp(-x)); }
+
+static void k_silu_forward(const float *x, float *y, long start, long end) {
+    SB_ELEMENTWISE
+    for (long i = start; i < end; i++) y[i] = x[i] * sb_sigmoid(x[i]);
+}
+
+static void k_silu_backward(const float *x, const float *dy, float *dx, long start, long end) {
+    SB_ELEMENTWISE
+    for (long i = start; i < end; i++) {
+        float s = sb_sigmoid(x[i]);
+        dx[i] = dy[i] * (s * (1.0f + x[i] * (1.0f - s)));
+    }
+}
+
 static void k_bias_gelu_forward(int kind, float *x, const float *bias, float *y, long columns, long row_start,
                                 long row_end) {
     for (long r = row_start; r < row_end; r++) {
@@ -587,6 +603,8 @@ const sb_cpu_kernels SB_TABLE = {
     .gelu_forward = k_gelu_forward,
     .gelu_backward = k_gelu_backward,
     .bias_gelu_forward = k_bias_gelu_forward,
+    .silu_forward = k_silu_forward,
+    .silu_backward = k_silu_backward,
     .attention_softmax_forward = k_attention_softmax_forward,
     .attention_softmax_backward = k_attention_softmax_backward,
     .layernorm_forward = k_layernorm_forward,

@@ -68,6 +68,9 @@ typedef struct sb_cpu_kernels {
     /// y = gelu(x); dx = dy · gelu'(x) (dx may alias dy).
     void (*gelu_forward)(int kind, const float *x, float *y, long start, long end);
     void (*gelu_backward)(int kind, const float *x, const float *dy, float *dx, long start, long end);
+    /// y = silu(x) = x·σ(x); dx = dy · σ(x)·(1 + x·(1 − σ(x))) (dx may alias dy).
+    void (*silu_forward)(const float *x, float *y, long start, long end);
+    void (*silu_backward)(const float *x, const float *dy, float *dx, long start, long end);
     /// x[r, c] += bias[c], y[r, c] = gelu(x[r, c]) for rows [row_start, row_end) of width `columns`.
     void (*bias_gelu_forward)(int kind, float *x, const float *bias, float *y, long columns, long row_start,
                               long row_end);

@@ -1,7 +1,7 @@
 import Foundation
 
-// The CPU twins of Kernels/gelu.cl (the C kernels of Sources/CPUKernels: the same formulas and constants, with
-// vectorisable exp and erfc whose error bounds sb_math.h states) and Kernels/tanh.cl.
+// The CPU twins of Kernels/gelu.cl and Kernels/silu.cl (the C kernels of Sources/CPUKernels: the same formulas and
+// constants, with vectorisable exp and erfc whose error bounds sb_math.h states) and Kernels/tanh.cl.
 
 extension ActivationOp {
     public func run(on device: CPUDevice) throws {
@@ -12,6 +12,9 @@ extension ActivationOp {
             device.parallel(x.count, grain: 4096) { range in forward(kind.kernelArgument, xp, yp, range.lowerBound, range.upperBound) }
         case .tanh:
             device.parallel(x.count, grain: 4096) { range in for i in range { yp[i] = tanhf(xp[i]) } }
+        case .silu:
+            let forward = device.kernels.table.silu_forward!
+            device.parallel(x.count, grain: 4096) { range in forward(xp, yp, range.lowerBound, range.upperBound) }
         }
     }
 }
@@ -28,6 +31,9 @@ extension ActivationBackwardOp {
             }
         case .tanh:             // input = y = tanh(x)
             device.parallel(input.count) { range in for i in range { dxp[i] = dyp[i] * (1 - inp[i] * inp[i]) } }
+        case .silu:             // input = x
+            let backward = device.kernels.table.silu_backward!
+            device.parallel(input.count, grain: 4096) { range in backward(inp, dyp, dxp, range.lowerBound, range.upperBound) }
         }
     }
 }

@@ -1,6 +1,7 @@
 // Activations, forward and backward in pairs — GELU (both forms), the FFN's fused bias + GELU, tanh (the
-// pooler): descriptors, checks, their calls (cost, replay) and the device sugar. Bodies: Activation+CPU.swift
-// (the C kernels of Sources/CPUKernels), Activation+OpenCL.swift (Kernels/gelu.cl, Kernels/tanh.cl).
+// pooler), SiLU (newer BERT variants): descriptors, checks, their calls (cost, replay) and the device sugar. Bodies:
+// Activation+CPU.swift (the C kernels of Sources/CPUKernels), Activation+OpenCL.swift (Kernels/gelu.cl,
+// Kernels/tanh.cl, Kernels/silu.cl).
 
 extension OpName {
     public static let gelu = OpName("gelu")
@@ -8,6 +9,8 @@ extension OpName {
     public static let tanh = OpName("tanh")
     public static let tanhBackward = OpName("tanhBackward")
     public static let biasGELU = OpName("biasGELU")
+    public static let silu = OpName("silu")
+    public static let siluBackward = OpName("siluBackward")
 }
 
 /// The two GELU forms BERT checkpoints use.
@@ -19,19 +22,22 @@ public enum GELUKind: String, Sendable, CaseIterable {
     case tanh
 }
 
-/// An element-wise activation function of BERT: GELU in either form (the FFN) or tanh (the pooler). Every case
-/// is in `allCases`, which the op catalogue runs (`bert selfcheck`, Oclgrind, the kernel-coverage test).
+/// An element-wise activation function of BERT: GELU in either form (the FFN), tanh (the pooler) or SiLU
+/// (`x·σ(x)`, HF `hidden_act: "silu"`). Every case is in `allCases`, which the op catalogue runs (`bert selfcheck`,
+/// Oclgrind, the kernel-coverage test).
 public enum Activation: Sendable, Hashable, CaseIterable {
     case gelu(GELUKind)
     case tanh
+    case silu
 
-    public static var allCases: [Activation] { GELUKind.allCases.map { .gelu($0) } + [.tanh] }
+    public static var allCases: [Activation] { GELUKind.allCases.map { .gelu($0) } + [.tanh, .silu] }
 
     /// The forward's op name (`gelu`, `tanh`).
     var name: OpName {
         switch self {
         case .gelu: return .gelu
         case .tanh: return .tanh
+        case .silu: return .silu
         }
     }
 
@@ -40,6 +46,7 @@ public enum Activation: Sendable, Hashable, CaseIterable {
         switch self {
         case .gelu: return .geluBackward
         case .tanh: return .tanhBackward
+        case .silu: return .siluBackward
         }
     }
 
@@ -47,7 +54,7 @@ public enum Activation: Sendable, Hashable, CaseIterable {
     var flags: String {
         switch self {
         case .gelu(let kind): return " \(kind)"
-        case .tanh: return ""
+        case .tanh, .silu: return ""
         }
     }
 }
@@ -186,5 +193,16 @@ extension Device {
     public func tanhBackward(output y: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView,
                              role: OpRole = .unnamed) throws {
         try execute(ActivationBackwardOp(function: .tanh, input: y, dy: dy, dx: dx), role: role)
+    }
+
+    /// `y = x·σ(x)` element-wise. x, y: [N].
+    public func silu(_ x: BufferView, into y: BufferView, role: OpRole = .unnamed) throws {
+        try execute(ActivationOp(function: .silu, x: x, y: y), role: role)
+    }
+
+    /// `dx = dy · σ(x)·(1 + x·(1 − σ(x)))` from the forward's input x (overwrites `dx`). x, dy, dx: [N].
+    public func siluBackward(input x: BufferView, gradOutput dy: BufferView, gradInput dx: BufferView,
+                             role: OpRole = .unnamed) throws {
+        try execute(ActivationBackwardOp(function: .silu, input: x, dy: dy, dx: dx), role: role)
     }
 }
