@@ -28,12 +28,4 @@ struct ActivationArguments: ParsableArguments {
             (recompute == "auto" || $0.recompute.rawValue == recompute) && (activations == "auto" || $0.storage.rawValue == activations)
         }
     }
-
-    /// The error when nothing fits `budget` (see `MemoryPlan.whyNothingFits`).
-    func nothingFits(config: BertConfig, head: PlannedHead, sequence: Int, budget: Int, device: any Device,
-                     microBatch: Int? = nil, optimizer: OptimizerKind = .google) throws -> ComputeError {
-        .runDoesNotFit(try MemoryPlan.whyNothingFits(config: config, head: head, sequence: sequence, budget: budget,
-                                                      device: device, policies: candidates, microBatch: microBatch,
-                                                      optimizer: optimizer))
-    }
 }

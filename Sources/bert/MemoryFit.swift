@@ -3,16 +3,16 @@ import BERT
 import Compute
 import Training
 
-/// The memory plan of a training run (fine-tuning or pre-training): with `microBatchSize` "auto" the micro-batch
-/// and activation policy that reach `batchSize` fastest within the budget (--device-memory, else the device's
-/// memory); with a fixed micro-batch (nil = the whole batch) the cheapest allowed policy that fits. Prints the choice.
+/// The memory plan of a training run (`MemoryPlanChoice`: with `microBatchSize` "auto" the micro-batch and activation
+/// policy that reach `batchSize` fastest within the budget, else the cheapest allowed policy at that micro-batch, nil =
+/// the whole batch). Prints the choice.
 func chooseMemoryPlan(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: Int, microBatchSize: String?,
                       activations: ActivationArguments, optimizer: OptimizerKind, device: any Device) throws -> MemoryPlan {
-    let plan = try planMemory(config: config, head: head, sequence: sequence, batchSize: batchSize, microBatchSize: microBatchSize,
-                              activations: activations, optimizer: optimizer, device: device)
-    let budget = device.memory.budget ?? device.info.globalMemory
+    let choice = try planMemory(config: config, head: head, sequence: sequence, batchSize: batchSize,
+                                microBatchSize: microBatchSize, activations: activations, optimizer: optimizer, device: device)
+    let plan = choice.chosen
     printError("memory plan: micro-batch \(plan.microBatch) × \(batchSize / plan.microBatch) accumulation step(s), \(plan.policy), "
-               + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(budget))")
+               + "planned peak \(ByteCount.format(plan.total)) of \(ByteCount.format(choice.budget))")
     return plan
 }
 
@@ -30,30 +30,15 @@ func memoryFit(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: 
     }
 }
 
-/// The plan `chooseMemoryPlan` picks, without printing it.
+/// The flags mapped onto `MemoryPlanChoice` (the choice itself is the Training module's).
 private func planMemory(config: BertConfig, head: PlannedHead, sequence: Int, batchSize: Int, microBatchSize: String?,
-                        activations: ActivationArguments, optimizer: OptimizerKind, device: any Device) throws -> MemoryPlan {
+                        activations: ActivationArguments, optimizer: OptimizerKind, device: any Device) throws -> MemoryPlanChoice {
     guard sequence <= config.maxPositionEmbeddings else {
         throw ValidationError("--max-seq-length \(sequence) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
     }
-    let budget = device.memory.budget ?? device.info.globalMemory
-    let policies = activations.candidates
-    let fixed = try MicroBatchSize(microBatchSize, batchSize: batchSize).fixed
-    let chosen: MemoryPlan?
-    if let micro = fixed {
-        chosen = policies.lazy.compactMap {
-            try? MemoryPlan(config: config, head: head, microBatch: micro, sequence: sequence, training: true,
-                            policy: $0, device: device, optimizer: optimizer)
-        }.first { $0.total <= budget }
-    } else {
-        chosen = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: sequence,
-                                       budget: budget, device: device, policies: policies, optimizer: optimizer)
-    }
-    guard let plan = chosen else {
-        throw try activations.nothingFits(config: config, head: head, sequence: sequence, budget: budget, device: device,
-                                          microBatch: fixed, optimizer: optimizer)
-    }
-    return plan
+    return try MemoryPlanChoice(config: config, head: head, sequence: sequence, batchSize: batchSize,
+                                microBatch: try MicroBatchSize(microBatchSize, batchSize: batchSize),
+                                policies: activations.candidates, optimizer: optimizer, device: device)
 }
 
 /// `--device auto`'s fit check for inference with the model in `folder` and `head` (`bert predict`, `bert evaluate`,

@@ -58,10 +58,11 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var deviceArguments: DeviceArguments
 
+    /// `--micro-batch-size`, auto when not given (the plan's question is which micro-batch fits).
+    private var microBatch: MicroBatchSize { microBatchSize.map(MicroBatchSize.fixed) ?? .auto }
+
     func validate() throws {
-        guard batchSize > 0, (microBatchSize ?? 1) > 0, batchSize % (microBatchSize ?? 1) == 0 else {
-            throw ValidationError("--batch-size (\(batchSize)) must be a positive multiple of --micro-batch-size (\(microBatchSize ?? 1))")
-        }
+        do { try microBatch.check(batchSize: batchSize) } catch { throw ValidationError("\(error)") }
         guard labels > 0 else { throw ValidationError("--labels must be positive, got \(labels)") }
         guard (1...maxSeqLength).contains(maxPredictionsPerSeq) else {
             throw ValidationError("--max-predictions-per-seq must be in 1...\(maxSeqLength), got \(maxPredictionsPerSeq)")
@@ -83,25 +84,10 @@ struct PlanCommand: ParsableCommand {
         }
         let device = try deviceArguments.open()
         if grid { return try printGrid(config: config, head: head, device: device) }
-        let budget = device.memory.budget ?? device.info.globalMemory
-        let policies = activationArguments.candidates
-        // Every allowed policy's best micro-batch (the explanation), then the fastest of them.
-        var considered: [MemoryPlan] = []
-        for policy in policies {
-            if let micro = microBatchSize {
-                let plan = try MemoryPlan(config: config, head: head, microBatch: micro, sequence: maxSeqLength, training: true,
-                                          policy: policy, device: device, optimizer: optimizerKind)
-                if plan.total <= budget { considered.append(plan) }
-            } else if let plan = try MemoryPlan.choose(config: config, head: head, batchSize: batchSize, sequence: maxSeqLength,
-                                                       budget: budget, device: device, policies: [policy],
-                                                       optimizer: optimizerKind) {
-                considered.append(plan)
-            }
-        }
-        guard let chosen = considered.min(by: { ($0.relativeStepTime, $0.total) < ($1.relativeStepTime, $1.total) }) else {
-            throw try activationArguments.nothingFits(config: config, head: head, sequence: maxSeqLength, budget: budget,
-                                                      device: device, microBatch: microBatchSize, optimizer: optimizerKind)
-        }
+        let choice = try MemoryPlanChoice(config: config, head: head, sequence: maxSeqLength, batchSize: batchSize,
+                                          microBatch: microBatch,
+                                          policies: activationArguments.candidates, optimizer: optimizerKind, device: device)
+        let (chosen, considered, budget) = (choice.chosen, choice.considered, choice.budget)
         let dry = dryRun ? try PlanCheck.dryRun(chosen, config: config, head: head, batchSize: batchSize, target: device) : nil
         let executed = try runSteps.map {
             try PlanCheck.execute(chosen, config: config, head: head, batchSize: batchSize, device: device, steps: $0)

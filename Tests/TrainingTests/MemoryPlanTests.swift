@@ -183,6 +183,35 @@ final class MemoryPlanTests: XCTestCase {
         XCTAssertNil(try choose(1000))
     }
 
+    func testOneChoiceRuleForAutoAndFixedMicroBatches() throws {
+        let head = PlannedHead.sequence(outputs: 3)
+        let full = try MemoryPlan(config: config, head: head, microBatch: 8, sequence: 8, training: true, device: CPUDevice())
+        let tight = CPUDevice(options: DeviceOptions(memoryBudget: full.total - 1))
+        func choice(_ micro: MicroBatchSize, _ policies: [ActivationPolicy] = ActivationPolicy.all) throws -> MemoryPlanChoice {
+            try MemoryPlanChoice(config: config, head: head, sequence: 8, batchSize: 8, microBatch: micro, policies: policies,
+                                 device: tight)
+        }
+        // auto: the same plan as `MemoryPlan.choose` over every policy, and one considered plan per policy that fits.
+        let auto = try choice(.auto)
+        let chosen = try XCTUnwrap(try MemoryPlan.choose(config: config, head: head, batchSize: 8, sequence: 8,
+                                                         budget: full.total - 1, device: tight))
+        XCTAssertEqual(auto.budget, full.total - 1)
+        XCTAssertEqual(auto.chosen.microBatch, chosen.microBatch)
+        XCTAssertEqual(auto.chosen.policy, chosen.policy)
+        XCTAssertEqual(auto.considered.count, ActivationPolicy.all.count, "at micro-batch 1 every policy fits")
+        XCTAssertTrue(auto.considered.allSatisfy { $0.total <= full.total - 1 })
+        // fixed 8: keep-all is one byte too large, so the cheapest policy that fits at 8 (the next in cost order).
+        let fixed = try choice(.fixed(8))
+        XCTAssertEqual(fixed.chosen.microBatch, 8)
+        XCTAssertEqual(fixed.chosen.policy, ActivationPolicy.all.first { policy in fixed.considered.contains { $0.policy == policy } })
+        XCTAssertFalse(fixed.considered.contains { $0.policy == .keepAll })
+        // fixed 8 with keep-all only: nothing fits, and the error says what would.
+        XCTAssertThrowsError(try choice(.fixed(8), [.keepAll])) { error in
+            XCTAssertTrue("\(error)".contains("micro-batch 8 at seq 8 needs at least"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lower --micro-batch-size"), "\(error)")
+        }
+    }
+
     func testWhyNothingFitsNamesTheNumbers() throws {
         let cpu = CPUDevice()
         let large = BertConfig(size: .large)
