@@ -25,7 +25,7 @@ public struct FeaturePredictor {
             try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)),
                                   shape: EncoderShape(batch: rows.count, sequence: length))
             // Heads whose outputs are losses or accuracies (pre-training) need the targets.
-            try head.setTargets(rows, isPadding: [Bool](repeating: false, count: rows.count))
+            try head.setTargets(rows)
             try encoder.forward(dropout: nil)
             try head.forward(dropout: nil)
             for (member, output) in zip(members, try head.outputs()) { outputs[member] = output }

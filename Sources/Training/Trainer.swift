@@ -234,7 +234,7 @@ public final class Trainer {
             let m = first / micro
             let plan = config.dropout ? DropoutPlan(config: parameters.config, seed: config.seed,
                                                     step: UInt64(step) << 10 | UInt64(m)) : nil
-            try run(rows, length: length, isPadding: [Bool](repeating: false, count: micro), dropout: plan, scale: scale)
+            try run(rows, length: length, dropout: plan, scale: scale)
         }
         let reduceSeconds = try allReduceGradients()
         let totals = try allReduce([Double(try device.readFloats(head.lossTotal)[0]), Double(tokens), Double(computed)])
@@ -251,13 +251,13 @@ public final class Trainer {
     }
 
     /// Forward, loss and backward of one micro-batch whose rows are `length` tokens long.
-    private func run(_ rows: [Feature], length: Int, isPadding: [Bool], dropout: DropoutPlan?, scale: Float) throws {
+    private func run(_ rows: [Feature], length: Int, dropout: DropoutPlan?, scale: Float) throws {
         try encoder.setInputs(EncoderInputs(ids: rows.flatMap(\.ids), types: rows.flatMap(\.types), mask: rows.flatMap(\.mask)),
                               shape: EncoderShape(batch: rows.count, sequence: length))
-        try head.setTargets(rows, isPadding: isPadding)
+        try head.setTargets(rows)
         try encoder.forward(dropout: dropout)
         try head.forward(dropout: dropout)
-        try head.backward(scale: scale)
+        try encoder.backward(try head.backward(scale: scale))
     }
 
     /// The head's outputs for every feature (no dropout, no gradients kept), in order.

@@ -46,7 +46,7 @@ final class HeadTests: XCTestCase {
             try head.setTargets(labels: try expected.readInt32("classifier.labels"))
             try head.resetLoss()
             try head.forward(dropout: nil)
-            try head.backward(scale: 1.0 / 3)
+            try encoder.backward(try head.backward(scale: 1.0 / 3))
             try check(encoder, name: "classifier", loss: try device.readFloats(head.lossTotal)[0] / 3)
 
             let regression = try model(device, heads: .classifier(labels: 1), name: "regression")
@@ -54,7 +54,7 @@ final class HeadTests: XCTestCase {
             try regressionHead.setTargets(labels: [0, 0, 0], values: try expected.readFloats("regression.targets"))
             try regressionHead.resetLoss()
             try regressionHead.forward(dropout: nil)
-            try regressionHead.backward(scale: 1.0 / 3)
+            try regression.backward(try regressionHead.backward(scale: 1.0 / 3))
             try check(regression, name: "regression", loss: try device.readFloats(regressionHead.lossTotal)[0] / 3)
         }
     }
@@ -68,7 +68,7 @@ final class HeadTests: XCTestCase {
             try head.setTargets(labels: labels)
             try head.resetLoss()
             try head.forward(dropout: nil)
-            try head.backward(scale: 1 / scored)
+            try encoder.backward(try head.backward(scale: 1 / scored))
             try check(encoder, name: "tagger", loss: try device.readFloats(head.lossTotal)[0] / scored)
         }
     }
@@ -80,7 +80,7 @@ final class HeadTests: XCTestCase {
             try head.setTargets(start: try expected.readInt32("span.start"), end: try expected.readInt32("span.end"))
             try head.resetLoss()
             try head.forward()
-            try head.backward(scale: 1.0 / 6)
+            try encoder.backward(try head.backward(scale: 1.0 / 6))
             try check(encoder, name: "span", loss: try device.readFloats(head.lossTotal)[0] / 6)
         }
     }

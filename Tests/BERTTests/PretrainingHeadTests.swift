@@ -44,7 +44,7 @@ final class PretrainingHeadTests: XCTestCase {
             head.prepareStep(maskedWeightSum: weightSum, examples: batch)
             try head.resetLoss()
             try head.forward()
-            try head.backward(nextScale: 1 / Float(batch))
+            try head.encoder.backward(try head.backward(nextScale: 1 / Float(batch)))
             let (masked, next) = try head.lossSums()
             XCTAssertEqual(Float(masked / (weightSum + 1e-5)), try expected.readFloats("mlm_loss")[0], accuracy: 1e-4,
                            "masked LM loss on \(device.info)")

@@ -47,7 +47,7 @@ final class TrainingStep {
                 try encoder.forward(dropout: plan)
                 try head.forward(dropout: plan)
             },
-            TracePhase("backward") { [self] in try head.backward(scale: scale) },
+            TracePhase("backward") { [self] in try encoder.backward(try head.backward(scale: scale)) },
             TracePhase("optimizer") { [self] in
                 _ = try encoder.device.readFloats(head.lossTotal)
                 _ = try optimizer.globalNorm()

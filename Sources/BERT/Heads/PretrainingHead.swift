@@ -216,8 +216,9 @@ public final class PretrainingHead {
     }
 
     /// Adds this micro-batch's losses and back-propagates them (scaled for the effective batch: masked LM by
-    /// 1/(Σ w + 1e-5), next sentence by `nextScale` = 1/examples) through both heads and the encoder.
-    public func backward(nextScale: Float) throws {
+    /// 1/(Σ w + 1e-5), next sentence by `nextScale` = 1/examples) through both heads; returns the gradients of the
+    /// last hidden state and the pooled output for `encoder.backward(_:)`.
+    public func backward(nextScale: Float) throws -> EncoderGradients {
         try losses(maskedScale: maskedScale, nextScale: nextScale)
         try count()
         let gradTransformed = arena[slots.gradTransformed], gradGathered = arena[slots.gradGathered]
@@ -246,7 +247,7 @@ public final class PretrainingHead {
                                   weight: try p("cls.seq_relationship.weight"), gradInput: gradPooled,
                                   gradWeight: try g("cls.seq_relationship.weight"), gradBias: try g("cls.seq_relationship.bias"),
                                   shape: nextShape, role: "next sentence")
-        try encoder.backward(gradLastHidden: gradHidden, gradPooled: gradPooled)
+        return EncoderGradients(lastHidden: gradHidden, pooled: gradPooled)
     }
 
     /// Per example of the last `forward` (no gradients kept): Σ w·nll, Σ w and Σ w·[argmax = label] over its

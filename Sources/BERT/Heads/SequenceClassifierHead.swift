@@ -96,9 +96,9 @@ public final class SequenceClassifierHead {
                           shape: linearShape, role: "classifier")
     }
 
-    /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head and the
-    /// encoder (parameter gradients accumulate). Rows whose label is −1 contribute nothing.
-    public func backward(scale: Float) throws {
+    /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head (parameter
+    /// gradients accumulate); returns ∂L/∂pooled for `encoder.backward(_:)`. Rows whose label is −1 contribute nothing.
+    public func backward(scale: Float) throws -> EncoderGradients {
         let b = encoder.shape.batch
         let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
         switch objective {
@@ -119,6 +119,6 @@ public final class SequenceClassifierHead {
         if let dropout {
             try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
         }
-        try encoder.backward(gradLastHidden: nil, gradPooled: gradInput)
+        return EncoderGradients(pooled: gradInput)
     }
 }

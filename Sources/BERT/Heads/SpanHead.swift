@@ -73,8 +73,8 @@ public final class SpanHead {
     }
 
     /// Adds Σ(start CE + end CE) to `lossTotal` and back-propagates `scale · Σ(start CE + end CE)`
-    /// (run_squad: scale = 1 / (2 · batch)).
-    public func backward(scale: Float) throws {
+    /// (run_squad: scale = 1 / (2 · batch)) through the head; returns ∂L/∂last hidden for `encoder.backward(_:)`.
+    public func backward(scale: Float) throws -> EncoderGradients {
         let b = encoder.shape.batch, s = encoder.shape.sequence, t = encoder.shape.tokens
         let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
         for (logitsView, labels) in [(startLogits, slots.startLabels), (endLogits, slots.endLabels)] {
@@ -92,6 +92,6 @@ public final class SpanHead {
                                   weight: try encoder.p("qa_outputs.weight"), gradInput: gradHidden,
                                   gradWeight: try encoder.g("qa_outputs.weight"), gradBias: try encoder.g("qa_outputs.bias"),
                                   shape: linearShape, role: "span logits")
-        try encoder.backward(gradLastHidden: gradHidden, gradPooled: nil)
+        return EncoderGradients(lastHidden: gradHidden)
     }
 }

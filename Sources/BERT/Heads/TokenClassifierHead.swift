@@ -74,8 +74,9 @@ public final class TokenClassifierHead {
                           into: logits, shape: linearShape, role: "classifier")
     }
 
-    /// Adds the micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss`.
-    public func backward(scale: Float) throws {
+    /// Adds the micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head; returns
+    /// ∂L/∂last hidden for `encoder.backward(_:)`.
+    public func backward(scale: Float) throws -> EncoderGradients {
         let t = encoder.shape.tokens, gradLogits = arena[slots.gradLogits], gradInput = arena[slots.gradHidden]
         try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels],
                                                            losses: arena[slots.losses], gradLogits: gradLogits),
@@ -88,6 +89,6 @@ public final class TokenClassifierHead {
         if let dropout {
             try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
         }
-        try encoder.backward(gradLastHidden: gradInput, gradPooled: nil)
+        return EncoderGradients(lastHidden: gradInput)
     }
 }

@@ -1,6 +1,24 @@
 import Compute
 
+/// The gradients of the encoder's outputs that a head read: of the last hidden state ([T, H]) and of the pooled
+/// output ([B, H]); nil = zero (the head did not read it). A head's backward returns them and the caller passes them
+/// to `BertEncoder.backward(_:)`, so the trainer drives the encoder's forward and backward alike.
+public struct EncoderGradients {
+    public var lastHidden: BufferView?
+    public var pooled: BufferView?
+
+    public init(lastHidden: BufferView? = nil, pooled: BufferView? = nil) {
+        self.lastHidden = lastHidden
+        self.pooled = pooled
+    }
+}
+
 extension BertEncoder {
+    /// Back-propagates a head's `EncoderGradients` (see `backward(gradLastHidden:gradPooled:)`).
+    public func backward(_ gradients: EncoderGradients) throws {
+        try backward(gradLastHidden: gradients.lastHidden, gradPooled: gradients.pooled)
+    }
+
     /// Back-propagates from the gradients of the last hidden state ([T, H]) and of the pooled output ([B, H]);
     /// either may be nil (zero; with `output` `.classToken` the last hidden state's must be). Parameter gradients
     /// accumulate into `parameters.gradients`; the masks of the last `forward(dropout:)` are redrawn.

@@ -50,11 +50,11 @@ extension PretrainingHead: TaskHead {
         prepareStep(maskedWeightSum: weights, examples: batch.count)
     }
 
-    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+    public func setTargets(_ features: [Feature]) throws {
         let p = maxPredictions
         var targets = PretrainingTargets(positions: [], labels: [], weights: [], nextSentence: [])
-        for (feature, padding) in zip(features, isPadding) {
-            let positions = padding ? [] : feature.maskedPositions ?? []
+        for feature in features {
+            let positions = feature.maskedPositions ?? []
             guard positions.count <= p, feature.maskedLabels?.count ?? 0 == positions.count,
                   feature.maskedWeights?.count ?? 0 == positions.count else {
                 throw TrainingError.data("an instance has \(positions.count) masked positions, \(feature.maskedLabels?.count ?? 0) labels and "
@@ -62,16 +62,16 @@ extension PretrainingHead: TaskHead {
             }
             let slots = p - positions.count
             targets.positions += positions + [Int32](repeating: 0, count: slots)
-            targets.labels += (padding ? [] : feature.maskedLabels ?? []) + [Int32](repeating: 0, count: slots)
-            targets.weights += (padding ? [] : feature.maskedWeights ?? []) + [Float](repeating: 0, count: slots)
-            targets.nextSentence.append(padding || feature.label < 0 ? -1 : feature.label)
+            targets.labels += (feature.maskedLabels ?? []) + [Int32](repeating: 0, count: slots)
+            targets.weights += (feature.maskedWeights ?? []) + [Float](repeating: 0, count: slots)
+            targets.nextSentence.append(feature.label < 0 ? -1 : feature.label)
         }
         try setTargets(targets)
     }
 
     public func forward(dropout: DropoutPlan?) throws { try forward() }
 
-    public func backward(scale: Float) throws { try backward(nextScale: scale) }
+    public func backward(scale: Float) throws -> EncoderGradients { try backward(nextScale: scale) }
 
     public func lossTerms(_ feature: Feature) -> Int { 1 }
 

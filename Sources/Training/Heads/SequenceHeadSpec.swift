@@ -40,8 +40,8 @@ extension PlannedHead {
 }
 
 extension SequenceClassifierHead: TaskHead {
-    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
-        let labels = zip(features, isPadding).map { $1 ? -1 : (objective == .regression ? 0 : $0.label) }
+    public func setTargets(_ features: [Feature]) throws {
+        let labels = features.map { objective == .regression ? 0 : $0.label }
         try setTargets(labels: labels, values: objective == .regression ? features.map(\.target) : nil)
     }
 

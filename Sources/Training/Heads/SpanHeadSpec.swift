@@ -30,9 +30,8 @@ extension PlannedHead {
 }
 
 extension SpanHead: TaskHead {
-    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
-        try setTargets(start: zip(features, isPadding).map { $1 ? -1 : $0.start },
-                       end: zip(features, isPadding).map { $1 ? -1 : $0.end })
+    public func setTargets(_ features: [Feature]) throws {
+        try setTargets(start: features.map(\.start), end: features.map(\.end))
     }
 
     public func forward(dropout: DropoutPlan?) throws { try forward() }

@@ -5,12 +5,15 @@ import Compute
 /// predictions or metrics. Implemented beside each head kind's `TaskHeadSpec` (SequenceHeadSpec.swift,
 /// TokenHeadSpec.swift, SpanHeadSpec.swift, PretrainingHeadSpec.swift).
 public protocol TaskHead: AnyObject {
-    /// Uploads the targets of one micro-batch; `isPadding[i]` marks rows that stand for no example.
-    func setTargets(_ features: [Feature], isPadding: [Bool]) throws
+    /// Uploads the targets of one micro-batch (one row per feature; a batch has no padding rows).
+    func setTargets(_ features: [Feature]) throws
     func resetLoss() throws
+    /// The head's forward, after the encoder's (`encoder.forward(dropout:)`).
     func forward(dropout: DropoutPlan?) throws
-    /// Back-propagates `scale · Σ loss` through the head and the encoder; adds Σ loss to `lossTotal`.
-    func backward(scale: Float) throws
+    /// Back-propagates `scale · Σ loss` through the head and adds Σ loss to `lossTotal`; returns the gradients of
+    /// the encoder outputs the head read, which the caller passes on: `try encoder.backward(try head.backward(scale:))`
+    /// — the trainer drives both passes of both parts.
+    func backward(scale: Float) throws -> EncoderGradients
     /// Σ of the unscaled losses since `resetLoss()`. [1]
     var lossTotal: BufferView { get }
     /// How many loss terms a feature contributes (1 per example; scored tokens for tagging; 2 for spans).

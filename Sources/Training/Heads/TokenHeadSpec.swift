@@ -35,11 +35,9 @@ extension PlannedHead {
 }
 
 extension TokenClassifierHead: TaskHead {
-    public func setTargets(_ features: [Feature], isPadding: [Bool]) throws {
+    public func setTargets(_ features: [Feature]) throws {
         let s = encoder.shape.sequence
-        try setTargets(labels: zip(features, isPadding).flatMap { feature, padding in
-            padding ? [Int32](repeating: -1, count: s) : (feature.tokenLabels ?? [Int32](repeating: -1, count: s))
-        })
+        try setTargets(labels: features.flatMap { $0.tokenLabels ?? [Int32](repeating: -1, count: s) })
     }
 
     public func lossTerms(_ feature: Feature) -> Int { feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }

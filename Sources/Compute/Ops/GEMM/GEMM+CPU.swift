@@ -214,9 +214,13 @@ extension CPUDevice {
         }
         // Attention's per-head GEMMs are small (e.g. 128×128×64): OpenBLAS's own threading costs more than it
         // gains on them (measured 3–7× slower than one thread per matrix). So each of our threads runs whole
-        // matrices single-threaded, and OpenBLAS's thread count is restored afterwards.
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(openBLASThreads)) }
+        // matrices single-threaded. In the usual build OpenBLAS runs one thread (oneDNN takes the large GEMMs), set
+        // once when this backend was made; only where OpenBLAS owns the cores (`--cpu-gemm openblas`, or no
+        // oneDNN) is its process-wide count lowered for the batch and restored — Debian's OpenBLAS 0.3.21 has no
+        // per-call thread count.
+        let lowered = openBLASThreads > 1
+        if lowered { openblas_set_num_threads(1) }
+        defer { if lowered { openblas_set_num_threads(Int32(openBLASThreads)) } }
         parallel(batch.count, grain: 1) { range in
             for i in range { Self.sgemm(s, a + i * batch.a, b + i * batch.b, c + i * batch.c) }
         }
