@@ -18,6 +18,10 @@ struct PlanCommand: ParsableCommand {
             --run-steps N runs N real steps of it (random weights and inputs) and prints the measured peak and tokens/s.
             """)
 
+    /// The task heads `--task` offers (each names itself: `PlannableHeadKind.taskName`).
+    static let headKinds: [any PlannableHeadKind.Type] = [SequenceHeadSpec.self, TokenHeadSpec.self, SpanHeadSpec.self,
+                                                          PretrainingHeadSpec.self]
+
     @Option(name: .long, help: "tiny, mini, small, medium, base, large, minilm, or a model folder.")
     var model: String = "base"
 
@@ -78,8 +82,9 @@ struct PlanCommand: ParsableCommand {
         guard maxSeqLength <= config.maxPositionEmbeddings else {
             throw ValidationError("--max-seq-length \(maxSeqLength) exceeds the model's max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        guard let head = PlannedHead.named(task, labels: labels, predictions: maxPredictionsPerSeq) else {
-            let names = PlannedHead.taskNames
+        guard let head = Self.headKinds.first(where: { $0.taskName == task })?
+            .planned(labels: labels, predictions: maxPredictionsPerSeq) else {
+            let names = Self.headKinds.map { $0.taskName }
             throw ValidationError("--task must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), got '\(task)'")
         }
         let device = try deviceArguments.open()

@@ -212,6 +212,31 @@ final class MemoryPlanTests: XCTestCase {
         }
     }
 
+    func testEveryPlannableHeadKindNamesItsPlannedHead() {
+        let kinds: [any PlannableHeadKind.Type] = [SequenceHeadSpec.self, TokenHeadSpec.self, SpanHeadSpec.self,
+                                                   PretrainingHeadSpec.self]
+        XCTAssertEqual(kinds.map { $0.taskName }, ["classify", "ner", "squad", "pretrain"])
+        XCTAssertEqual(kinds.map { $0.planned(labels: 7, predictions: 20) },
+                       [.sequence(outputs: 7), .tokens(labels: 7), .span, .pretraining(predictions: 20)])
+        XCTAssertEqual(SequenceHeadSpec.planned(labels: 1, predictions: 20), .sequence(outputs: 1), "one output: regression")
+    }
+
+    func testTheGEMMCensusIsWhatAStepRuns() throws {
+        // A dry run of the real model code records every GEMM it calls; the census (what the plan counts) must list
+        // exactly those shapes — for every head (the classifier's [CLS]-only last block included) and policy.
+        func key(_ g: GEMMShape) -> String { "\(g.m)×\(g.n)×\(g.k) \(g.transA) \(g.transB)" }
+        let cpu = CPUDevice(), shape = EncoderShape(batch: 2, sequence: 16)
+        for head in [PlannedHead.sequence(outputs: 3), .tokens(labels: 5), .span, .pretraining(predictions: 4)] {
+            for policy in [ActivationPolicy.keepAll, ActivationPolicy(recompute: .layer, storage: .float16)] {
+                let plan = try MemoryPlan(config: config, head: head, microBatch: 2, sequence: 16, training: true, policy: policy,
+                                          device: cpu)
+                let ran = try PlanCheck.dryRun(plan, config: config, head: head, batchSize: 2, target: cpu).gemms
+                let census = MemoryPlan.gemmShapes(config: config, head: head, shape: shape, training: true)
+                XCTAssertEqual(Set(ran.map(key)), Set(census.map(key)), "\(head), \(policy)")
+            }
+        }
+    }
+
     func testWhyNothingFitsNamesTheNumbers() throws {
         let cpu = CPUDevice()
         let large = BertConfig(size: .large)

@@ -20,6 +20,12 @@ public final class PretrainingHead {
     public let maxPredictions: Int
     let arena: HeadArena
     private let slots: Slots
+    /// The masked-LM transform (`cls.predictions.transform.dense`, `….LayerNorm`), the decoder (tied to the word
+    /// embeddings) and its bias, and the next-sentence classifier (`cls.seq_relationship`), resolved once.
+    private let transform: DenseParameters
+    private let transformNorm: NormParameters
+    private let decoder, decoderBias: Parameter
+    private let nextSentence: DenseParameters
     /// Loss scale of the masked LM rows: 1 / (Σ w + 1e-5) over the effective batch (`prepareStep`).
     private var maskedScale: Float = 0
     /// Examples in the effective batch (`prepareStep`): the next-sentence loss is their mean.
@@ -59,6 +65,11 @@ public final class PretrainingHead {
                 detail: "max predictions per sequence must be in 1...\(encoder.capacity.sequence), got \(maxPredictions)")
         }
         self.encoder = encoder
+        transform = try encoder.dense("cls.predictions.transform.dense")
+        transformNorm = try NormParameters(encoder.parameters) { "cls.predictions.transform.LayerNorm.\($0)" }
+        decoder = try encoder.parameter(BertParameterNames.wordEmbeddings)
+        decoderBias = try encoder.parameter("cls.predictions.bias")
+        nextSentence = try encoder.dense("cls.seq_relationship")
         self.maxPredictions = maxPredictions
         let config = encoder.config
         let hidden = config.hiddenSize, vocabulary = config.vocabSize
@@ -181,17 +192,17 @@ public final class PretrainingHead {
         try device.fill(gathered, value: 0, role: "masked-LM gather = 0")
         try device.scatterAddRows(encoder.hiddenState(encoder.config.numHiddenLayers), index: gatherIndex, into: gathered,
                                   hidden: hidden, role: "masked-LM gather")
-        try device.linear(gathered, weight: try p("cls.predictions.transform.dense.weight"), bias: nil, into: pre,
+        try device.linear(gathered, weight: transform.weight.value, bias: nil, into: pre,
                           shape: transformShape, role: "masked-LM transform")
-        try device.biasGELU(pre, bias: try p("cls.predictions.transform.dense.bias"), into: activation, rows: rows,
+        try device.biasGELU(pre, bias: transform.bias.value, into: activation, rows: rows,
                             columns: hidden, kind: encoder.config.activation, role: "masked-LM transform bias + GELU")
         try device.layerNorm(LayerNormForward(
-            input: activation, gamma: try p("cls.predictions.transform.LayerNorm.weight"),
-            beta: try p("cls.predictions.transform.LayerNorm.bias"), output: arena[slots.transformed],
+            input: activation, gamma: transformNorm.gamma.value,
+            beta: transformNorm.beta.value, output: arena[slots.transformed],
             mean: arena[slots.mean], rstd: arena[slots.rstd]), shape: normShape, role: "masked-LM transform LayerNorm")
-        try device.linear(arena[slots.transformed], weight: try p("embeddings.word_embeddings.weight"),
-                          bias: try p("cls.predictions.bias"), into: maskedLogits, shape: decoderShape, role: "masked-LM decoder")
-        try device.linear(encoder.pooled, weight: try p("cls.seq_relationship.weight"), bias: try p("cls.seq_relationship.bias"),
+        try device.linear(arena[slots.transformed], weight: decoder.value,
+                          bias: decoderBias.value, into: maskedLogits, shape: decoderShape, role: "masked-LM decoder")
+        try device.linear(encoder.pooled, weight: nextSentence.weight.value, bias: nextSentence.bias.value,
                           into: nextSentenceLogits, shape: nextShape, role: "next sentence")
     }
 
@@ -223,29 +234,29 @@ public final class PretrainingHead {
         try count()
         let gradTransformed = arena[slots.gradTransformed], gradGathered = arena[slots.gradGathered]
         try device.linearBackward(gradOutput: maskedLogits, input: arena[slots.transformed],
-                                  weight: try p("embeddings.word_embeddings.weight"), gradInput: gradTransformed,
-                                  gradWeight: try g("embeddings.word_embeddings.weight"), gradBias: try g("cls.predictions.bias"),
+                                  weight: decoder.value, gradInput: gradTransformed,
+                                  gradWeight: try decoder.gradient(), gradBias: try decoderBias.gradient(),
                                   shape: decoderShape, role: "masked-LM decoder")
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: gradTransformed, input: arena[slots.activation], mean: arena[slots.mean], rstd: arena[slots.rstd],
-            gamma: try p("cls.predictions.transform.LayerNorm.weight"), gradInput: gradTransformed,
-            gradGamma: try g("cls.predictions.transform.LayerNorm.weight"),
-            gradBeta: try g("cls.predictions.transform.LayerNorm.bias")), shape: normShape,
+            gamma: transformNorm.gamma.value, gradInput: gradTransformed,
+            gradGamma: try transformNorm.gamma.gradient(),
+            gradBeta: try transformNorm.beta.gradient()), shape: normShape,
             role: "masked-LM transform LayerNorm backward")
         try device.geluBackward(input: arena[slots.preActivation], gradOutput: gradTransformed, gradInput: gradTransformed,
                                 kind: encoder.config.activation, role: "masked-LM transform GELU backward")
         try device.linearBackward(gradOutput: gradTransformed, input: arena[slots.gathered],
-                                  weight: try p("cls.predictions.transform.dense.weight"), gradInput: gradGathered,
-                                  gradWeight: try g("cls.predictions.transform.dense.weight"),
-                                  gradBias: try g("cls.predictions.transform.dense.bias"), shape: transformShape,
+                                  weight: transform.weight.value, gradInput: gradGathered,
+                                  gradWeight: try transform.weight.gradient(),
+                                  gradBias: try transform.bias.gradient(), shape: transformShape,
                                   role: "masked-LM transform")
         let gradHidden = arena[slots.gradHidden], gradPooled = arena[slots.gradPooled]
         try device.fill(gradHidden, value: 0, role: "∂L/∂last hidden = 0")
         try device.scatterAddRows(gradGathered, index: try backIndex(), into: gradHidden, hidden: hidden,
                                   role: "masked-LM gather backward")
         try device.linearBackward(gradOutput: arena[slots.gradNextLogits], input: encoder.pooled,
-                                  weight: try p("cls.seq_relationship.weight"), gradInput: gradPooled,
-                                  gradWeight: try g("cls.seq_relationship.weight"), gradBias: try g("cls.seq_relationship.bias"),
+                                  weight: nextSentence.weight.value, gradInput: gradPooled,
+                                  gradWeight: try nextSentence.weight.gradient(), gradBias: try nextSentence.bias.gradient(),
                                   shape: nextShape, role: "next sentence")
         return EncoderGradients(lastHidden: gradHidden, pooled: gradPooled)
     }
@@ -300,8 +311,6 @@ public final class PretrainingHead {
                            members: try arena[slots.backMembers].slice(0, count: backMemberCount))
     }
 
-    private func p(_ name: String) throws -> BufferView { try encoder.p(name) }
-    private func g(_ name: String) throws -> BufferView { try encoder.g(name) }
 }
 
 /// The pre-training targets of a micro-batch, row-major.

@@ -20,6 +20,8 @@ public final class SequenceClassifierHead {
     public let encoder: BertEncoder
     let arena: HeadArena
     private let slots: Slots
+    /// `classifier.weight` [outputs, H], `classifier.bias`.
+    private let classifier: DenseParameters
     private var dropout: DropoutConfig?
 
     private struct Slots {
@@ -38,6 +40,7 @@ public final class SequenceClassifierHead {
         }
         self.encoder = encoder
         self.objective = objective
+        classifier = try encoder.dense("classifier")
         let hidden = encoder.config.hiddenSize, outputs = objective.outputs
         slots = Self.plan(batch: encoder.capacity.batch, hidden: hidden, outputs: outputs).1
         arena = try HeadArena(encoder: encoder, label: "classifier head") {
@@ -84,7 +87,6 @@ public final class SequenceClassifierHead {
 
     /// `logits = dense(dropout(pooled))` after `encoder.forward`.
     public func forward(dropout plan: DropoutPlan?) throws {
-        let n = "classifier"
         dropout = plan?.config(.classifier, layer: nil)
         let input = arena[slots.pooledDropped]
         if let dropout {
@@ -92,7 +94,7 @@ public final class SequenceClassifierHead {
         } else {
             try device.copy(encoder.pooled, to: input, role: "classifier dropout")
         }
-        try device.linear(input, weight: try encoder.p("\(n).weight"), bias: try encoder.p("\(n).bias"), into: logits,
+        try device.linear(input, weight: classifier.weight.value, bias: classifier.bias.value, into: logits,
                           shape: linearShape, role: "classifier")
     }
 
@@ -113,8 +115,8 @@ public final class SequenceClassifierHead {
         try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         let gradInput = arena[slots.gradPooled]
         try device.linearBackward(gradOutput: gradLogits, input: arena[slots.pooledDropped],
-                                  weight: try encoder.p("classifier.weight"), gradInput: gradInput,
-                                  gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
+                                  weight: classifier.weight.value, gradInput: gradInput,
+                                  gradWeight: try classifier.weight.gradient(), gradBias: try classifier.bias.gradient(),
                                   shape: linearShape, role: "classifier")
         if let dropout {
             try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")

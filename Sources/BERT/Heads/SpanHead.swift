@@ -7,6 +7,8 @@ public final class SpanHead {
     public let encoder: BertEncoder
     let arena: HeadArena
     private let slots: Slots
+    /// `qa_outputs.weight` [2, H], `qa_outputs.bias`.
+    private let qaOutputs: DenseParameters
 
     private struct Slots {
         let logits, gradLogits: ArenaLayout.Slot        // [T, 2]
@@ -21,6 +23,7 @@ public final class SpanHead {
             throw ComputeError.shapeMismatch(operation: "span head", detail: "the model has no qa_outputs head (\(encoder.parameters.heads))")
         }
         self.encoder = encoder
+        qaOutputs = try encoder.dense("qa_outputs")
         let hidden = encoder.config.hiddenSize
         slots = Self.plan(batch: encoder.capacity.batch, sequence: encoder.capacity.sequence, hidden: hidden).1
         arena = try HeadArena(encoder: encoder, label: "span head") {
@@ -64,8 +67,8 @@ public final class SpanHead {
 
     public func forward() throws {
         let t = encoder.shape.tokens, logits = arena[slots.logits]
-        try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), weight: try encoder.p("qa_outputs.weight"),
-                          bias: try encoder.p("qa_outputs.bias"), into: logits, shape: linearShape, role: "span logits")
+        try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), weight: qaOutputs.weight.value,
+                          bias: qaOutputs.bias.value, into: logits, shape: linearShape, role: "span logits")
         // Column 0 of [T, 2] is the start logit, column 1 the end logit.
         try device.copyRows(logits, stride: 2, into: startLogits, stride: 1, rows: t, columns: 1, role: "start logits")
         try device.copyRows(try logits.slice(1, count: 2 * t - 1), stride: 2, into: endLogits, stride: 1, rows: t, columns: 1,
@@ -89,8 +92,8 @@ public final class SpanHead {
                             role: "end logit gradients")
         let gradHidden = arena[slots.gradHidden]
         try device.linearBackward(gradOutput: gradLogits, input: encoder.hiddenState(encoder.config.numHiddenLayers),
-                                  weight: try encoder.p("qa_outputs.weight"), gradInput: gradHidden,
-                                  gradWeight: try encoder.g("qa_outputs.weight"), gradBias: try encoder.g("qa_outputs.bias"),
+                                  weight: qaOutputs.weight.value, gradInput: gradHidden,
+                                  gradWeight: try qaOutputs.weight.gradient(), gradBias: try qaOutputs.bias.gradient(),
                                   shape: linearShape, role: "span logits")
         return EncoderGradients(lastHidden: gradHidden)
     }

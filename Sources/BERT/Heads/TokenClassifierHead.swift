@@ -8,6 +8,8 @@ public final class TokenClassifierHead {
     public let encoder: BertEncoder
     let arena: HeadArena
     private let slots: Slots
+    /// `classifier.weight` [labels, H], `classifier.bias`.
+    private let classifier: DenseParameters
     private var dropout: DropoutConfig?
 
     private struct Slots {
@@ -23,6 +25,7 @@ public final class TokenClassifierHead {
                 detail: "the model needs a classifier with \(labels) outputs; it has \(encoder.parameters.heads)")
         }
         self.encoder = encoder
+        classifier = try encoder.dense("classifier")
         self.labels = labels
         let hidden = encoder.config.hiddenSize
         slots = Self.plan(tokens: encoder.capacity.tokens, hidden: hidden, labels: labels).1
@@ -70,7 +73,7 @@ public final class TokenClassifierHead {
         } else {
             try device.copy(last, to: input, role: "classifier dropout")
         }
-        try device.linear(input, weight: try encoder.p("classifier.weight"), bias: try encoder.p("classifier.bias"),
+        try device.linear(input, weight: classifier.weight.value, bias: classifier.bias.value,
                           into: logits, shape: linearShape, role: "classifier")
     }
 
@@ -83,8 +86,8 @@ public final class TokenClassifierHead {
                                        rows: t, classes: labels, scale: scale, role: "classifier loss")
         try device.sumRows(arena[slots.losses], rows: t, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         try device.linearBackward(gradOutput: gradLogits, input: arena[slots.hiddenDropped],
-                                  weight: try encoder.p("classifier.weight"), gradInput: gradInput,
-                                  gradWeight: try encoder.g("classifier.weight"), gradBias: try encoder.g("classifier.bias"),
+                                  weight: classifier.weight.value, gradInput: gradInput,
+                                  gradWeight: try classifier.weight.gradient(), gradBias: try classifier.bias.gradient(),
                                   shape: linearShape, role: "classifier")
         if let dropout {
             try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")

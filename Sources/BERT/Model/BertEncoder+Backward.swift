@@ -62,12 +62,12 @@ extension BertEncoder {
     }
 
     private func poolerBackward(_ gradPooled: BufferView, into dOut: BufferView, _ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, h = config.hiddenSize
+        let h = config.hiddenSize
         let dPre = self[grads.pooled], dCls = self[grads.cls]              // [B, H]
         try device.tanhBackward(output: pooled, gradOutput: gradPooled, gradInput: dPre, role: "pooler tanh backward")
-        try device.linearBackward(gradOutput: dPre, input: self[layout.cls], weight: try p(n.pooler("weight")),
-                                  gradInput: dCls, gradWeight: try g(n.pooler("weight")), gradBias: try g(n.pooler("bias")),
-                                  shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h), role: "pooler")
+        try device.linearBackward(gradOutput: dPre, input: self[layout.cls], weight: try pooler().weight.value,
+                                  gradInput: dCls, gradWeight: try pooler().weight.gradient(), gradBias: try pooler().bias.gradient(),
+                                  shape: EncoderLinear.pooler.shape(rows: shape.batch, config: config), role: OpRole(EncoderLinear.pooler.role))
         // dOut[b, 0, :] += dCls[b, :]: gather the [CLS] rows, add, scatter back.
         let gathered = self[layout.cls]   // the forward's [CLS] rows are no longer needed
         try device.copyRows(dOut, stride: classRowStride, into: gathered, stride: h, rows: shape.batch, columns: h,
@@ -80,55 +80,55 @@ extension BertEncoder {
     /// In: C = ∂L/∂(block output). Out: C = ∂L/∂h (LN1 output), A = ∂L/∂(LN2 input sum) consumed. On the
     /// block's rows (`rows(l)`).
     private func feedForwardBackward(_ l: Int, _ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
+        let s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
         let dOut = try view(grads.c, rows: r, columns: h), dSum = try view(grads.a, rows: r, columns: h)
         let dProj = try view(grads.b, rows: r, columns: h)                            // [r, H]
         let dInter = try view(grads.intermediate, rows: r, columns: i)                // [r, I]
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: dOut, input: try view(s.norm2Sum, rows: r, columns: h), mean: try view(s.norm2Mean, rows: r, columns: 1),
-            rstd: try view(s.norm2Rstd, rows: r, columns: 1), gamma: try p(n.outputNorm(l, "weight")), gradInput: dSum,
-            gradGamma: try g(n.outputNorm(l, "weight")), gradBeta: try g(n.outputNorm(l, "bias"))),
+            rstd: try view(s.norm2Rstd, rows: r, columns: 1), gamma: tensors.layers[l].outputNorm.gamma.value, gradInput: dSum,
+            gradGamma: try tensors.layers[l].outputNorm.gamma.gradient(), gradBeta: try tensors.layers[l].outputNorm.beta.gradient()),
             shape: normShape(rows: r), role: OpRole("FFN LayerNorm backward", layer: l))
         try outputDropoutBackward(.feedForwardOutput, layer: l, dSum, into: dProj,
                                   role: OpRole("FFN output dropout backward", layer: l))
         try device.linearBackward(gradOutput: dProj, input: try view(s.ffnAct, rows: r, columns: i),
-                                  weight: try p(n.output(l, "weight")),
-                                  gradInput: dInter, gradWeight: try g(n.output(l, "weight")),
-                                  gradBias: try g(n.output(l, "bias")),
-                                  shape: LinearShape(rows: r, inFeatures: i, outFeatures: h), role: OpRole("FFN2", layer: l))
+                                  weight: tensors.layers[l].output.weight.value,
+                                  gradInput: dInter, gradWeight: try tensors.layers[l].output.weight.gradient(),
+                                  gradBias: try tensors.layers[l].output.bias.gradient(),
+                                  shape: EncoderLinear.ffn2.shape(rows: r, config: config), role: OpRole(EncoderLinear.ffn2.role, layer: l))
         try device.geluBackward(input: try view(s.ffnPre, rows: r, columns: i), gradOutput: dInter, gradInput: dInter,
                                 kind: config.activation, role: OpRole("FFN GELU backward", layer: l))
         // ∂L/∂h = dInter·W1 + dSum (the residual path).
         try device.copy(dSum, to: dOut, role: OpRole("FFN residual gradient", layer: l))
         try device.linearBackward(gradOutput: dInter, input: try view(s.norm1Out, rows: r, columns: h),
-                                  weight: try p(n.intermediate(l, "weight")),
-                                  gradInput: dOut, gradWeight: try g(n.intermediate(l, "weight")),
-                                  gradBias: try g(n.intermediate(l, "bias")),
-                                  shape: LinearShape(rows: r, inFeatures: h, outFeatures: i), accumulateInput: true,
-                                  role: OpRole("FFN1", layer: l))
+                                  weight: tensors.layers[l].intermediate.weight.value,
+                                  gradInput: dOut, gradWeight: try tensors.layers[l].intermediate.weight.gradient(),
+                                  gradBias: try tensors.layers[l].intermediate.bias.gradient(),
+                                  shape: EncoderLinear.ffn1.shape(rows: r, config: config), accumulateInput: true,
+                                  role: OpRole(EncoderLinear.ffn1.role, layer: l))
     }
 
     /// In: C = ∂L/∂h (the block's rows). Out: C = ∂L/∂x_l (the block input, every row).
     private func attentionBackward(_ l: Int, _ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, r = rows(l), q = queryLength(l)
+        let s = layout.layers[l], h = config.hiddenSize, r = rows(l), q = queryLength(l)
         let S = shape.sequence, D = config.headSize, bh = shape.batch * config.numAttentionHeads
         let dOut = try view(grads.c, rows: r, columns: h), dSum = try view(grads.a, rows: r, columns: h)
         let dProj = try view(grads.b, rows: r, columns: h)                             // [r, H]
         let dContextHeads = try view(grads.e, rows: bh * q, columns: D)                // [B, heads, q, D]
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: dOut, input: try view(s.norm1Sum, rows: r, columns: h), mean: try view(s.norm1Mean, rows: r, columns: 1),
-            rstd: try view(s.norm1Rstd, rows: r, columns: 1), gamma: try p(n.attentionNorm(l, "weight")), gradInput: dSum,
-            gradGamma: try g(n.attentionNorm(l, "weight")), gradBeta: try g(n.attentionNorm(l, "bias"))),
+            rstd: try view(s.norm1Rstd, rows: r, columns: 1), gamma: tensors.layers[l].attentionNorm.gamma.value, gradInput: dSum,
+            gradGamma: try tensors.layers[l].attentionNorm.gamma.gradient(), gradBeta: try tensors.layers[l].attentionNorm.beta.gradient()),
             shape: normShape(rows: r), role: OpRole("attention LayerNorm backward", layer: l))
         try outputDropoutBackward(.attentionOutput, layer: l, dSum, into: dProj,
                                   role: OpRole("attention output dropout backward", layer: l))
         let dContext = dOut                                                 // [r, H] (C is free now)
         try device.linearBackward(gradOutput: dProj, input: try view(s.context, rows: r, columns: h),
-                                  weight: try p(n.attentionOutput(l, "weight")),
-                                  gradInput: dContext, gradWeight: try g(n.attentionOutput(l, "weight")),
-                                  gradBias: try g(n.attentionOutput(l, "bias")),
-                                  shape: LinearShape(rows: r, inFeatures: h, outFeatures: h),
-                                  role: OpRole("attention output", layer: l))
+                                  weight: tensors.layers[l].attentionOutput.weight.value,
+                                  gradInput: dContext, gradWeight: try tensors.layers[l].attentionOutput.weight.gradient(),
+                                  gradBias: try tensors.layers[l].attentionOutput.bias.gradient(),
+                                  shape: EncoderLinear.attentionOutput.shape(rows: r, config: config),
+                                  role: OpRole(EncoderLinear.attentionOutput.role, layer: l))
         try device.splitHeads(dContext, into: dContextHeads, layout: heads(rowStride: h, sequence: q),
                               role: OpRole("dContext → heads", layer: l))
         guard let probabilitiesSlot = s.probabilities else { return }
@@ -138,20 +138,20 @@ extension BertEncoder {
         let dScores = try view(grads.scores, rows: bh * q, columns: S)                 // [B, heads, q, S]
         let query = try view(s.q, rows: bh * q, columns: D)                            // [B, heads, q, D]
         let dQuery = try view(grads.dq, rows: bh * q, columns: D)
-        try device.gemmStridedBatched(GEMMShape(m: q, n: S, k: D, transB: .transposed),      // dP = dC·Vᵀ
-                                      batch: BatchStrides(count: bh, a: q * D, b: S * D, c: q * S),
+        try device.gemmStridedBatched(AttentionGEMM.scores.shape(queries: q, keys: S, headSize: D),        // dP = dC·Vᵀ
+                                      batch: AttentionGEMM.scores.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: dContextHeads, b: self[s.v], c: dScores, role: OpRole("dP = dC·Vᵀ", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: q, transA: .transposed),      // dV = Pᵀ·dC
-                                      batch: BatchStrides(count: bh, a: q * S, b: q * D, c: S * D),
+        try device.gemmStridedBatched(AttentionGEMM.keyGradient.shape(queries: q, keys: S, headSize: D),   // dV = Pᵀ·dC
+                                      batch: AttentionGEMM.keyGradient.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: dropped, b: dContextHeads, c: self[grads.dv], role: OpRole("dV = Pᵀ·dC", layer: l))
         try device.attentionSoftmaxBackward(AttentionSoftmaxBackward(
             gradDropped: dScores, probabilities: probabilities, gradScores: dScores, dropout: drop, scale: scale),
             shape: attentionShape(l), role: OpRole("softmax + dropout backward", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: q, n: D, k: S),                          // dQ = dS·K
-                                      batch: BatchStrides(count: bh, a: q * S, b: S * D, c: q * D),
+        try device.gemmStridedBatched(AttentionGEMM.context.shape(queries: q, keys: S, headSize: D),       // dQ = dS·K
+                                      batch: AttentionGEMM.context.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: dScores, b: self[s.k], c: dQuery, role: OpRole("dQ = dS·K", layer: l))
-        try device.gemmStridedBatched(GEMMShape(m: S, n: D, k: q, transA: .transposed),      // dK = dSᵀ·Q
-                                      batch: BatchStrides(count: bh, a: q * S, b: q * D, c: S * D),
+        try device.gemmStridedBatched(AttentionGEMM.keyGradient.shape(queries: q, keys: S, headSize: D),   // dK = dSᵀ·Q
+                                      batch: AttentionGEMM.keyGradient.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: dScores, b: query, c: self[grads.dk], role: OpRole("dK = dSᵀ·Q", layer: l))
         let dQKV = self[grads.qkv]                                          // [T, 3H]
         let merge = heads(rowStride: 3 * h), toRows = OpRole("dQ, dK, dV → rows", layer: l)
@@ -171,11 +171,11 @@ extension BertEncoder {
             try device.copy(dSum, to: dInput, role: OpRole("attention residual gradient", layer: l))
         }
         try device.linearBackward(gradOutput: dQKV, input: self[layout.input(l)],
-                                  weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
-                                  gradInput: dInput, gradWeight: try parameters.fusedQKV(try gradientArena(), layer: l, part: "weight"),
-                                  gradBias: try parameters.fusedQKV(try gradientArena(), layer: l, part: "bias"),
-                                  shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h),
-                                  accumulateInput: true, role: OpRole("QKV", layer: l))
+                                  weight: tensors.layers[l].qkv.weight.value,
+                                  gradInput: dInput, gradWeight: try tensors.layers[l].qkv.weight.gradient(),
+                                  gradBias: try tensors.layers[l].qkv.bias.gradient(),
+                                  shape: EncoderLinear.qkv.shape(rows: shape.tokens, config: config),
+                                  accumulateInput: true, role: OpRole(EncoderLinear.qkv.role, layer: l))
     }
 
     /// `dProj` = the gradient through a sublayer output's dropout at `site` (a copy of `dSum` without dropout).
@@ -189,7 +189,7 @@ extension BertEncoder {
     }
 
     private func embeddingsBackward(_ grads: GradientSlots) throws {
-        let n = BertParameterNames.self, h = config.hiddenSize
+        let h = config.hiddenSize
         var dNorm = self[grads.c]                                           // ∂L/∂x_0
         if let drop = dropout?.config(.embeddings, layer: nil) {
             try device.dropoutBackward(dNorm, into: self[grads.b], config: drop, role: "embeddings dropout backward")
@@ -198,21 +198,14 @@ extension BertEncoder {
         let dSum = self[grads.a]
         try device.layerNormBackward(LayerNormBackward(
             gradOutput: dNorm, input: self[layout.embeddingSum], mean: self[layout.embeddingMean],
-            rstd: self[layout.embeddingRstd], gamma: try p(n.embeddingNorm("weight")), gradInput: dSum,
-            gradGamma: try g(n.embeddingNorm("weight")), gradBeta: try g(n.embeddingNorm("bias"))), shape: normShape(rows: shape.tokens),
+            rstd: self[layout.embeddingRstd], gamma: tensors.embeddingNorm.gamma.value, gradInput: dSum,
+            gradGamma: try tensors.embeddingNorm.gamma.gradient(), gradBeta: try tensors.embeddingNorm.beta.gradient()), shape: normShape(rows: shape.tokens),
             role: "embeddings LayerNorm backward")
         try device.scatterAddRows(dSum, index: try deviceIndex(layout.wordIndex, count: wordIndexCount),
-                                  into: try g(n.wordEmbeddings), hidden: h, role: "word embedding gradient")
+                                  into: try tensors.word.gradient(), hidden: h, role: "word embedding gradient")
         try device.scatterAddRows(dSum, index: try deviceIndex(layout.positionIndex, count: positionIndexCount),
-                                  into: try g(n.positionEmbeddings), hidden: h, role: "position embedding gradient")
+                                  into: try tensors.position.gradient(), hidden: h, role: "position embedding gradient")
         try device.scatterAddRows(dSum, index: try deviceIndex(layout.typeIndex, count: typeIndexCount),
-                                  into: try g(n.typeEmbeddings), hidden: h, role: "type embedding gradient")
-    }
-
-    private func gradientArena() throws -> Arena {
-        guard let gradients = parameters.gradients else {
-            throw ComputeError.shapeMismatch(operation: "backward", detail: "the parameters were created without gradients")
-        }
-        return gradients
+                                  into: try tensors.type.gradient(), hidden: h, role: "type embedding gradient")
     }
 }

@@ -19,6 +19,8 @@ import Compute
 /// ```
 public final class BertEncoder {
     public let parameters: ParameterStore
+    /// Every parameter the encoder reads, resolved once by name when it is built.
+    let tensors: EncoderParameters
     /// The largest batch × sequence the arena holds.
     public let capacity: EncoderShape
     /// The shape of the current batch (≤ `capacity` in both dimensions).
@@ -61,6 +63,7 @@ public final class BertEncoder {
         }
         self.output = output
         self.parameters = parameters
+        tensors = try EncoderParameters(parameters)
         capacity = shape
         self.shape = shape
         self.mode = mode
@@ -167,8 +170,13 @@ public final class BertEncoder {
         if parameters.heads.pooler { try poolerForward() }
     }
 
-    func p(_ name: String) throws -> BufferView { try parameters.value(name) }
-    func g(_ name: String) throws -> BufferView { try parameters.gradient(name) }
+    /// The pooler's parameters; throws for a model without a pooler.
+    func pooler() throws -> DenseParameters {
+        guard let pooler = tensors.pooler else {
+            throw ComputeError.shapeMismatch(operation: "pooler", detail: "the model has no pooler")
+        }
+        return pooler
+    }
 
     /// True for the last block when only its [CLS] rows are computed.
     func classOnly(_ l: Int) -> Bool { output == .classToken && l == config.numHiddenLayers - 1 }
@@ -202,29 +210,28 @@ public final class BertEncoder {
     var scale: Float { 1 / Float(config.headSize).squareRoot() }
 
     private func embeddingsForward() throws {
-        let n = BertParameterNames.self
         try device.embedding(EmbeddingForward(
-            ids: self[layout.ids], types: self[layout.types], word: try p(n.wordEmbeddings),
-            position: try p(n.positionEmbeddings), type: try p(n.typeEmbeddings), output: self[layout.embeddingSum]),
+            ids: self[layout.ids], types: self[layout.types], word: tensors.word.value,
+            position: tensors.position.value, type: tensors.type.value, output: self[layout.embeddingSum]),
             shape: EmbeddingShape(tokens: shape.tokens, sequence: shape.sequence, hidden: config.hiddenSize),
             role: "embeddings gather-sum")
         let drop = dropout?.config(.embeddings, layer: nil)
         let normOut = drop == nil ? hiddenState(0) : self[layout.embeddingOut]   // [T, H]
         try device.layerNorm(LayerNormForward(
-            input: self[layout.embeddingSum], gamma: try p(n.embeddingNorm("weight")), beta: try p(n.embeddingNorm("bias")),
+            input: self[layout.embeddingSum], gamma: tensors.embeddingNorm.gamma.value, beta: tensors.embeddingNorm.beta.value,
             output: normOut, mean: self[layout.embeddingMean], rstd: self[layout.embeddingRstd]),
             shape: normShape(rows: shape.tokens), role: "embeddings LayerNorm")
         if let drop { try device.dropout(normOut, into: hiddenState(0), config: drop, role: "embeddings dropout") }
     }
 
     func attentionForward(_ l: Int) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize
+        let s = layout.layers[l], h = config.hiddenSize
         let r = rows(l), q = queryLength(l), bh = shape.batch * config.numAttentionHeads, D = config.headSize
         let x = self[layout.input(l)]                                     // [T, H]
         let qkv = self[layout.qkv]                                        // [T, 3H]
-        try device.linear(x, weight: try parameters.fusedQKV(parameters.values, layer: l, part: "weight"),
-                          bias: try parameters.fusedQKV(parameters.values, layer: l, part: "bias"), into: qkv,
-                          shape: LinearShape(rows: shape.tokens, inFeatures: h, outFeatures: 3 * h), role: OpRole("QKV", layer: l))
+        try device.linear(x, weight: tensors.layers[l].qkv.weight.value,
+                          bias: tensors.layers[l].qkv.bias.value, into: qkv,
+                          shape: EncoderLinear.qkv.shape(rows: shape.tokens, config: config), role: OpRole(EncoderLinear.qkv.role, layer: l))
         let split = heads(rowStride: 3 * h), toHeads = OpRole("Q, K, V → heads", layer: l)
         let query = try view(s.q, rows: bh * q, columns: D)               // [B, heads, q, D]
         try device.splitHeads(qkv, into: query, layout: queryHeads(l), role: toHeads)
@@ -239,9 +246,9 @@ public final class BertEncoder {
             try attentionCore(l)
         }
         let projection = try view(layout.projection, rows: r, columns: h)  // [r, H]
-        try device.linear(context, weight: try p(n.attentionOutput(l, "weight")), bias: try p(n.attentionOutput(l, "bias")),
-                          into: projection, shape: LinearShape(rows: r, inFeatures: h, outFeatures: h),
-                          role: OpRole("attention output", layer: l))
+        try device.linear(context, weight: tensors.layers[l].attentionOutput.weight.value, bias: tensors.layers[l].attentionOutput.bias.value,
+                          into: projection, shape: EncoderLinear.attentionOutput.shape(rows: r, config: config),
+                          role: OpRole(EncoderLinear.attentionOutput.role, layer: l))
         // The residual: the block input, or (the [CLS]-only block) its [CLS] rows gathered into the QKV scratch,
         // free once the heads are split.
         var residual = x
@@ -252,8 +259,8 @@ public final class BertEncoder {
         }
         try device.layerNorm(LayerNormForward(
             input: projection, residual: residual, dropout: dropout?.config(.attentionOutput, layer: l),
-            sum: try view(s.norm1Sum, rows: r, columns: h), gamma: try p(n.attentionNorm(l, "weight")),
-            beta: try p(n.attentionNorm(l, "bias")), output: try view(s.norm1Out, rows: r, columns: h),
+            sum: try view(s.norm1Sum, rows: r, columns: h), gamma: tensors.layers[l].attentionNorm.gamma.value,
+            beta: tensors.layers[l].attentionNorm.beta.value, output: try view(s.norm1Out, rows: r, columns: h),
             mean: try view(s.norm1Mean, rows: r, columns: 1), rstd: try view(s.norm1Rstd, rows: r, columns: 1)),
             shape: normShape(rows: r), role: OpRole("attention dropout + residual + LayerNorm", layer: l))
     }
@@ -266,8 +273,8 @@ public final class BertEncoder {
         let drop = dropout?.config(.attentionProbabilities, layer: l)
         let dropped = try s.dropped.map { try view($0, rows: bh * q, columns: S) } ?? probabilities
         let contextHeads = try view(layout.projection, rows: bh * q, columns: D)  // [B, heads, q, D] scratch
-        try device.gemmStridedBatched(GEMMShape(m: q, n: D, k: S),
-                                      batch: BatchStrides(count: bh, a: q * S, b: S * D, c: q * D),
+        try device.gemmStridedBatched(AttentionGEMM.context.shape(queries: q, keys: S, headSize: D),
+                                      batch: AttentionGEMM.context.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: drop == nil ? probabilities : dropped, b: self[s.v], c: contextHeads,
                                       role: OpRole("P·V", layer: l))
         try device.mergeHeads(contextHeads, into: try view(s.context, rows: rows(l), columns: config.hiddenSize),
@@ -281,8 +288,8 @@ public final class BertEncoder {
         let bh = shape.batch * config.numAttentionHeads
         guard let probabilitiesSlot = s.probabilities else { return nil }
         let probabilities = try view(probabilitiesSlot, rows: bh * q, columns: S)   // [B, heads, q, S]
-        try device.gemmStridedBatched(GEMMShape(m: q, n: S, k: D, transB: .transposed),
-                                      batch: BatchStrides(count: bh, a: q * D, b: S * D, c: q * S),
+        try device.gemmStridedBatched(AttentionGEMM.scores.shape(queries: q, keys: S, headSize: D),
+                                      batch: AttentionGEMM.scores.strides(queries: q, keys: S, headSize: D, matrices: bh),
                                       a: try view(s.q, rows: bh * q, columns: D), b: self[s.k], c: probabilities,
                                       role: OpRole("Q·Kᵀ", layer: l))
         let drop = dropout?.config(.attentionProbabilities, layer: l)
@@ -297,31 +304,31 @@ public final class BertEncoder {
     /// The feed-forward block of layer `l` on its rows (`rows(l)`), its LayerNorm output written to the first
     /// rows of `output` ([T, H]).
     func feedForwardForward(_ l: Int, output: BufferView) throws {
-        let n = BertParameterNames.self, s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
+        let s = layout.layers[l], h = config.hiddenSize, i = config.intermediateSize, r = rows(l)
         let normIn = try view(s.norm1Out, rows: r, columns: h)                   // [r, H]
         let pre = try view(s.ffnPre, rows: r, columns: i), act = try view(s.ffnAct, rows: r, columns: i)   // [r, I]
         let projection = try view(layout.projection, rows: r, columns: h)        // [r, H]
-        try device.linear(normIn, weight: try p(n.intermediate(l, "weight")), bias: nil, into: pre,
-                          shape: LinearShape(rows: r, inFeatures: h, outFeatures: i), role: OpRole("FFN1", layer: l))
-        try device.biasGELU(pre, bias: try p(n.intermediate(l, "bias")), into: act,
+        try device.linear(normIn, weight: tensors.layers[l].intermediate.weight.value, bias: nil, into: pre,
+                          shape: EncoderLinear.ffn1.shape(rows: r, config: config), role: OpRole(EncoderLinear.ffn1.role, layer: l))
+        try device.biasGELU(pre, bias: tensors.layers[l].intermediate.bias.value, into: act,
                             rows: r, columns: i, kind: config.activation, role: OpRole("FFN bias + GELU", layer: l))
-        try device.linear(act, weight: try p(n.output(l, "weight")), bias: try p(n.output(l, "bias")),
-                          into: projection, shape: LinearShape(rows: r, inFeatures: i, outFeatures: h),
-                          role: OpRole("FFN2", layer: l))
+        try device.linear(act, weight: tensors.layers[l].output.weight.value, bias: tensors.layers[l].output.bias.value,
+                          into: projection, shape: EncoderLinear.ffn2.shape(rows: r, config: config),
+                          role: OpRole(EncoderLinear.ffn2.role, layer: l))
         try device.layerNorm(LayerNormForward(
             input: projection, residual: normIn, dropout: dropout?.config(.feedForwardOutput, layer: l),
-            sum: try view(s.norm2Sum, rows: r, columns: h), gamma: try p(n.outputNorm(l, "weight")),
-            beta: try p(n.outputNorm(l, "bias")), output: try output.slice(0, count: r * h),
+            sum: try view(s.norm2Sum, rows: r, columns: h), gamma: tensors.layers[l].outputNorm.gamma.value,
+            beta: tensors.layers[l].outputNorm.beta.value, output: try output.slice(0, count: r * h),
             mean: try view(s.norm2Mean, rows: r, columns: 1), rstd: try view(s.norm2Rstd, rows: r, columns: 1)),
             shape: normShape(rows: r), role: OpRole("FFN dropout + residual + LayerNorm", layer: l))
     }
 
     private func poolerForward() throws {
-        let n = BertParameterNames.self, h = config.hiddenSize
+        let h = config.hiddenSize
         try device.copyRows(hiddenState(config.numHiddenLayers), stride: classRowStride, into: self[layout.cls],
                             stride: h, rows: shape.batch, columns: h, role: "[CLS] rows")
-        try device.linear(self[layout.cls], weight: try p(n.pooler("weight")), bias: try p(n.pooler("bias")),
-                          into: pooled, shape: LinearShape(rows: shape.batch, inFeatures: h, outFeatures: h), role: "pooler")
+        try device.linear(self[layout.cls], weight: try pooler().weight.value, bias: try pooler().bias.value,
+                          into: pooled, shape: EncoderLinear.pooler.shape(rows: shape.batch, config: config), role: OpRole(EncoderLinear.pooler.role))
         try device.tanh(pooled, into: pooled, role: "pooler tanh")
     }
 }

@@ -8,26 +8,17 @@ extension GEMMCensus {
     /// dQ) and [S, D, S] with Aᵀ (dV, dK). Calls count all layers (with every activation kept; recompute
     /// policies run some forward GEMMs again).
     public static func trainingWorkload(config c: BertConfig, shape s: EncoderShape) -> [WeightedGEMM] {
-        let layers = c.numHiddenLayers, t = s.tokens, h = c.hiddenSize, i = c.intermediateSize
-        let S = s.sequence, D = c.headSize, heads = s.batch * c.numAttentionHeads
-        let dense: [(String, [GEMMShape])] = [
-            ("QKV", linear(rows: t, inputs: h, outputs: 3 * h, training: true)),
-            ("attention output", linear(rows: t, inputs: h, outputs: h, training: true)),
-            ("FFN in", linear(rows: t, inputs: h, outputs: i, training: true)),
-            ("FFN out", linear(rows: t, inputs: i, outputs: h, training: true)),
-        ]
-        var workload = dense.flatMap { name, shapes in
-            zip(["forward", "dW", "dx"], shapes).map { pass, shape in
-                WeightedGEMM(shape, calls: layers, label: "\(name) \(pass)")
+        let layers = c.numHiddenLayers, S = s.sequence, D = c.headSize, heads = s.batch * c.numAttentionHeads
+        let blocks: [EncoderLinear] = [.qkv, .attentionOutput, .ffn1, .ffn2]
+        var workload = blocks.flatMap { layer in
+            zip(["forward", "dW", "dx"], layer.shape(rows: s.tokens, config: c).gemms(training: true)).map { pass, shape in
+                WeightedGEMM(shape, calls: layers, label: "\(layer.role) \(pass)")
             }
         }
-        workload += [
-            WeightedGEMM(GEMMShape(m: S, n: S, k: D, transB: .transposed), batch: heads, calls: 2 * layers,
-                         label: "attention Q·Kᵀ, dP"),
-            WeightedGEMM(GEMMShape(m: S, n: D, k: S), batch: heads, calls: 2 * layers, label: "attention P·V, dQ"),
-            WeightedGEMM(GEMMShape(m: S, n: D, k: S, transA: .transposed), batch: heads, calls: 2 * layers,
-                         label: "attention dV, dK"),
-        ]
+        workload += AttentionGEMM.allCases.map {
+            WeightedGEMM($0.shape(queries: S, keys: S, headSize: D), batch: heads, calls: 2 * layers,
+                         label: "attention " + $0.roles.joined(separator: ", "))
+        }
         return workload
     }
 }

@@ -7,54 +7,45 @@ import Compute
 /// GEMMs are listed per matrix (what a device needing a temporary buffer runs them as).
 public enum GEMMCensus {
     /// The GEMMs of a dense layer `y = x·Wᵀ + b` ([rows, inputs] → [rows, outputs]): forward, and in training
-    /// dW = dyᵀ·x and dx = dy·W.
+    /// dW = dyᵀ·x and dx = dy·W (`LinearShape.gemms`, what `Device.linear` and `linearBackward` run).
     public static func linear(rows: Int, inputs: Int, outputs: Int, training: Bool) -> [GEMMShape] {
-        let forward = GEMMShape(m: rows, n: outputs, k: inputs, transB: .transposed)
-        guard training else { return [forward] }
-        return [forward, GEMMShape(m: outputs, n: inputs, k: rows, transA: .transposed, beta: 1),
-                GEMMShape(m: rows, n: inputs, k: outputs)]
+        LinearShape(rows: rows, inFeatures: inputs, outFeatures: outputs).gemms(training: training)
     }
 
-    /// The encoder's GEMMs (embeddings have none): per layer the fused QKV, attention output and the two
-    /// feed-forward projections, attention's Q·Kᵀ and P·V (and their gradients in training), and the pooler;
-    /// with `output` `.classToken` also the last block's at one row (query) per sequence.
+    /// The encoder's GEMMs (embeddings have none), from the tables its code runs: per layer each `EncoderLinear`
+    /// at T rows, attention's `AttentionGEMM` forms per matrix in training, and the pooler; with `output`
+    /// `.classToken` also the last block's at one row (query) per sequence.
     public static func encoder(config c: BertConfig, shape s: EncoderShape, training: Bool, pooler: Bool,
                                output: EncoderOutput = .everyToken) -> [GEMMShape] {
-        let t = s.tokens, h = c.hiddenSize, i = c.intermediateSize, S = s.sequence, D = c.headSize
-        var shapes = linear(rows: t, inputs: h, outputs: 3 * h, training: training)
-            + linear(rows: t, inputs: h, outputs: h, training: training)
-            + linear(rows: t, inputs: h, outputs: i, training: training)
-            + linear(rows: t, inputs: i, outputs: h, training: training)
-        if training {
-            shapes += [GEMMShape(m: S, n: S, k: D, transB: .transposed), GEMMShape(m: S, n: D, k: S),
-                       GEMMShape(m: S, n: D, k: S, transA: .transposed)]
-        }
+        let blocks: [EncoderLinear] = [.qkv, .attentionOutput, .ffn1, .ffn2]
+        var shapes = blocks.flatMap { $0.shape(rows: s.tokens, config: c).gemms(training: training) }
+        if training { shapes += attention(config: c, sequence: s.sequence, queries: s.sequence) }
         if output == .classToken {
-            let b = s.batch
-            shapes += linear(rows: b, inputs: h, outputs: h, training: training)
-                + linear(rows: b, inputs: h, outputs: i, training: training)
-                + linear(rows: b, inputs: i, outputs: h, training: training)
-            if training {
-                shapes += [GEMMShape(m: 1, n: S, k: D, transB: .transposed), GEMMShape(m: 1, n: D, k: S),
-                           GEMMShape(m: S, n: D, k: 1, transA: .transposed)]
-            }
+            // The [CLS]-only last block: its QKV still runs at T rows; the rest at B rows, one query per sequence.
+            shapes += [EncoderLinear.attentionOutput, .ffn1, .ffn2].flatMap { $0.shape(rows: s.batch, config: c).gemms(training: training) }
+            if training { shapes += attention(config: c, sequence: s.sequence, queries: 1) }
         }
-        if pooler { shapes += linear(rows: s.batch, inputs: h, outputs: h, training: training) }
+        if pooler { shapes += EncoderLinear.pooler.shape(rows: s.batch, config: c).gemms(training: training) }
         return shapes
     }
 
-    /// Attention's strided-batched GEMMs of a training step as whole batches (Q·Kᵀ and dP = dC·Vᵀ; P·V and dQ = dS·K;
-    /// dV = Pᵀ·dC and dK = dSᵀ·Q), for a device whose scratch covers a whole batch (the CPU backend's bf16 operands).
-    /// With `output` `.classToken` also the last block's, at one query per sequence.
+    /// One matrix of each attention form a training step runs at `queries` queries per sequence.
+    private static func attention(config c: BertConfig, sequence S: Int, queries q: Int) -> [GEMMShape] {
+        AttentionGEMM.allCases.map { $0.shape(queries: q, keys: S, headSize: c.headSize) }
+    }
+
+    /// Attention's strided-batched GEMMs of a training step as whole batches (`AttentionGEMM`: Q·Kᵀ and dP; P·V
+    /// and dQ; dV and dK), for a device whose scratch covers a whole batch (the CPU backend's bf16 operands). With
+    /// `output` `.classToken` also the last block's, at one query per sequence.
     public static func attentionBatches(config c: BertConfig, shape s: EncoderShape, training: Bool,
                                         output: EncoderOutput = .everyToken) -> [(shape: GEMMShape, batch: BatchStrides)] {
         guard training else { return [] }
         let S = s.sequence, D = c.headSize, bh = s.batch * c.numAttentionHeads
         let queries = output == .classToken ? [S, 1] : [S]
         return queries.flatMap { q in
-            [(GEMMShape(m: q, n: S, k: D, transB: .transposed), BatchStrides(count: bh, a: q * D, b: S * D, c: q * S)),
-             (GEMMShape(m: q, n: D, k: S), BatchStrides(count: bh, a: q * S, b: S * D, c: q * D)),
-             (GEMMShape(m: S, n: D, k: q, transA: .transposed), BatchStrides(count: bh, a: q * S, b: q * D, c: S * D))]
+            AttentionGEMM.allCases.map {
+                ($0.shape(queries: q, keys: S, headSize: D), $0.strides(queries: q, keys: S, headSize: D, matrices: bh))
+            }
         }
     }
 

@@ -36,6 +36,11 @@ public struct PretrainingHeadSpec: TaskHeadSpec {
     }
 }
 
+extension PretrainingHeadSpec: PlannableHeadKind {
+    public static let taskName = "pretrain"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .pretraining(predictions: predictions) }
+}
+
 extension PlannedHead {
     /// Masked LM (over `predictions` gathered positions per sequence) + next sentence.
     public static func pretraining(predictions: Int) -> PlannedHead { PlannedHead(PretrainingHeadSpec(predictions: predictions)) }

@@ -32,6 +32,11 @@ public struct SequenceHeadSpec: TaskHeadSpec {
     }
 }
 
+extension SequenceHeadSpec: PlannableHeadKind {
+    public static let taskName = "classify"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .sequence(outputs: labels) }
+}
+
 extension PlannedHead {
     /// Sentence classifier (`outputs` classes) or regressor (1 output).
     public static func sequence(outputs: Int) -> PlannedHead {

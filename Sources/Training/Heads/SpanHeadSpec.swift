@@ -24,6 +24,11 @@ public struct SpanHeadSpec: TaskHeadSpec {
     }
 }
 
+extension SpanHeadSpec: PlannableHeadKind {
+    public static let taskName = "squad"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .span }
+}
+
 extension PlannedHead {
     /// SQuAD start/end head.
     public static let span = PlannedHead(SpanHeadSpec())

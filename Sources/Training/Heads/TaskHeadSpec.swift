@@ -45,20 +45,15 @@ public struct PlannedHead: Sendable, Equatable, CustomStringConvertible {
     /// The model heads this task head needs.
     public var modelHeads: BertHeads { spec.modelHeads }
 
-    /// The heads `bert plan --task NAME` plans for: `classify` (`labels` classes), `ner` (`labels` tags), `squad`,
-    /// `pretrain` (`predictions` masked positions per sequence).
-    public static func named(_ task: String, labels: Int, predictions: Int) -> PlannedHead? {
-        switch task {
-        case "classify": return .sequence(outputs: labels)
-        case "ner": return .tokens(labels: labels)
-        case "squad": return .span
-        case "pretrain": return .pretraining(predictions: predictions)
-        default: return nil
-        }
-    }
+}
 
-    /// The names `named(_:labels:predictions:)` knows.
-    public static let taskNames = ["classify", "ner", "squad", "pretrain"]
+/// A head kind that `bert plan --task NAME` offers: its name, and its planned head from the plan's numbers (`labels`
+/// classes or tags, `predictions` masked positions per sequence). Each kind declares it beside its spec; the
+/// command lists the kinds it offers.
+public protocol PlannableHeadKind: Sendable {
+    /// The `--task` name (`classify`, `ner`, …).
+    static var taskName: String { get }
+    static func planned(labels: Int, predictions: Int) -> PlannedHead
 }
 
 /// No task head: the bare encoder (feature extraction, benchmarks).

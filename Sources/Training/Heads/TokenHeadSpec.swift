@@ -29,6 +29,11 @@ public struct TokenHeadSpec: TaskHeadSpec {
     }
 }
 
+extension TokenHeadSpec: PlannableHeadKind {
+    public static let taskName = "ner"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .tokens(labels: labels) }
+}
+
 extension PlannedHead {
     /// Token tagger with `labels` classes.
     public static func tokens(labels: Int) -> PlannedHead { PlannedHead(TokenHeadSpec(labels: labels)) }

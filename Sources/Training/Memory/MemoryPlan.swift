@@ -93,15 +93,20 @@ public struct MemoryPlan: Sendable {
         self.items = items
     }
 
+    /// Every GEMM shape (per matrix) a step of the run makes: the encoder's (`GEMMCensus.encoder`, from the tables
+    /// the encoder code runs) and the head's.
+    public static func gemmShapes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool) -> [GEMMShape] {
+        GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler,
+                           output: head.spec.encoderOutput)
+            + head.spec.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
+    }
+
     /// The GEMM temporary buffer a run reserves: the largest any of its GEMMs may need on `device`.
     public static func gemmWorkspaceBytes(config: BertConfig, head: PlannedHead, shape: EncoderShape, training: Bool,
                                           device: any Device) throws -> Int {
-        let output = head.spec.encoderOutput
-        let shapes = GEMMCensus.encoder(config: config, shape: shape, training: training, pooler: head.modelHeads.pooler,
-                                        output: output)
-            + head.spec.gemmShapes(shape: shape, hidden: config.hiddenSize, vocabulary: config.vocabSize, training: training)
-        return try GEMMCensus.workspaceBytes(
-            shapes, batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training, output: output),
+        try GEMMCensus.workspaceBytes(
+            gemmShapes(config: config, head: head, shape: shape, training: training),
+            batches: GEMMCensus.attentionBatches(config: config, shape: shape, training: training, output: head.spec.encoderOutput),
             on: device)
     }
 

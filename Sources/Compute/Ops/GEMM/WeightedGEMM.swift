@@ -7,7 +7,7 @@ public struct WeightedGEMM: Sendable, Equatable, CustomStringConvertible {
     public var batch: Int
     /// Calls per unit of work (e.g. per training step).
     public var calls: Int
-    /// What the GEMM computes, for reports ("FFN in, forward").
+    /// What the GEMM computes, for reports, in the code's role names ("FFN1 forward").
     public var label: String
 
     public init(_ shape: GEMMShape, batch: Int = 1, calls: Int = 1, label: String = "") {
