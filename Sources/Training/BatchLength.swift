@@ -1,3 +1,5 @@
+import BERT
+
 /// The sequence length a batch runs at: its longest real sequence rounded up to `multiple` and capped at the
 /// run's length (dynamic padding), or always the run's length.
 public struct BatchLength: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import BERT
+
 /// Where a trainer reads its training features: an array in memory (fine-tuning sets) or memory-mapped
 /// pre-training shards, read one feature at a time so the corpus never has to fit in memory.
 public protocol FeatureSource {

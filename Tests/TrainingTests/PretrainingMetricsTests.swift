@@ -1,3 +1,4 @@
+import BERT
 import XCTest
 @testable import Training
 

@@ -88,14 +88,8 @@ public final class SequenceClassifierHead {
     /// `logits = dense(dropout(pooled))` after `encoder.forward`.
     public func forward(dropout plan: DropoutPlan?) throws {
         dropout = plan?.config(.classifier, layer: nil)
-        let input = arena[slots.pooledDropped]
-        if let dropout {
-            try device.dropout(encoder.pooled, into: input, config: dropout, role: "classifier dropout")
-        } else {
-            try device.copy(encoder.pooled, to: input, role: "classifier dropout")
-        }
-        try device.linear(input, weight: classifier.weight.value, bias: classifier.bias.value, into: logits,
-                          shape: linearShape, role: "classifier")
+        try device.classifierForward(encoder.pooled, dropped: arena[slots.pooledDropped], classifier, dropout: dropout,
+                                     into: logits, shape: linearShape)
     }
 
     /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head (parameter
@@ -114,13 +108,66 @@ public final class SequenceClassifierHead {
         }
         try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
         let gradInput = arena[slots.gradPooled]
-        try device.linearBackward(gradOutput: gradLogits, input: arena[slots.pooledDropped],
-                                  weight: classifier.weight.value, gradInput: gradInput,
-                                  gradWeight: try classifier.weight.gradient(), gradBias: try classifier.bias.gradient(),
-                                  shape: linearShape, role: "classifier")
-        if let dropout {
-            try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
-        }
+        try device.classifierBackward(gradLogits: gradLogits, dropped: arena[slots.pooledDropped], classifier, dropout: dropout,
+                                      gradInput: gradInput, shape: linearShape)
         return EncoderGradients(pooled: gradInput)
     }
 }
+
+/// The sentence (pair) classifier or regressor (`SequenceClassifierHead`): dense(outputs) on the pooled output.
+public struct SequenceHeadSpec: TaskHeadSpec, PlannableHeadKind {
+    public static let taskName = "classify"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .sequence(outputs: labels) }
+
+    public var objective: SequenceClassifierHead.Objective
+
+    public init(objective: SequenceClassifierHead.Objective) {
+        self.objective = objective
+    }
+
+    public var description: String { "sequence(outputs: \(objective.outputs))" }
+    public var modelHeads: BertHeads { .classifier(labels: objective.outputs) }
+    /// The classifier reads the pooled output only.
+    public var encoderOutput: EncoderOutput { .classToken }
+
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
+        ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, outputs: objective.outputs))
+    }
+
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
+        GEMMCensus.linear(rows: shape.batch, inputs: hidden, outputs: objective.outputs, training: training)
+    }
+
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead {
+        try SequenceClassifierHead(encoder: encoder, objective: objective)
+    }
+
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
+        feature.label = Int32(random.next() % UInt64(max(objective.outputs, 2)))
+        feature.target = random.nextUnitFloat()
+    }
+}
+
+extension PlannedHead {
+    /// Sentence classifier (`outputs` classes) or regressor (1 output).
+    public static func sequence(outputs: Int) -> PlannedHead {
+        PlannedHead(SequenceHeadSpec(objective: outputs == 1 ? .regression : .classification(labels: outputs)))
+    }
+}
+
+extension SequenceClassifierHead: TaskHead {
+    public func setTargets(_ features: [Feature]) throws {
+        let labels = features.map { objective == .regression ? 0 : $0.label }
+        try setTargets(labels: labels, values: objective == .regression ? features.map(\.target) : nil)
+    }
+
+    public func lossTerms(_ feature: Feature) -> Int { 1 }
+
+    public var plannedHead: PlannedHead { PlannedHead(SequenceHeadSpec(objective: objective)) }
+
+    public func outputs() throws -> [[Float]] {
+        let values: [Float] = try device.readFloats(logits)
+        return rows(values, width: objective.outputs)
+    }
+}
+

@@ -67,8 +67,8 @@ public final class SpanHead {
 
     public func forward() throws {
         let t = encoder.shape.tokens, logits = arena[slots.logits]
-        try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), weight: qaOutputs.weight.value,
-                          bias: qaOutputs.bias.value, into: logits, shape: linearShape, role: "span logits")
+        try device.linear(encoder.hiddenState(encoder.config.numHiddenLayers), qaOutputs, into: logits, shape: linearShape,
+                          role: "span logits")
         // Column 0 of [T, 2] is the start logit, column 1 the end logit.
         try device.copyRows(logits, stride: 2, into: startLogits, stride: 1, rows: t, columns: 1, role: "start logits")
         try device.copyRows(try logits.slice(1, count: 2 * t - 1), stride: 2, into: endLogits, stride: 1, rows: t, columns: 1,
@@ -92,9 +92,58 @@ public final class SpanHead {
                             role: "end logit gradients")
         let gradHidden = arena[slots.gradHidden]
         try device.linearBackward(gradOutput: gradLogits, input: encoder.hiddenState(encoder.config.numHiddenLayers),
-                                  weight: qaOutputs.weight.value, gradInput: gradHidden,
-                                  gradWeight: try qaOutputs.weight.gradient(), gradBias: try qaOutputs.bias.gradient(),
-                                  shape: linearShape, role: "span logits")
+                                  qaOutputs, gradInput: gradHidden, shape: linearShape, role: "span logits")
         return EncoderGradients(lastHidden: gradHidden)
     }
 }
+
+/// The SQuAD span head (`SpanHead`): dense(2) on every token, start and end logits, no pooler.
+public struct SpanHeadSpec: TaskHeadSpec, PlannableHeadKind {
+    public static let taskName = "squad"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .span }
+
+    public init() {}
+
+    public var description: String { "span" }
+    public var modelHeads: BertHeads { .questionAnswering }
+
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
+        ("span head", SpanHead.layout(batch: shape.batch, sequence: shape.sequence, hidden: hidden))
+    }
+
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
+        GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: 2, training: training)
+    }
+
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead { try SpanHead(encoder: encoder) }
+
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
+        feature.start = Int32(random.next() % UInt64(sequence))
+        feature.end = feature.start
+    }
+}
+
+extension PlannedHead {
+    /// SQuAD start/end head.
+    public static let span = PlannedHead(SpanHeadSpec())
+}
+
+extension SpanHead: TaskHead {
+    public func setTargets(_ features: [Feature]) throws {
+        try setTargets(start: features.map(\.start), end: features.map(\.end))
+    }
+
+    public func forward(dropout: DropoutPlan?) throws { try forward() }
+
+    public func lossTerms(_ feature: Feature) -> Int { 2 }
+
+    public var plannedHead: PlannedHead { .span }
+
+    public func outputs() throws -> [[Float]] {
+        let s = encoder.shape.sequence, capacity = encoder.capacity.sequence
+        let starts = tokenRows(try device.readFloats(startLogits), length: s, rowLengths: encoder.rowLengths, capacity: capacity, width: 1)
+        let ends = tokenRows(try device.readFloats(endLogits), length: s, rowLengths: encoder.rowLengths, capacity: capacity, width: 1)
+        return zip(starts, ends).map { $0 + $1 }
+    }
+}
+

@@ -67,14 +67,8 @@ public final class TokenClassifierHead {
 
     public func forward(dropout plan: DropoutPlan?) throws {
         dropout = plan?.config(.classifier, layer: nil)
-        let last = encoder.hiddenState(encoder.config.numHiddenLayers), input = arena[slots.hiddenDropped]
-        if let dropout {
-            try device.dropout(last, into: input, config: dropout, role: "classifier dropout")
-        } else {
-            try device.copy(last, to: input, role: "classifier dropout")
-        }
-        try device.linear(input, weight: classifier.weight.value, bias: classifier.bias.value,
-                          into: logits, shape: linearShape, role: "classifier")
+        try device.classifierForward(encoder.hiddenState(encoder.config.numHiddenLayers), dropped: arena[slots.hiddenDropped],
+                                     classifier, dropout: dropout, into: logits, shape: linearShape)
     }
 
     /// Adds the micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head; returns
@@ -85,13 +79,61 @@ public final class TokenClassifierHead {
                                                            losses: arena[slots.losses], gradLogits: gradLogits),
                                        rows: t, classes: labels, scale: scale, role: "classifier loss")
         try device.sumRows(arena[slots.losses], rows: t, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
-        try device.linearBackward(gradOutput: gradLogits, input: arena[slots.hiddenDropped],
-                                  weight: classifier.weight.value, gradInput: gradInput,
-                                  gradWeight: try classifier.weight.gradient(), gradBias: try classifier.bias.gradient(),
-                                  shape: linearShape, role: "classifier")
-        if let dropout {
-            try device.dropoutBackward(gradInput, into: gradInput, config: dropout, role: "classifier dropout backward")
-        }
+        try device.classifierBackward(gradLogits: gradLogits, dropped: arena[slots.hiddenDropped], classifier, dropout: dropout,
+                                      gradInput: gradInput, shape: linearShape)
         return EncoderGradients(lastHidden: gradInput)
     }
 }
+
+/// The token tagger (`TokenClassifierHead`, NER): dense(labels) on every token, no pooler.
+public struct TokenHeadSpec: TaskHeadSpec, PlannableHeadKind {
+    public static let taskName = "ner"
+    public static func planned(labels: Int, predictions: Int) -> PlannedHead { .tokens(labels: labels) }
+
+    public var labels: Int
+
+    public init(labels: Int) {
+        self.labels = labels
+    }
+
+    public var description: String { "tokens(labels: \(labels))" }
+    public var modelHeads: BertHeads { BertHeads(pooler: false, classifierLabels: labels) }
+
+    public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
+        ("token classifier head", TokenClassifierHead.layout(tokens: shape.tokens, hidden: hidden, labels: labels))
+    }
+
+    public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
+        GEMMCensus.linear(rows: shape.tokens, inputs: hidden, outputs: labels, training: training)
+    }
+
+    public func makeHead(encoder: BertEncoder) throws -> TaskHead {
+        try TokenClassifierHead(encoder: encoder, labels: labels)
+    }
+
+    public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
+        feature.tokenLabels = (0..<sequence).map { _ in Int32(random.next() % UInt64(labels)) }
+    }
+}
+
+extension PlannedHead {
+    /// Token tagger with `labels` classes.
+    public static func tokens(labels: Int) -> PlannedHead { PlannedHead(TokenHeadSpec(labels: labels)) }
+}
+
+extension TokenClassifierHead: TaskHead {
+    public func setTargets(_ features: [Feature]) throws {
+        let s = encoder.shape.sequence
+        try setTargets(labels: features.flatMap { $0.tokenLabels ?? [Int32](repeating: -1, count: s) })
+    }
+
+    public func lossTerms(_ feature: Feature) -> Int { feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }
+
+    public var plannedHead: PlannedHead { .tokens(labels: labels) }
+
+    public func outputs() throws -> [[Float]] {
+        tokenRows(try device.readFloats(logits), length: encoder.shape.sequence, rowLengths: encoder.rowLengths,
+                  capacity: encoder.capacity.sequence, width: labels)
+    }
+}
+

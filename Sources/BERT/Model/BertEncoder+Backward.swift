@@ -65,8 +65,7 @@ extension BertEncoder {
         let h = config.hiddenSize
         let dPre = self[grads.pooled], dCls = self[grads.cls]              // [B, H]
         try device.tanhBackward(output: pooled, gradOutput: gradPooled, gradInput: dPre, role: "pooler tanh backward")
-        try device.linearBackward(gradOutput: dPre, input: self[layout.cls], weight: try pooler().weight.value,
-                                  gradInput: dCls, gradWeight: try pooler().weight.gradient(), gradBias: try pooler().bias.gradient(),
+        try device.linearBackward(gradOutput: dPre, input: self[layout.cls], try pooler(), gradInput: dCls,
                                   shape: EncoderLinear.pooler.shape(rows: shape.batch, config: config), role: OpRole(EncoderLinear.pooler.role))
         // dOut[b, 0, :] += dCls[b, :]: gather the [CLS] rows, add, scatter back.
         let gathered = self[layout.cls]   // the forward's [CLS] rows are no longer needed
@@ -92,18 +91,14 @@ extension BertEncoder {
         try outputDropoutBackward(.feedForwardOutput, layer: l, dSum, into: dProj,
                                   role: OpRole("FFN output dropout backward", layer: l))
         try device.linearBackward(gradOutput: dProj, input: try view(s.ffnAct, rows: r, columns: i),
-                                  weight: tensors.layers[l].output.weight.value,
-                                  gradInput: dInter, gradWeight: try tensors.layers[l].output.weight.gradient(),
-                                  gradBias: try tensors.layers[l].output.bias.gradient(),
+                                  tensors.layers[l].output, gradInput: dInter,
                                   shape: EncoderLinear.ffn2.shape(rows: r, config: config), role: OpRole(EncoderLinear.ffn2.role, layer: l))
         try device.geluBackward(input: try view(s.ffnPre, rows: r, columns: i), gradOutput: dInter, gradInput: dInter,
                                 kind: config.activation, role: OpRole("FFN GELU backward", layer: l))
         // ∂L/∂h = dInter·W1 + dSum (the residual path).
         try device.copy(dSum, to: dOut, role: OpRole("FFN residual gradient", layer: l))
         try device.linearBackward(gradOutput: dInter, input: try view(s.norm1Out, rows: r, columns: h),
-                                  weight: tensors.layers[l].intermediate.weight.value,
-                                  gradInput: dOut, gradWeight: try tensors.layers[l].intermediate.weight.gradient(),
-                                  gradBias: try tensors.layers[l].intermediate.bias.gradient(),
+                                  tensors.layers[l].intermediate, gradInput: dOut,
                                   shape: EncoderLinear.ffn1.shape(rows: r, config: config), accumulateInput: true,
                                   role: OpRole(EncoderLinear.ffn1.role, layer: l))
     }
@@ -124,9 +119,7 @@ extension BertEncoder {
                                   role: OpRole("attention output dropout backward", layer: l))
         let dContext = dOut                                                 // [r, H] (C is free now)
         try device.linearBackward(gradOutput: dProj, input: try view(s.context, rows: r, columns: h),
-                                  weight: tensors.layers[l].attentionOutput.weight.value,
-                                  gradInput: dContext, gradWeight: try tensors.layers[l].attentionOutput.weight.gradient(),
-                                  gradBias: try tensors.layers[l].attentionOutput.bias.gradient(),
+                                  tensors.layers[l].attentionOutput, gradInput: dContext,
                                   shape: EncoderLinear.attentionOutput.shape(rows: r, config: config),
                                   role: OpRole(EncoderLinear.attentionOutput.role, layer: l))
         try device.splitHeads(dContext, into: dContextHeads, layout: heads(rowStride: h, sequence: q),
@@ -171,9 +164,7 @@ extension BertEncoder {
             try device.copy(dSum, to: dInput, role: OpRole("attention residual gradient", layer: l))
         }
         try device.linearBackward(gradOutput: dQKV, input: self[layout.input(l)],
-                                  weight: tensors.layers[l].qkv.weight.value,
-                                  gradInput: dInput, gradWeight: try tensors.layers[l].qkv.weight.gradient(),
-                                  gradBias: try tensors.layers[l].qkv.bias.gradient(),
+                                  tensors.layers[l].qkv, gradInput: dInput,
                                   shape: EncoderLinear.qkv.shape(rows: shape.tokens, config: config),
                                   accumulateInput: true, role: OpRole(EncoderLinear.qkv.role, layer: l))
     }

@@ -229,8 +229,7 @@ public final class BertEncoder {
         let r = rows(l), q = queryLength(l), bh = shape.batch * config.numAttentionHeads, D = config.headSize
         let x = self[layout.input(l)]                                     // [T, H]
         let qkv = self[layout.qkv]                                        // [T, 3H]
-        try device.linear(x, weight: tensors.layers[l].qkv.weight.value,
-                          bias: tensors.layers[l].qkv.bias.value, into: qkv,
+        try device.linear(x, tensors.layers[l].qkv, into: qkv,
                           shape: EncoderLinear.qkv.shape(rows: shape.tokens, config: config), role: OpRole(EncoderLinear.qkv.role, layer: l))
         let split = heads(rowStride: 3 * h), toHeads = OpRole("Q, K, V → heads", layer: l)
         let query = try view(s.q, rows: bh * q, columns: D)               // [B, heads, q, D]
@@ -246,7 +245,7 @@ public final class BertEncoder {
             try attentionCore(l)
         }
         let projection = try view(layout.projection, rows: r, columns: h)  // [r, H]
-        try device.linear(context, weight: tensors.layers[l].attentionOutput.weight.value, bias: tensors.layers[l].attentionOutput.bias.value,
+        try device.linear(context, tensors.layers[l].attentionOutput,
                           into: projection, shape: EncoderLinear.attentionOutput.shape(rows: r, config: config),
                           role: OpRole(EncoderLinear.attentionOutput.role, layer: l))
         // The residual: the block input, or (the [CLS]-only block) its [CLS] rows gathered into the QKV scratch,
@@ -312,7 +311,7 @@ public final class BertEncoder {
                           shape: EncoderLinear.ffn1.shape(rows: r, config: config), role: OpRole(EncoderLinear.ffn1.role, layer: l))
         try device.biasGELU(pre, bias: tensors.layers[l].intermediate.bias.value, into: act,
                             rows: r, columns: i, kind: config.activation, role: OpRole("FFN bias + GELU", layer: l))
-        try device.linear(act, weight: tensors.layers[l].output.weight.value, bias: tensors.layers[l].output.bias.value,
+        try device.linear(act, tensors.layers[l].output,
                           into: projection, shape: EncoderLinear.ffn2.shape(rows: r, config: config),
                           role: OpRole(EncoderLinear.ffn2.role, layer: l))
         try device.layerNorm(LayerNormForward(
@@ -327,7 +326,7 @@ public final class BertEncoder {
         let h = config.hiddenSize
         try device.copyRows(hiddenState(config.numHiddenLayers), stride: classRowStride, into: self[layout.cls],
                             stride: h, rows: shape.batch, columns: h, role: "[CLS] rows")
-        try device.linear(self[layout.cls], weight: try pooler().weight.value, bias: try pooler().bias.value,
+        try device.linear(self[layout.cls], try pooler(),
                           into: pooled, shape: EncoderLinear.pooler.shape(rows: shape.batch, config: config), role: OpRole(EncoderLinear.pooler.role))
         try device.tanh(pooled, into: pooled, role: "pooler tanh")
     }

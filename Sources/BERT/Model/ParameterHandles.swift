@@ -98,3 +98,18 @@ extension BertEncoder {
     /// A head's dense layer `prefix`.weight / `prefix`.bias, resolved once.
     func dense(_ prefix: String) throws -> DenseParameters { try DenseParameters(parameters) { "\(prefix).\($0)" } }
 }
+
+extension Device {
+    /// `linear` with a dense layer's resolved weight and bias.
+    func linear(_ x: BufferView, _ layer: DenseParameters, into y: BufferView, shape: LinearShape, role: OpRole) throws {
+        try linear(x, weight: layer.weight.value, bias: layer.bias.value, into: y, shape: shape, role: role)
+    }
+
+    /// `linearBackward` into a dense layer's weight and bias gradients.
+    func linearBackward(gradOutput dy: BufferView, input x: BufferView, _ layer: DenseParameters, gradInput dx: BufferView?,
+                        shape: LinearShape, accumulateInput: Bool = false, role: OpRole) throws {
+        try linearBackward(gradOutput: dy, input: x, weight: layer.weight.value, gradInput: dx,
+                           gradWeight: try layer.weight.gradient(), gradBias: try layer.bias.gradient(), shape: shape,
+                           accumulateInput: accumulateInput, role: role)
+    }
+}

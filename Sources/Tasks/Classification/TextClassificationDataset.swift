@@ -1,3 +1,4 @@
+import BERT
 import Foundation
 import Tokenizer
 import Training

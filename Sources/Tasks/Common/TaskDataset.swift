@@ -1,3 +1,4 @@
+import BERT
 import Training
 
 /// A task's data, loaded and turned into features, that can score the model's outputs for those features.

@@ -3,7 +3,7 @@ import Training
 
 /// Which fine-tuning head a task needs, and what its outputs look like.
 ///
-/// `spec` is the head kind (Training/Heads): `.classification` and `.regression` a sequence classifier (with
+/// `spec` is the head kind (BERT/Heads): `.classification` and `.regression` a sequence classifier (with
 /// `labels.count` outputs, or 1), `.tagging` a token classifier with `labels.count` outputs per position, and
 /// `.span` the SQuAD start/end head.
 public enum TaskHeadKind: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import BERT
 import Tokenizer
 import Training
 

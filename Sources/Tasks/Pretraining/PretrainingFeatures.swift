@@ -1,3 +1,4 @@
+import BERT
 import Training
 
 /// Pre-training shards as the trainer's feature source: instance i becomes a feature padded to the shards'

@@ -1,25 +1,30 @@
 // Activations on OpenCL: one launch each from Kernels/gelu.cl (a kernel per GELU form), Kernels/tanh.cl and
 // Kernels/silu.cl.
 
+extension Activation {
+    /// The OpenCL kernel of the forward (`pass` "forward") or backward ("backward") and its file: `<family>_<pass>`,
+    /// with the GELU form appended (`gelu_forward_erf`), as the C twins are named.
+    func openCLKernel(_ pass: String) -> (name: String, file: String) {
+        switch self {
+        case .gelu(let kind): return ("gelu_\(pass)_\(kind.rawValue)", "gelu.cl")
+        case .tanh: return ("tanh_\(pass)", "tanh.cl")
+        case .silu: return ("silu_\(pass)", "silu.cl")
+        }
+    }
+}
+
 extension ActivationOp {
     public func run(on device: OpenCLDevice) throws {
-        let (kernel, file) = switch function {
-        case .gelu(let kind): ("gelu_forward_\(kind.rawValue)", "gelu.cl")
-        case .tanh: ("tanh_forward", "tanh.cl")
-        case .silu: ("silu_forward", "silu.cl")
-        }
-        try device.launch(kernel, in: file, global: [x.count], [.count(x.count), .buffer(x), .buffer(y)])
+        let kernel = function.openCLKernel("forward")
+        try device.launch(kernel.name, in: kernel.file, global: [x.count], [.count(x.count), .buffer(x), .buffer(y)])
     }
 }
 
 extension ActivationBackwardOp {
     public func run(on device: OpenCLDevice) throws {
-        let (kernel, file) = switch function {
-        case .gelu(let kind): ("gelu_backward_\(kind.rawValue)", "gelu.cl")
-        case .tanh: ("tanh_backward", "tanh.cl")
-        case .silu: ("silu_backward", "silu.cl")
-        }
-        try device.launch(kernel, in: file, global: [input.count], [.count(input.count), .buffer(input), .buffer(dy), .buffer(dx)])
+        let kernel = function.openCLKernel("backward")
+        try device.launch(kernel.name, in: kernel.file, global: [input.count],
+                          [.count(input.count), .buffer(input), .buffer(dy), .buffer(dx)])
     }
 }
 

@@ -3,16 +3,6 @@
 // Activation+CPU.swift (the C kernels of Sources/CPUKernels), Activation+OpenCL.swift (Kernels/gelu.cl,
 // Kernels/tanh.cl, Kernels/silu.cl).
 
-extension OpName {
-    public static let gelu = OpName("gelu")
-    public static let geluBackward = OpName("geluBackward")
-    public static let tanh = OpName("tanh")
-    public static let tanhBackward = OpName("tanhBackward")
-    public static let biasGELU = OpName("biasGELU")
-    public static let silu = OpName("silu")
-    public static let siluBackward = OpName("siluBackward")
-}
-
 /// The two GELU forms BERT checkpoints use.
 public enum GELUKind: String, Sendable, CaseIterable {
     /// Exact form `0.5·x·(1 + erf(x/√2))`: HF `hidden_act: "gelu"`.
@@ -32,23 +22,19 @@ public enum Activation: Sendable, Hashable, CaseIterable {
 
     public static var allCases: [Activation] { GELUKind.allCases.map { .gelu($0) } + [.tanh, .silu] }
 
-    /// The forward's op name (`gelu`, `tanh`).
-    var name: OpName {
+    /// The op names of the forward and the backward (`gelu`, `geluBackward`).
+    var names: (forward: OpName, backward: OpName) {
         switch self {
-        case .gelu: return .gelu
-        case .tanh: return .tanh
-        case .silu: return .silu
+        case .gelu: return (.gelu, .geluBackward)
+        case .tanh: return (.tanh, .tanhBackward)
+        case .silu: return (.silu, .siluBackward)
         }
     }
 
-    /// The backward's op name (`geluBackward`, `tanhBackward`).
-    var backwardName: OpName {
-        switch self {
-        case .gelu: return .geluBackward
-        case .tanh: return .tanhBackward
-        case .silu: return .siluBackward
-        }
-    }
+    /// The forward's op name.
+    var name: OpName { names.forward }
+    /// The backward's op name.
+    var backwardName: OpName { names.backward }
 
     /// The GELU form in the shape text (` erf`), nothing for tanh.
     var flags: String {
@@ -205,4 +191,11 @@ extension Device {
                              role: OpRole = .unnamed) throws {
         try execute(ActivationBackwardOp(function: .silu, input: x, dy: dy, dx: dx), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let gelu = OpName("gelu"), geluBackward = OpName("geluBackward"), tanh = OpName("tanh"),
+        tanhBackward = OpName("tanhBackward"), biasGELU = OpName("biasGELU"), silu = OpName("silu"),
+        siluBackward = OpName("siluBackward")
 }

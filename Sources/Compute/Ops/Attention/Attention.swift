@@ -3,12 +3,6 @@
 // pair has a file of its own beside this one). Bodies: Attention+CPU.swift, Attention+OpenCL.swift
 // (Kernels/attention.cl).
 
-extension OpName {
-    public static let splitHeads = OpName("splitHeads")
-    public static let mergeHeads = OpName("mergeHeads")
-    public static let flashAttention = OpName("flashAttention")
-}
-
 /// Sizes of one attention: batch, heads, query and key lengths, and the per-head width.
 public struct AttentionShape: Sendable, Hashable {
     public var batch: Int
@@ -218,4 +212,10 @@ extension Device {
     public func flashAttention(_ f: FlashAttentionForward, shape: AttentionShape, role: OpRole = .unnamed) throws {
         try execute(FlashAttentionOp(arguments: f, shape: shape), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let splitHeads = OpName("splitHeads"), mergeHeads = OpName("mergeHeads"),
+        flashAttention = OpName("flashAttention")
 }

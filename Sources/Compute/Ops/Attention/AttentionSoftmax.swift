@@ -2,11 +2,6 @@
 // calls (cost, replay) and the device sugar. Bodies: AttentionSoftmax+CPU.swift, AttentionSoftmax+OpenCL.swift
 // (Kernels/softmax.cl, one row work-group per score row).
 
-extension OpName {
-    public static let attentionSoftmax = OpName("attentionSoftmax")
-    public static let attentionSoftmaxBackward = OpName("attentionSoftmaxBackward")
-}
-
 /// Buffers of the fused scale + mask + softmax + dropout forward.
 public struct AttentionSoftmaxForward {
     public var scores: BufferView           // [B, heads, q, k]  raw Q·Kᵀ
@@ -160,4 +155,10 @@ extension Device {
                                          role: OpRole = .unnamed) throws {
         try execute(AttentionSoftmaxBackwardOp(arguments: b, shape: shape), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let attentionSoftmax = OpName("attentionSoftmax"),
+        attentionSoftmaxBackward = OpName("attentionSoftmaxBackward")
 }

@@ -1,10 +1,6 @@
 // float32 ↔ float16 storage conversion: the pair's rule, the descriptor, its call and the device sugar. Bodies:
 // Convert+CPU.swift, Convert+OpenCL.swift (Kernels/convert.cl).
 
-extension OpName {
-    public static let convert = OpName("convert")
-}
-
 /// What `ConvertOp` does for a pair of element types.
 enum Conversion {
     /// float32 → float32 or float16 → float16: a copy.
@@ -74,4 +70,9 @@ extension Device {
     public func convert(_ x: BufferView, into y: BufferView, role: OpRole = .unnamed) throws {
         try execute(ConvertOp(x: x, y: y), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let convert = OpName("convert")
 }

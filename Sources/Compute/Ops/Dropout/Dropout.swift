@@ -2,12 +2,6 @@
 // descriptors, their calls and the device sugar. Bodies: Dropout+CPU.swift (with Philox.swift), Dropout+OpenCL.swift
 // (Kernels/philox.cl, Kernels/dropout.cl).
 
-extension OpName {
-    public static let fillUniform = OpName("fillUniform")
-    public static let dropout = OpName("dropout")
-    public static let dropoutBackward = OpName("dropoutBackward")
-}
-
 /// Where a dropout mask comes from: element i of a tensor is dropped when
 /// `Philox.uniform(seed, stream, i) < probability`. Masks are never stored; backward redraws them.
 ///
@@ -100,4 +94,10 @@ extension Device {
     public func dropoutBackward(_ dy: BufferView, into dx: BufferView, config: DropoutConfig, role: OpRole = .unnamed) throws {
         try execute(DropoutOp(x: dy, y: dx, config: config, backward: true), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let fillUniform = OpName("fillUniform"), dropout = OpName("dropout"),
+        dropoutBackward = OpName("dropoutBackward")
 }

@@ -2,16 +2,6 @@
 // their calls (cost, replay) and the device sugar. Outputs may alias inputs (each element is independent).
 // Bodies: Elementwise+CPU.swift, Elementwise+OpenCL.swift (Kernels/elementwise.cl).
 
-extension OpName {
-    public static let fill = OpName("fill")
-    public static let copy = OpName("copy")
-    public static let add = OpName("add")
-    public static let multiply = OpName("multiply")
-    public static let axpby = OpName("axpby")
-    public static let addBias = OpName("addBias")
-    public static let copyRows = OpName("copyRows")
-}
-
 /// `x[i] = value`. x: [N].
 public struct FillOp: DeviceOp {
     public var x: BufferView
@@ -226,4 +216,11 @@ extension Device {
         try execute(CopyRowsOp(x: x, xStride: xStride, out: out, outStride: outStride, rows: rows, columns: columns),
                     role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let fill = OpName("fill"), copy = OpName("copy"), add = OpName("add"),
+        multiply = OpName("multiply"), axpby = OpName("axpby"), addBias = OpName("addBias"),
+        copyRows = OpName("copyRows")
 }

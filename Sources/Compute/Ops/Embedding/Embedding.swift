@@ -2,11 +2,6 @@
 // the host): buffers, the index, checks, descriptors, their calls (cost, replay) and the device sugar. Bodies:
 // Embedding+CPU.swift, Embedding+OpenCL.swift (Kernels/embedding.cl).
 
-extension OpName {
-    public static let embedding = OpName("embedding")
-    public static let scatterAddRows = OpName("scatterAddRows")
-}
-
 /// Sizes of an embedding lookup: `tokens` = batch · sequence ids, `hidden` columns.
 public struct EmbeddingShape: Sendable, Hashable {
     public var tokens: Int
@@ -229,4 +224,9 @@ extension Device {
                                role: OpRole = .unnamed) throws {
         try execute(ScatterAddRowsOp(gradOutput: gradOutput, index: index, grad: grad, hidden: hidden), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let embedding = OpName("embedding"), scatterAddRows = OpName("scatterAddRows")
 }

@@ -2,11 +2,6 @@
 // types, checks, the descriptor, its call (cost, replay) and the device sugar. Bodies: GEMM+CPU.swift,
 // GEMM+OpenCL.swift (with CLBlast's temporary-buffer rules, which the dry run mirrors here).
 
-extension OpName {
-    public static let gemm = OpName("gemm")
-    public static let gemmStridedBatched = OpName("gemmStridedBatched")
-}
-
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable, Hashable {
     case none
@@ -195,4 +190,9 @@ extension Device {
                                    role: OpRole = .unnamed) throws {
         try execute(GEMMOp(shape: shape, batch: batch, a: a, b: b, c: c), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let gemm = OpName("gemm"), gemmStridedBatched = OpName("gemmStridedBatched")
 }

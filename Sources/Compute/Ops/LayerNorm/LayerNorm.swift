@@ -2,11 +2,6 @@
 // descriptors, their calls (cost, replay) and the device sugar. Bodies: LayerNorm+CPU.swift, LayerNorm+OpenCL.swift
 // (Kernels/layernorm.cl).
 
-extension OpName {
-    public static let layerNorm = OpName("layerNorm")
-    public static let layerNormBackward = OpName("layerNormBackward")
-}
-
 /// Rows × columns of a LayerNorm and its epsilon (BERT: 1e-12).
 public struct LayerNormShape: Sendable, Equatable {
     public var rows: Int
@@ -193,4 +188,9 @@ extension Device {
     public func layerNormBackward(_ b: LayerNormBackward, shape: LayerNormShape, role: OpRole = .unnamed) throws {
         try execute(LayerNormBackwardOp(arguments: b, shape: shape), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let layerNorm = OpName("layerNorm"), layerNormBackward = OpName("layerNormBackward")
 }

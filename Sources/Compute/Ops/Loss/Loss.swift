@@ -2,11 +2,6 @@
 // buffers, checks, descriptors, their calls (cost, replay) and the device sugar. Bodies: Loss+CPU.swift,
 // Loss+OpenCL.swift (Kernels/loss.cl).
 
-extension OpName {
-    public static let softmaxCrossEntropy = OpName("softmaxCrossEntropy")
-    public static let squaredError = OpName("squaredError")
-}
-
 /// Buffers of the fused softmax + cross-entropy + gradient.
 public struct CrossEntropyBuffers {
     public var logits: BufferView           // [rows, classes]
@@ -139,4 +134,9 @@ extension Device {
         try execute(SquaredErrorOp(predictions: predictions, targets: targets, valid: valid, losses: losses,
                                    gradPredictions: gradPredictions, scale: scale), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let softmaxCrossEntropy = OpName("softmaxCrossEntropy"), squaredError = OpName("squaredError")
 }

@@ -2,10 +2,6 @@
 // checks, call (cost, replay) and the device sugar. Bodies: Loss+CPU.swift, Loss+OpenCL.swift (Kernels/loss.cl,
 // `sigmoid_cross_entropy`). The worked example of docs/architecture.md ("Adding an op").
 
-extension OpName {
-    public static let sigmoidCrossEntropy = OpName("sigmoidCrossEntropy")
-}
-
 /// Per element of logits x: [rows, columns] with targets t in [0, 1]: `losses = max(x, 0) − x·t + log(1 + e^−|x|)`
 /// (binary cross-entropy of sigmoid(x) against t, as PyTorch's `BCEWithLogitsLoss` computes it) and
 /// `gradLogits = scale · (sigmoid(x) − t)`; rows whose int32 `valid[r]` is negative (padding) give 0 and 0.
@@ -62,4 +58,9 @@ extension Device {
         try execute(SigmoidCrossEntropyOp(logits: logits, targets: targets, valid: valid, losses: losses,
                                           gradLogits: gradLogits, rows: rows, columns: columns, scale: scale), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let sigmoidCrossEntropy = OpName("sigmoidCrossEntropy")
 }

@@ -4,10 +4,6 @@ import Foundation
 // arena, with the settings and scalars it shares with LAMB: descriptor, checks, its call (cost, replay) and the
 // device sugar. Bodies: AdamW+CPU.swift, AdamW+OpenCL.swift (Kernels/adamw.cl).
 
-extension OpName {
-    public static let adamw = OpName("adamw")
-}
-
 /// Settings of one AdamW step (Google's AdamWeightDecay or PyTorch's AdamW) with global-norm clipping.
 public struct AdamWConfig: Sendable, Equatable {
     public var learningRate: Float
@@ -107,4 +103,9 @@ extension Device {
     public func adamw(_ slice: OptimizerSlice, normSquared: BufferView, config: AdamWConfig, role: OpRole = .unnamed) throws {
         try execute(AdamWOp(slice: slice, normSquared: normSquared, config: config), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let adamw = OpName("adamw")
 }

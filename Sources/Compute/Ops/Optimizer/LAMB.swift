@@ -2,10 +2,6 @@
 // sugar (settings: LAMBConfig.swift; chunking: LAMBLayout.swift). Bodies: LAMB+CPU.swift, LAMB+OpenCL.swift
 // (Kernels/lamb.cl).
 
-extension OpName {
-    public static let lamb = OpName("lamb")
-}
-
 /// A `LAMBLayout` on the device: its tables, uploaded once, and the per-chunk and per-tensor results each step
 /// writes. Made by `LAMBTables.allocate(_:on:label:)`.
 public struct LAMBTables {
@@ -106,4 +102,9 @@ extension Device {
                      role: OpRole = .unnamed) throws {
         try execute(LAMBOp(slice: slice, tables: tables, normSquared: normSquared, config: config), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let lamb = OpName("lamb")
 }

@@ -3,11 +3,6 @@
 // deterministic run to run and do not depend on the thread count. Bodies: Reduction+CPU.swift,
 // Reduction+OpenCL.swift (Kernels/reduce.cl).
 
-extension OpName {
-    public static let sumRows = OpName("sumRows")
-    public static let sumOfSquares = OpName("sumOfSquares")
-}
-
 /// Column sums of x: [rows, columns] into out: [columns] (a bias gradient). With `accumulate`, `out += Σ_r x[r, :]`
 /// (parameter gradients accumulate); otherwise `out = Σ_r x[r, :]`.
 public struct SumRowsOp: DeviceOp {
@@ -96,4 +91,9 @@ extension Device {
     public func sumOfSquares(_ x: BufferView, into out: BufferView, accumulate: Bool, role: OpRole = .unnamed) throws {
         try execute(SumOfSquaresOp(x: x, out: out, accumulate: accumulate), role: role)
     }
+}
+
+/// The names of this file's ops (`OpName`: what the profiler, the checks and the errors call them).
+extension OpName {
+    public static let sumRows = OpName("sumRows"), sumOfSquares = OpName("sumOfSquares")
 }

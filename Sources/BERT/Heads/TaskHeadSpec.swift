@@ -1,10 +1,9 @@
-import BERT
 import Compute
 
 /// One kind of task head described in one place: the parameters it adds to the model, its own buffers and GEMMs
 /// (what the memory planner counts), how it is built on an encoder (the one factory `bert finetune`, `predict` and
 /// the plan checks share), the random targets a planned step runs with, and the name `bert plan --task` knows it
-/// by. Each kind's file under `Training/Heads` holds its spec and its head's `TaskHead` conformance.
+/// by. Each kind is one file under `BERT/Heads`: the head's layer code, its spec and its `TaskHead` conformance.
 public protocol TaskHeadSpec: Sendable, CustomStringConvertible {
     /// The parameter groups the head needs beyond the encoder (and whether the pooler is used).
     var modelHeads: BertHeads { get }
@@ -63,7 +62,7 @@ public struct EncoderOnlySpec: TaskHeadSpec {
     public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? { nil }
     public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] { [] }
     public func makeHead(encoder: BertEncoder) throws -> TaskHead {
-        throw TrainingError.invalidSetting("checking a plan needs a task head (classify, ner, squad or pretrain)")
+        throw HeadError("checking a plan needs a task head (classify, ner, squad or pretrain)")
     }
     public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {}
 }

@@ -1,9 +1,8 @@
-import BERT
 import Compute
 
 /// What the trainer needs from a task head: targets in, loss and gradients out, and the outputs a task turns into
-/// predictions or metrics. Implemented beside each head kind's `TaskHeadSpec` (SequenceHeadSpec.swift,
-/// TokenHeadSpec.swift, SpanHeadSpec.swift, PretrainingHeadSpec.swift).
+/// predictions or metrics. Implemented in each head's own file, beside its `TaskHeadSpec`
+/// (SequenceClassifierHead.swift, TokenClassifierHead.swift, SpanHead.swift, PretrainingHead.swift).
 public protocol TaskHead: AnyObject {
     /// Uploads the targets of one micro-batch (one row per feature; a batch has no padding rows).
     func setTargets(_ features: [Feature]) throws
@@ -56,5 +55,14 @@ func tokenRows(_ values: [Float], length: Int, rowLengths: [Int], capacity: Int,
     return rowLengths.enumerated().map { r, real in
         Array(values[r * computed..<(r * computed + real * width)])
             + [Float](repeating: paddingLogit, count: (capacity - real) * width)
+    }
+}
+
+/// A task head given targets it cannot take, or asked for something it cannot do; the message says what was expected.
+public struct HeadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }
