@@ -31,12 +31,12 @@ extension BertConfig {
             numAttentionHeads: try fields.int("num_attention_heads"),
             intermediateSize: try fields.int("intermediate_size"),
             activation: activation,
-            hiddenDropoutProb: try fields.optionalDouble("hidden_dropout_prob") ?? 0.1,
-            attentionProbsDropoutProb: try fields.optionalDouble("attention_probs_dropout_prob") ?? 0.1,
-            maxPositionEmbeddings: try fields.optionalInt("max_position_embeddings") ?? 512,
-            typeVocabSize: try fields.optionalInt("type_vocab_size") ?? 2,
-            initializerRange: try fields.optionalDouble("initializer_range") ?? 0.02,
-            layerNormEps: try fields.optionalDouble("layer_norm_eps") ?? 1e-12,
+            hiddenDropoutProb: try fields.optionalDouble("hidden_dropout_prob") ?? Defaults.hiddenDropoutProb,
+            attentionProbsDropoutProb: try fields.optionalDouble("attention_probs_dropout_prob") ?? Defaults.attentionProbsDropoutProb,
+            maxPositionEmbeddings: try fields.optionalInt("max_position_embeddings") ?? Defaults.maxPositionEmbeddings,
+            typeVocabSize: try fields.optionalInt("type_vocab_size") ?? Defaults.typeVocabSize,
+            initializerRange: try fields.optionalDouble("initializer_range") ?? Defaults.initializerRange,
+            layerNormEps: try fields.optionalDouble("layer_norm_eps") ?? Defaults.layerNormEps,
             padTokenId: try fields.optionalInt("pad_token_id"),
             labels: try readLabels(fields))
         try config.validate(file: file)

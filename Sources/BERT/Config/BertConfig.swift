@@ -39,13 +39,22 @@ public struct BertConfig: Sendable, Equatable {
     /// Classifier labels in id order (`id2label`, or `LABEL_i` for `num_labels`); nil when the file names none.
     public var labels: [String]?
 
-    /// A configuration with Google's defaults for the optional values (dropout 0.1, 512 positions, 2 segment
-    /// types, initializer range 0.02, LayerNorm epsilon 1e-12). Call `validate()` before building a model.
+    /// Google's defaults for the optional values, which a config file may leave out (the one place they are
+    /// written: the initializer and the config-file reader use them).
+    public enum Defaults {
+        public static let hiddenDropoutProb = 0.1, attentionProbsDropoutProb = 0.1
+        public static let maxPositionEmbeddings = 512, typeVocabSize = 2
+        public static let initializerRange = 0.02, layerNormEps = 1e-12
+    }
+
+    /// A configuration with Google's defaults for the optional values (`Defaults`: dropout 0.1, 512 positions, 2
+    /// segment types, initializer range 0.02, LayerNorm epsilon 1e-12). Call `validate()` before building a model.
     public init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
-                intermediateSize: Int, activation: GELUKind, hiddenDropoutProb: Double = 0.1,
-                attentionProbsDropoutProb: Double = 0.1, maxPositionEmbeddings: Int = 512, typeVocabSize: Int = 2,
-                initializerRange: Double = 0.02, layerNormEps: Double = 1e-12, padTokenId: Int? = nil,
-                labels: [String]? = nil) {
+                intermediateSize: Int, activation: GELUKind, hiddenDropoutProb: Double = Defaults.hiddenDropoutProb,
+                attentionProbsDropoutProb: Double = Defaults.attentionProbsDropoutProb,
+                maxPositionEmbeddings: Int = Defaults.maxPositionEmbeddings, typeVocabSize: Int = Defaults.typeVocabSize,
+                initializerRange: Double = Defaults.initializerRange, layerNormEps: Double = Defaults.layerNormEps,
+                padTokenId: Int? = nil, labels: [String]? = nil) {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.numHiddenLayers = numHiddenLayers
