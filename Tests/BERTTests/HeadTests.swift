@@ -5,7 +5,8 @@ import XCTest
 @testable import BERT
 
 /// The fine-tuning heads against transformers' BertFor… models (Tools/reference/make_encoder_fixtures.py,
-/// tiny/heads.safetensors): the loss and every parameter gradient, on both devices.
+/// tiny/heads.safetensors): the loss and every parameter gradient, on both devices — sequence classification,
+/// regression, multi-label classification, token tagging and SQuAD spans.
 final class HeadTests: XCTestCase {
     private let expected = { try! SafetensorsFile(path: EncoderTestSupport.fixture("tiny/heads.safetensors")) }()
 
@@ -56,6 +57,56 @@ final class HeadTests: XCTestCase {
             try regressionHead.forward(dropout: nil)
             try regression.backward(try regressionHead.backward(scale: 1.0 / 3))
             try check(regression, name: "regression", loss: try device.readFloats(regressionHead.lossTotal)[0] / 3)
+        }
+    }
+
+    func testMultiLabelClassifierMatchesTransformers() throws {
+        // BertForSequenceClassification, problem_type "multi_label_classification": BCEWithLogitsLoss averaged over
+        // the 3 examples × 4 labels, so the trainer's scale is 1/12 (one loss term per label).
+        let targets = try expected.readFloats("multilabel.targets")   // [3, 4]
+        for device in try TestDevices.both() {
+            let encoder = try model(device, heads: .classifier(labels: 4), name: "multilabel")
+            let head = try SequenceClassifierHead(encoder: encoder, objective: .multiLabel(labels: 4))
+            var features = (0..<3).map { _ in Feature(ids: [], types: [], mask: []) }
+            for b in 0..<3 { features[b].labelSet = Array(targets[(4 * b)..<(4 * b + 4)]) }
+            try head.setTargets(features)
+            try head.resetLoss()
+            try head.forward(dropout: nil)
+            try encoder.backward(try head.backward(scale: 1.0 / 12))
+            try check(encoder, name: "multilabel", loss: try device.readFloats(head.lossTotal)[0] / 12)
+        }
+    }
+
+    func testMultiLabelClassifierMatchesADoubleReference() throws {
+        // Sigmoid + binary cross-entropy per label, averaged over examples × labels as transformers' BCEWithLogitsLoss:
+        // the loss, and the classifier's gradients (∂L/∂b = Σ_rows s·(σ(x) − t), ∂L/∂W = Σ_rows s·(σ(x) − t)·pooledᵀ).
+        let targets: [Float] = [1, 0, 1, 0, 0, 0, 1, 1, 1]   // [B = 3, L = 3]
+        let scale = 1 / Float(targets.count)
+        for device in try TestDevices.both() {
+            let encoder = try model(device, heads: .classifier(labels: 3), name: "classifier")
+            let head = try SequenceClassifierHead(encoder: encoder, objective: .multiLabel(labels: 3))
+            var features = (0..<3).map { _ in Feature(ids: [], types: [], mask: []) }
+            for b in 0..<3 { features[b].labelSet = Array(targets[(3 * b)..<(3 * b + 3)]) }
+            try head.setTargets(features)
+            XCTAssertEqual(head.lossTerms(features[0]), 3, "one term per label")
+            try head.resetLoss()
+            try head.forward(dropout: nil)
+            _ = try head.backward(scale: scale)
+            let x = try device.readFloats(head.logits).map(Double.init), pooled = try device.readFloats(encoder.pooled)
+            let sigmoid = x.map { 1 / (1 + Foundation.exp(-$0)) }
+            let loss = zip(x, targets).reduce(0.0) { $0 + max($1.0, 0) - $1.0 * Double($1.1) + Foundation.log(1 + Foundation.exp(-abs($1.0))) }
+            XCTAssertEqual(Double(try device.readFloats(head.lossTotal)[0]), loss, accuracy: 1e-5 * max(loss, 1), "Σ loss on \(device.info)")
+            let g = zip(sigmoid, targets).map { Double(scale) * ($0 - Double($1)) }   // [3, 3]
+            let gradBias = (0..<3).map { c in (0..<3).reduce(0.0) { $0 + g[3 * $1 + c] } }
+            let h = encoder.config.hiddenSize
+            let gradWeight = (0..<(3 * h)).map { i in (0..<3).reduce(0.0) { $0 + g[3 * $1 + i / h] * Double(pooled[$1 * h + i % h]) } }
+            assertClose(try device.readFloats(try encoder.parameters.gradient("classifier.bias")), gradBias.map(Float.init),
+                        atol: 1e-6, rtol: 1e-4, "∂L/∂classifier.bias on \(device.info)")
+            assertClose(try device.readFloats(try encoder.parameters.gradient("classifier.weight")), gradWeight.map(Float.init),
+                        atol: 1e-6, rtol: 1e-4, "∂L/∂classifier.weight on \(device.info)")
+            // A feature without its label set is refused, naming the row.
+            features[1].labelSet = [1, 0]
+            XCTAssertThrowsError(try head.setTargets(features)) { XCTAssertTrue("\($0)".contains("example 1"), "\($0)") }
         }
     }
 

@@ -64,6 +64,9 @@ final class MemoryPlanTests: XCTestCase {
                 f.tokenLabels = (0..<s).map { Int32(($0 + i) % 3) }
                 f.start = Int32(1 + i % 3)
                 f.end = Int32(2 + i % 3)
+                if case .multiLabel(let labels)? = (c.head.spec as? SequenceHeadSpec)?.objective {
+                    f.labelSet = (0..<labels).map { Float(($0 + i) % 2) }
+                }
                 if let predictions = (c.head.spec as? PretrainingHeadSpec)?.predictions {   // fewer than max predictions in some rows
                     f.maskedPositions = (0..<(predictions - i % 2)).map { Int32(1 + $0) }
                     f.maskedLabels = (0..<(predictions - i % 2)).map { Int32(($0 * 5 + i) % 50) }
@@ -97,6 +100,7 @@ final class MemoryPlanTests: XCTestCase {
                   Case(micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
                   Case(head: .tokens(labels: 3), micro: 2, policy: ActivationPolicy(recompute: .attention, storage: .float16)),
                   Case(head: .span, micro: 4, policy: ActivationPolicy(recompute: .layer)),
+                  Case(head: .multiLabel(labels: 5), micro: 2),
                   Case(head: .pretraining(predictions: 3), micro: 2, optimizer: .lamb),
                   Case(head: .pretraining(predictions: 2), micro: 4, policy: ActivationPolicy(recompute: .layer, storage: .float16),
                        maxAllocation: 8192),
@@ -128,6 +132,7 @@ final class MemoryPlanTests: XCTestCase {
         let device = try TestDevices.openCL()
         for c in [Case(micro: 4), Case(micro: 2, policy: ActivationPolicy(recompute: .layer, storage: .float16)),
                   Case(head: .span, micro: 2, policy: ActivationPolicy(recompute: .attention)),
+                  Case(head: .multiLabel(labels: 5), micro: 4),
                   Case(head: .pretraining(predictions: 3), micro: 2, policy: ActivationPolicy(recompute: .attention), optimizer: .lamb),
                   Case(config: Self.deeper, sequence: 12, head: .tokens(labels: 3), micro: 4,
                        policy: ActivationPolicy(recompute: .none, storage: .float16))] {
@@ -226,7 +231,7 @@ final class MemoryPlanTests: XCTestCase {
         // exactly those shapes — for every head (the classifier's [CLS]-only last block included) and policy.
         func key(_ g: GEMMShape) -> String { "\(g.m)×\(g.n)×\(g.k) \(g.transA) \(g.transB)" }
         let cpu = CPUDevice(), shape = EncoderShape(batch: 2, sequence: 16)
-        for head in [PlannedHead.sequence(outputs: 3), .tokens(labels: 5), .span, .pretraining(predictions: 4)] {
+        for head in [PlannedHead.sequence(outputs: 3), .multiLabel(labels: 4), .tokens(labels: 5), .span, .pretraining(predictions: 4)] {
             for policy in [ActivationPolicy.keepAll, ActivationPolicy(recompute: .layer, storage: .float16)] {
                 let plan = try MemoryPlan(config: config, head: head, microBatch: 2, sequence: 16, training: true, policy: policy,
                                           device: cpu)

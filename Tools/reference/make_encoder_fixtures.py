@@ -14,7 +14,10 @@ Outputs (safetensors, float32 / int32):
                                     and, per head, its loss (HF's mean over examples / scored tokens) and the
                                     gradient of every parameter: classifier (3 labels, BertForSequenceClassification),
                                     regression (1 output, MSE), tagger (5 labels, BertForTokenClassification, label
-                                    -100 = not scored), span (BertForQuestionAnswering)
+                                    -100 = not scored), span (BertForQuestionAnswering), and multilabel (4 labels,
+                                    problem_type "multi_label_classification": BCEWithLogitsLoss, the mean over
+                                    examples × labels; added by multilabel(), with --multilabel-only to the existing
+                                    file without touching its other entries)
   tiny/                             a random BERT (vocab 99, H 32, 2 layers, 4 heads, I 37, gelu_new, no dropout):
                                     model.safetensors + config.json (the weights, with non-trivial LayerNorm and
                                     biases), and expected.safetensors: inputs, the loss
@@ -160,6 +163,37 @@ def heads(out: str) -> None:
     print("heads: " + ", ".join(f"{n} {expected[n + '.loss'].item():.6f}" for n in ["classifier", "regression", "tagger", "span"]))
 
 
+def multilabel(out: str) -> None:
+    """Adds the multi-label classifier's case to tiny/heads.safetensors (same inputs; its own seed)."""
+    from safetensors.torch import load_file
+    from transformers import BertForSequenceClassification
+    path = os.path.join(out, "tiny", "heads.safetensors")
+    expected = load_file(path)
+    base = BertModel.from_pretrained(os.path.join(out, "tiny"))
+    inputs = dict(input_ids=expected["input_ids"].long(), token_type_ids=expected["token_type_ids"].long(),
+                  attention_mask=expected["attention_mask"].long())
+    torch.manual_seed(4711)
+    model = BertForSequenceClassification(_with(base.config, num_labels=4, problem_type="multi_label_classification"))
+    model.bert.load_state_dict(base.state_dict(), strict=False)
+    model.eval()   # dropout off; gradients still flow
+    head = {k: v for k, v in model.named_parameters() if not k.startswith("bert.")}
+    with torch.no_grad():
+        for v in head.values():
+            v.copy_(torch.randn_like(v) * 0.5)
+    for k, v in head.items():
+        expected[f"multilabel.weights.{k}"] = v.detach().clone().contiguous()
+    targets = torch.tensor([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 0.0]])
+    result = model(**inputs, labels=targets)
+    result.loss.backward()
+    expected["multilabel.targets"] = targets
+    expected["multilabel.loss"] = result.loss.detach().reshape(1)
+    for k, v in model.named_parameters():
+        if v.grad is not None:
+            expected[f"multilabel.grad.{k[5:] if k.startswith('bert.') else k}"] = v.grad.contiguous()
+    save_file({k: v.contiguous() for k, v in expected.items()}, path)
+    print(f"multilabel: loss {result.loss.item():.6f}")
+
+
 def _with(config, **changes):
     copy = BertConfig.from_dict(config.to_dict())
     for k, v in changes.items():
@@ -171,12 +205,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minilm", required=True, help="the packaged all-MiniLM-L6-v2 folder")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--multilabel-only", action="store_true",
+                        help="only add the multi-label case to the existing tiny/heads.safetensors")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
-    minilm(os.path.expanduser(args.minilm), args.out)
-    tiny(args.out)
-    heads(args.out)
+    if not args.multilabel_only:
+        minilm(os.path.expanduser(args.minilm), args.out)
+        tiny(args.out)
+        heads(args.out)
+    multilabel(args.out)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ public struct Feature: Sendable, Equatable {
     public var label: Int32 = -1
     /// Regression target (STS-B).
     public var target: Float = 0
+    /// Multi-label classification: 1 for each label the example has, 0 for the others (nil: not scored, e.g. test data).
+    public var labelSet: [Float]? = nil
     /// Token tagging: one label per position, −1 where not scored.
     public var tokenLabels: [Int32]? = nil
     /// SQuAD: answer start and end token positions (0 = [CLS] for "no answer" in v2.0).

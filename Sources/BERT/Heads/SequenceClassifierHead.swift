@@ -1,18 +1,30 @@
 import Compute
 
-/// BERT's sentence (pair) head: `logits = dense(dropout(pooled))` — cross-entropy over `labels` classes, or
-/// squared error on one output for regression (STS-B). Parameters `classifier.weight` [C, H] and
-/// `classifier.bias` [C] live in the model's `ParameterStore`.
+/// BERT's sentence (pair) head: `logits = dense(dropout(pooled))` — cross-entropy over `labels` classes, squared
+/// error on one output for regression (STS-B), or a sigmoid + binary cross-entropy per label for multi-label
+/// classification (transformers' `problem_type` "multi_label_classification"). Parameters `classifier.weight`
+/// [C, H] and `classifier.bias` [C] live in the model's `ParameterStore`.
 public final class SequenceClassifierHead {
     public enum Objective: Sendable, Equatable {
+        /// One class of `labels` per example: softmax cross-entropy.
         case classification(labels: Int)
+        /// One real value per example: squared error.
         case regression
+        /// Any subset of `labels` per example: a sigmoid and binary cross-entropy per label.
+        case multiLabel(labels: Int)
+
         /// Outputs per example.
         public var outputs: Int {
             switch self {
-            case .classification(let labels): return labels
+            case .classification(let labels), .multiLabel(let labels): return labels
             case .regression: return 1
             }
+        }
+
+        /// Target values per example: one per label for multi-label, else one (the regression target).
+        var targetsPerExample: Int {
+            if case .multiLabel(let labels) = self { return labels }
+            return 1
         }
     }
 
@@ -28,7 +40,7 @@ public final class SequenceClassifierHead {
         let pooledDropped, gradPooled: ArenaLayout.Slot   // [B, H]
         let logits, gradLogits: ArenaLayout.Slot          // [B, C]
         let labels: ArenaLayout.Slot                       // int32 [B]
-        let targets, losses: ArenaLayout.Slot              // [B]
+        let targets, losses: ArenaLayout.Slot              // [B] ([B, C] for multi-label)
         let lossTotal: ArenaLayout.Slot                    // [1]
     }
 
@@ -41,27 +53,28 @@ public final class SequenceClassifierHead {
         self.encoder = encoder
         self.objective = objective
         classifier = try encoder.dense("classifier")
-        let hidden = encoder.config.hiddenSize, outputs = objective.outputs
-        slots = Self.plan(batch: encoder.capacity.batch, hidden: hidden, outputs: outputs).1
+        let hidden = encoder.config.hiddenSize
+        slots = Self.plan(batch: encoder.capacity.batch, hidden: hidden, objective: objective).1
         arena = try HeadArena(encoder: encoder, label: "classifier head") {
-            Self.plan(batch: $0.batch, hidden: hidden, outputs: outputs).0
+            Self.plan(batch: $0.batch, hidden: hidden, objective: objective).0
         }
     }
 
     /// The head's buffers for a batch: its size table, for the memory planner.
-    public static func layout(batch: Int, hidden: Int, outputs: Int) -> ArenaLayout {
-        plan(batch: batch, hidden: hidden, outputs: outputs).0
+    public static func layout(batch: Int, hidden: Int, objective: Objective) -> ArenaLayout {
+        plan(batch: batch, hidden: hidden, objective: objective).0
     }
 
-    private static func plan(batch b: Int, hidden h: Int, outputs c: Int) -> (ArenaLayout, Slots) {
+    private static func plan(batch b: Int, hidden h: Int, objective: Objective) -> (ArenaLayout, Slots) {
+        let c = objective.outputs, perExample = objective.targetsPerExample
         var layout = ArenaLayout()
         let slots = Slots(pooledDropped: layout.reserve(b * h, label: "classifier input"),
                           gradPooled: layout.reserve(b * h, label: "classifier input gradient"),
                           logits: layout.reserve(b * c, label: "classifier logits"),
                           gradLogits: layout.reserve(b * c, label: "classifier logit gradients"),
                           labels: layout.reserve(b, .int32, label: "classifier labels"),
-                          targets: layout.reserve(b, label: "regression targets"),
-                          losses: layout.reserve(b, label: "classifier losses"),
+                          targets: layout.reserve(b * perExample, label: perExample > 1 ? "multi-label targets" : "regression targets"),
+                          losses: layout.reserve(b * perExample, label: "classifier losses"),
                           lossTotal: layout.reserve(1, label: "classifier loss total"))
         return (layout, slots)
     }
@@ -76,8 +89,9 @@ public final class SequenceClassifierHead {
     /// Σ of the per-example losses accumulated since `resetLoss()` (unscaled). [1]
     public var lossTotal: BufferView { arena[slots.lossTotal] }
 
-    /// Sets the targets of a micro-batch: class ids, −1 marking rows with no example (for regression the labels
-    /// are 0 for real rows, −1 for padding rows), and for regression the target values.
+    /// Sets the targets of a micro-batch: class ids, −1 marking rows with no example (for regression and multi-label
+    /// the labels are 0 for real rows, −1 for padding rows), and for regression the target values ([B]), for
+    /// multi-label each row's 0/1 per label ([B, C]).
     public func setTargets(labels: [Int32]? = nil, values: [Float]? = nil) throws {
         if let labels { try device.write(labels, to: arena[slots.labels]) }
         if let values { try device.write(values, to: arena[slots.targets]) }
@@ -105,8 +119,13 @@ public final class SequenceClassifierHead {
         case .regression:
             try device.squaredError(predictions: logits, targets: arena[slots.targets], valid: arena[slots.labels],
                                     losses: losses, gradPredictions: gradLogits, scale: scale, role: "regression loss")
+        case .multiLabel(let labels):
+            try device.sigmoidCrossEntropy(logits: logits, targets: arena[slots.targets], valid: arena[slots.labels],
+                                           losses: losses, gradLogits: gradLogits, rows: b, columns: labels, scale: scale,
+                                           role: "multi-label loss")
         }
-        try device.sumRows(losses, rows: b, columns: 1, into: lossTotal, accumulate: true, role: "loss total")
+        try device.sumRows(losses, rows: b * objective.targetsPerExample, columns: 1, into: lossTotal, accumulate: true,
+                           role: "loss total")
         let gradInput = arena[slots.gradPooled]
         try device.classifierBackward(gradLogits: gradLogits, dropped: arena[slots.pooledDropped], classifier, dropout: dropout,
                                       gradInput: gradInput, shape: linearShape)
@@ -125,13 +144,16 @@ public struct SequenceHeadSpec: TaskHeadSpec, PlannableHeadKind {
         self.objective = objective
     }
 
-    public var description: String { "sequence(outputs: \(objective.outputs))" }
+    public var description: String {
+        if case .multiLabel(let labels) = objective { return "multiLabel(labels: \(labels))" }
+        return "sequence(outputs: \(objective.outputs))"
+    }
     public var modelHeads: BertHeads { .classifier(labels: objective.outputs) }
     /// The classifier reads the pooled output only.
     public var encoderOutput: EncoderOutput { .classToken }
 
     public func layout(shape: EncoderShape, hidden: Int, vocabulary: Int) -> (name: String, layout: ArenaLayout)? {
-        ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, outputs: objective.outputs))
+        ("classifier head", SequenceClassifierHead.layout(batch: shape.batch, hidden: hidden, objective: objective))
     }
 
     public func gemmShapes(shape: EncoderShape, hidden: Int, vocabulary: Int, training: Bool) -> [GEMMShape] {
@@ -145,6 +167,7 @@ public struct SequenceHeadSpec: TaskHeadSpec, PlannableHeadKind {
     public func randomTargets(_ feature: inout Feature, sequence: Int, vocabulary: Int, random: inout SplitMix64) {
         feature.label = Int32(random.next() % UInt64(max(objective.outputs, 2)))
         feature.target = random.nextUnitFloat()
+        if case .multiLabel(let labels) = objective { feature.labelSet = (0..<labels).map { _ in Float(random.next() % 2) } }
     }
 }
 
@@ -153,15 +176,33 @@ extension PlannedHead {
     public static func sequence(outputs: Int) -> PlannedHead {
         PlannedHead(SequenceHeadSpec(objective: outputs == 1 ? .regression : .classification(labels: outputs)))
     }
+
+    /// Multi-label sentence classifier over `labels` labels.
+    public static func multiLabel(labels: Int) -> PlannedHead { PlannedHead(SequenceHeadSpec(objective: .multiLabel(labels: labels))) }
 }
 
 extension SequenceClassifierHead: TaskHead {
     public func setTargets(_ features: [Feature]) throws {
-        let labels = features.map { objective == .regression ? 0 : $0.label }
-        try setTargets(labels: labels, values: objective == .regression ? features.map(\.target) : nil)
+        switch objective {
+        case .classification: try setTargets(labels: features.map(\.label))
+        case .regression: try setTargets(labels: [Int32](repeating: 0, count: features.count), values: features.map(\.target))
+        case .multiLabel(let labels):
+            // A feature without a label set (unlabelled data, a padding row) is not scored, as class id −1 is not.
+            var values: [Float] = []
+            for (row, feature) in features.enumerated() {
+                let set = feature.labelSet ?? [Float](repeating: 0, count: labels)
+                guard set.count == labels else {
+                    throw HeadError("multi-label example \(row) of the batch has \(set.count) label values; the head has \(labels) labels")
+                }
+                values += set
+            }
+            try setTargets(labels: features.map { $0.labelSet == nil ? -1 : 0 }, values: values)
+        }
     }
 
-    public func lossTerms(_ feature: Feature) -> Int { 1 }
+    /// One term per example, or per label for multi-label (transformers averages the binary cross-entropy over
+    /// every example and label).
+    public func lossTerms(_ feature: Feature) -> Int { objective.targetsPerExample }
 
     public var plannedHead: PlannedHead { PlannedHead(SequenceHeadSpec(objective: objective)) }
 
