@@ -127,20 +127,7 @@ def heads(out: str) -> None:
     inputs = dict(input_ids=ids.long(), token_type_ids=types.long(), attention_mask=mask.long())
 
     def run(name, model, **targets):
-        model.bert.load_state_dict(base.state_dict(), strict=False)
-        model.eval()   # dropout off; gradients still flow
-        head = {k: v for k, v in model.named_parameters() if not k.startswith("bert.")}
-        with torch.no_grad():
-            for v in head.values():
-                v.copy_(torch.randn_like(v) * 0.2)
-        for k, v in head.items():
-            expected[f"{name}.weights.{k}"] = v.detach().clone().contiguous()
-        result = model(**inputs, **targets)
-        result.loss.backward()
-        expected[f"{name}.loss"] = result.loss.detach().reshape(1)
-        for k, v in model.named_parameters():
-            if v.grad is not None:
-                expected[f"{name}.grad.{k[5:] if k.startswith('bert.') else k}"] = v.grad.contiguous()
+        _run_head(expected, name, model, base, inputs, 0.2, **targets)
 
     config = base.config
     run("classifier", BertForSequenceClassification(_with(config, num_labels=3)),
@@ -174,24 +161,30 @@ def multilabel(out: str) -> None:
                   attention_mask=expected["attention_mask"].long())
     torch.manual_seed(4711)
     model = BertForSequenceClassification(_with(base.config, num_labels=4, problem_type="multi_label_classification"))
+    targets = torch.tensor([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 0.0]])
+    _run_head(expected, "multilabel", model, base, inputs, 0.5, labels=targets)
+    expected["multilabel.targets"] = targets
+    save_file({k: v.contiguous() for k, v in expected.items()}, path)
+    print(f"multilabel: loss {expected['multilabel.loss'].item():.6f}")
+
+
+def _run_head(expected, name, model, base, inputs, weight_scale, **targets):
+    """One head on the tiny encoder (dropout off): random head weights (× weight_scale), then the loss and every
+    parameter's gradient into `expected` under `<name>.weights.*`, `<name>.loss`, `<name>.grad.*`."""
     model.bert.load_state_dict(base.state_dict(), strict=False)
     model.eval()   # dropout off; gradients still flow
     head = {k: v for k, v in model.named_parameters() if not k.startswith("bert.")}
     with torch.no_grad():
         for v in head.values():
-            v.copy_(torch.randn_like(v) * 0.5)
+            v.copy_(torch.randn_like(v) * weight_scale)
     for k, v in head.items():
-        expected[f"multilabel.weights.{k}"] = v.detach().clone().contiguous()
-    targets = torch.tensor([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 0.0]])
-    result = model(**inputs, labels=targets)
+        expected[f"{name}.weights.{k}"] = v.detach().clone().contiguous()
+    result = model(**inputs, **targets)
     result.loss.backward()
-    expected["multilabel.targets"] = targets
-    expected["multilabel.loss"] = result.loss.detach().reshape(1)
+    expected[f"{name}.loss"] = result.loss.detach().reshape(1)
     for k, v in model.named_parameters():
         if v.grad is not None:
-            expected[f"multilabel.grad.{k[5:] if k.startswith('bert.') else k}"] = v.grad.contiguous()
-    save_file({k: v.contiguous() for k, v in expected.items()}, path)
-    print(f"multilabel: loss {result.loss.item():.6f}")
+            expected[f"{name}.grad.{k[5:] if k.startswith('bert.') else k}"] = v.grad.contiguous()
 
 
 def _with(config, **changes):

@@ -43,3 +43,22 @@ print(json.dumps(classification_report(gold, pred, output_dict=True), default=fl
 for text in ["The Cat's hat!", "an apple a day", "theater anthem", "ΣΑΣ ΟΔΟΣ Σ", "Ünïcödé  Café—the end",
              "a_b the_c", "İstanbul", "the² a1 theA", "a.the,an", "\u00a0the\u3000end\u2009a"]:
     print(json.dumps(text), json.dumps(normalize_answer(text)))
+
+# Multi-label classification (bert's MultiLabelMetrics): 6 examples × 4 labels, predictions = sigmoid(logit) >= 0.5.
+# Label 3 is never gold nor predicted (F1 0 under zero_division=0, as the Swift side defines it).
+import numpy as np
+from sklearn.metrics import accuracy_score as subset_accuracy
+from sklearn.metrics import f1_score as multi_f1
+from sklearn.metrics import precision_recall_fscore_support
+
+ml_logits = np.array([[2.0, -1.0, 0.3, -3.0], [-0.5, 1.5, 0.0, -2.0], [1.0, 1.0, -1.0, -1.0],
+                      [-2.0, -0.1, 2.5, -4.0], [0.2, -0.3, -0.7, -0.2], [3.0, 2.0, 1.0, -5.0]])
+ml_gold = np.array([[1, 0, 1, 0], [0, 1, 0, 0], [1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 0], [1, 1, 0, 0]])
+ml_pred = (1 / (1 + np.exp(-ml_logits)) >= 0.5).astype(int)
+print("multilabel micro f1", repr(multi_f1(ml_gold, ml_pred, average="micro", zero_division=0)))
+print("multilabel macro f1", repr(multi_f1(ml_gold, ml_pred, average="macro", zero_division=0)))
+print("multilabel subset accuracy", repr(subset_accuracy(ml_gold, ml_pred)))
+p, r, f, s = precision_recall_fscore_support(ml_gold, ml_pred, average=None, zero_division=0)
+print("multilabel per label", [list(map(float, p)), list(map(float, r)), list(map(float, f)), list(map(int, s))])
+ml_pred_07 = (1 / (1 + np.exp(-ml_logits)) >= 0.7).astype(int)
+print("multilabel micro f1 at 0.7", repr(multi_f1(ml_gold, ml_pred_07, average="micro", zero_division=0)))
