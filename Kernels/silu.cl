@@ -4,12 +4,13 @@
 //   silu_backward: dx[i] = dy[i] · σ(x[i]) · (1 + x[i]·(1 − σ(x[i])))  x (the forward's input), dy, dx: [n]; dx may
 //                  alias dy
 //
-// The exponent is clamped to [−86.6, 88.72] as the CPU twin's exp is, so σ saturates to 0 or 1 without overflow.
+// σ is exactly 0 below x = −86 (x·σ(x) is then below 1e−35 in magnitude), as the C twin's `sb_sigmoid` defines it,
+// and exactly 1 once e^(−x) rounds away: saturated inputs give 0 or x, never a NaN.
 // Every buffer arrives as (pointer, element offset). Launch: one work-item per element.
 // CPU twin: the C kernels silu_forward / silu_backward (Sources/CPUKernels/kernels_impl.h), called from
 // Sources/Compute/Ops/Activation/Activation+CPU.swift. OpenCL C 1.2; builds standalone.
 
-inline float sb_sigmoid(const float x) { return 1.0f / (1.0f + exp(clamp(-x, -86.6f, 88.72f))); }
+inline float sb_sigmoid(const float x) { return x < -86.0f ? 0.0f : 1.0f / (1.0f + exp(-x)); }
 
 __kernel void silu_forward(const uint n, __global const float* x, const uint x_off, __global float* y, const uint y_off) {
     const uint i = get_global_id(0);

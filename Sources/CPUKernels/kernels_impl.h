@@ -140,8 +140,10 @@ static void k_gelu_backward(int kind, const float *x, const float *dy, float *dx
     }
 }
 
-/// σ(x) = 1/(1 + e^(−x)); sb_exp clamps its argument, so the gate saturates to 0 or 1 without overflow.
-static inline float sb_sigmoid(float x) { return 1.0f / (1.0f + sb_exp(-x)); }
+/// σ(x) = 1/(1 + e^(−x)), exactly 0 below x = −86 (where x·σ(x) is below 1e−35 in magnitude; sb_exp would otherwise
+/// stop at its clamp, e^(−86.6), and leave x·σ(x) large for huge |x|) and exactly 1 once e^(−x) rounds away.
+/// Kernels/silu.cl uses the same rule.
+static inline float sb_sigmoid(float x) { return x < -86.0f ? 0.0f : 1.0f / (1.0f + sb_exp(-x)); }
 
 static void k_silu_forward(const float *x, float *y, long start, long end) {
     SB_ELEMENTWISE

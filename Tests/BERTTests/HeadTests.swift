@@ -104,9 +104,20 @@ final class HeadTests: XCTestCase {
                         atol: 1e-6, rtol: 1e-4, "∂L/∂classifier.bias on \(device.info)")
             assertClose(try device.readFloats(try encoder.parameters.gradient("classifier.weight")), gradWeight.map(Float.init),
                         atol: 1e-6, rtol: 1e-4, "∂L/∂classifier.weight on \(device.info)")
-            // A feature without its label set is refused, naming the row.
+            // A label set of the wrong length is refused, naming the row; a feature without one is not scored.
             features[1].labelSet = [1, 0]
             XCTAssertThrowsError(try head.setTargets(features)) { XCTAssertTrue("\($0)".contains("example 1"), "\($0)") }
+            features[1].labelSet = nil
+            XCTAssertEqual(head.lossTerms(features[1]), 0)
+            try head.setTargets(features)
+            try head.resetLoss()
+            try head.forward(dropout: nil)
+            _ = try head.backward(scale: scale)
+            let scoredLoss = zip(x, targets).enumerated().filter { $0.offset / 3 != 1 }.reduce(0.0) {
+                $0 + max($1.element.0, 0) - $1.element.0 * Double($1.element.1) + Foundation.log(1 + Foundation.exp(-abs($1.element.0)))
+            }
+            XCTAssertEqual(Double(try device.readFloats(head.lossTotal)[0]), scoredLoss, accuracy: 1e-5 * max(scoredLoss, 1),
+                           "the unscored row adds no loss on \(device.info)")
         }
     }
 

@@ -27,8 +27,10 @@ final class MultiLabelMetricsTests: XCTestCase {
         let scores = MultiLabelMetrics(logits: [[2, -1]], gold: [[1, 0]], labels: ["x", "y"])
         XCTAssertEqual(scores.loss, (log1p(exp(-2.0)) + log1p(exp(-1.0))) / 2, accuracy: 1e-12)
         XCTAssertEqual(scores.subsetAccuracy, 1)
-        // Saturated logits stay finite.
+        // Saturated logits stay finite; no example gives zeros, never NaN (eval_results.json is JSON).
         XCTAssertTrue(MultiLabelMetrics(logits: [[1e4, -1e4]], gold: [[0, 1]], labels: ["x", "y"]).loss.isFinite)
+        let empty = MultiLabelMetrics(logits: [], gold: [], labels: ["x"])
+        XCTAssertEqual([empty.loss, empty.microF1, empty.macroF1, empty.subsetAccuracy], [0, 0, 0, 0])
     }
 }
 

@@ -42,8 +42,11 @@ public struct BertConfig: Sendable, Equatable {
     /// Google's defaults for the optional values, which a config file may leave out (the one place they are
     /// written: the initializer and the config-file reader use them).
     public enum Defaults {
+        /// `hidden_dropout_prob`, `attention_probs_dropout_prob`.
         public static let hiddenDropoutProb = 0.1, attentionProbsDropoutProb = 0.1
+        /// `max_position_embeddings`, `type_vocab_size`.
         public static let maxPositionEmbeddings = 512, typeVocabSize = 2
+        /// `initializer_range`, `layer_norm_eps`.
         public static let initializerRange = 0.02, layerNormEps = 1e-12
     }
 

@@ -26,6 +26,12 @@ public final class SequenceClassifierHead {
             if case .multiLabel(let labels) = self { return labels }
             return 1
         }
+
+        /// The memory plan's name of the targets buffer.
+        var targetsLabel: String {
+            if case .multiLabel = self { return "multi-label targets" }
+            return "regression targets"
+        }
     }
 
     public let objective: Objective
@@ -73,7 +79,7 @@ public final class SequenceClassifierHead {
                           logits: layout.reserve(b * c, label: "classifier logits"),
                           gradLogits: layout.reserve(b * c, label: "classifier logit gradients"),
                           labels: layout.reserve(b, .int32, label: "classifier labels"),
-                          targets: layout.reserve(b * perExample, label: perExample > 1 ? "multi-label targets" : "regression targets"),
+                          targets: layout.reserve(b * perExample, label: objective.targetsLabel),
                           losses: layout.reserve(b * perExample, label: "classifier losses"),
                           lossTotal: layout.reserve(1, label: "classifier loss total"))
         return (layout, slots)
@@ -201,8 +207,11 @@ extension SequenceClassifierHead: TaskHead {
     }
 
     /// One term per example, or per label for multi-label (transformers averages the binary cross-entropy over
-    /// every example and label).
-    public func lossTerms(_ feature: Feature) -> Int { objective.targetsPerExample }
+    /// every example and label); none for a multi-label feature without a label set (it is not scored).
+    public func lossTerms(_ feature: Feature) -> Int {
+        if case .multiLabel = objective, feature.labelSet == nil { return 0 }
+        return objective.targetsPerExample
+    }
 
     public var plannedHead: PlannedHead { PlannedHead(SequenceHeadSpec(objective: objective)) }
 

@@ -52,6 +52,7 @@ public struct PlannedHead: Sendable, Equatable, CustomStringConvertible {
 public protocol PlannableHeadKind: Sendable {
     /// The `--task` name (`classify`, `ner`, …).
     static var taskName: String { get }
+    /// The head `bert plan --task` plans, from `--labels` and `--max-predictions-per-seq`.
     static func planned(labels: Int, predictions: Int) -> PlannedHead
 }
 

@@ -4,7 +4,9 @@ import Compute
 /// output ([B, H]); nil = zero (the head did not read it). A head's backward returns them and the caller passes them
 /// to `BertEncoder.backward(_:)`, so the trainer drives the encoder's forward and backward alike.
 public struct EncoderGradients {
+    /// ∂L/∂(last hidden state) [T, H], nil when the head read only the pooled output.
     public var lastHidden: BufferView?
+    /// ∂L/∂(pooled output) [B, H], nil when the head did not read it.
     public var pooled: BufferView?
 
     public init(lastHidden: BufferView? = nil, pooled: BufferView? = nil) {

@@ -58,9 +58,6 @@ public enum AttentionGEMM: CaseIterable, Sendable {
         }
     }
 
-    /// Whether inference runs it (the forward forms; inference attention is fused on devices that can).
-    public var inForward: Bool { self != .keyGradient }
-
     /// One matrix's GEMM.
     public func shape(queries q: Int, keys S: Int, headSize D: Int) -> GEMMShape {
         switch self {

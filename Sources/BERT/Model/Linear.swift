@@ -3,8 +3,11 @@ import Compute
 /// Rows and features of a dense layer `y = x·Wᵀ + b` with W: [out, in] (PyTorch's layout), and the GEMMs it runs —
 /// the ones `Device.linear` / `linearBackward` call and `GEMMCensus` lists.
 public struct LinearShape: Sendable, Equatable {
+    /// Rows of x and y (tokens, or examples for the pooler and heads).
     public var rows: Int
+    /// Columns of x (W's second dimension).
     public var inFeatures: Int
+    /// Columns of y (W's first dimension).
     public var outFeatures: Int
 
     /// y = x·Wᵀ: [rows, out].

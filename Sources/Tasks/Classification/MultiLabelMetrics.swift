@@ -10,6 +10,7 @@ import Foundation
 public struct MultiLabelMetrics: Sendable, Equatable {
     /// One label's scores.
     public struct LabelScores: Sendable, Equatable {
+        /// The label's name.
         public var label: String
         /// TP / (TP + FP), 0 when the label is never predicted.
         public var precision: Double
@@ -34,9 +35,11 @@ public struct MultiLabelMetrics: Sendable, Equatable {
     /// Per label, in the order of `labels`.
     public var perLabel: [LabelScores]
 
-    /// Scores of `logits` [examples][labels] against `gold` (1 = the example has the label, 0 = not).
+    /// Scores of `logits` [examples][labels] against `gold` (1 = the example has the label, 0 = not). The
+    /// caller passes the scored examples only (those with a label set), one row each in both lists and `labels.count`
+    /// values per row; with no example the scores are 0 and the loss is 0.
     public init(logits: [[Float]], gold: [[Float]], labels: [String], threshold: Double = 0.5) {
-        let count = labels.count
+        let count = labels.count, examples = min(logits.count, gold.count)
         var tp = [Int](repeating: 0, count: count), fp = tp, fn = tp
         var exact = 0, lossSum = 0.0
         for (row, targets) in zip(logits, gold) {
@@ -60,7 +63,7 @@ public struct MultiLabelMetrics: Sendable, Equatable {
         let (allTP, allFP, allFN) = (tp.reduce(0, +), fp.reduce(0, +), fn.reduce(0, +))
         microF1 = ratio(2 * allTP, 2 * allTP + allFP + allFN)
         macroF1 = count == 0 ? 0 : perLabel.reduce(0) { $0 + $1.f1 } / Double(count)
-        subsetAccuracy = ratio(exact, gold.count)
-        loss = gold.isEmpty || count == 0 ? .nan : lossSum / Double(gold.count * count)
+        subsetAccuracy = ratio(exact, examples)
+        loss = examples * count == 0 ? 0 : lossSum / Double(examples * count)
     }
 }

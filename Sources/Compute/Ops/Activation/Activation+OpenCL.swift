@@ -2,8 +2,9 @@
 // Kernels/silu.cl.
 
 extension Activation {
-    /// The OpenCL kernel of the forward (`pass` "forward") or backward ("backward") and its file: `<family>_<pass>`,
-    /// with the GELU form appended (`gelu_forward_erf`), as the C twins are named.
+    /// The OpenCL kernel of the forward (`pass` "forward") or backward ("backward") and its file: `<family>_<pass>`
+    /// as the C twin is named, with the GELU form appended (`gelu_forward_erf`; the C twin takes the form as an
+    /// argument).
     func openCLKernel(_ pass: String) -> (name: String, file: String) {
         switch self {
         case .gelu(let kind): return ("gelu_\(pass)_\(kind.rawValue)", "gelu.cl")

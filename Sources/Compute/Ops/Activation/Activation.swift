@@ -20,6 +20,7 @@ public enum Activation: Sendable, Hashable, CaseIterable {
     case tanh
     case silu
 
+    /// Both GELU forms, tanh and SiLU.
     public static var allCases: [Activation] { GELUKind.allCases.map { .gelu($0) } + [.tanh, .silu] }
 
     /// The op names of the forward and the backward (`gelu`, `geluBackward`).
