@@ -1,4 +1,6 @@
+import BERT
 import Foundation
+import Tokenizer
 import XCTest
 @testable import Tasks
 
@@ -37,4 +39,45 @@ final class MultiLabelMetricsTests: XCTestCase {
 private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
+}
+
+/// Multi-label text examples as features, metrics and predictions (`TaskHeadKind.multiLabel`).
+final class MultiLabelDatasetTests: XCTestCase {
+    private func dataset(_ sets: [[String]?]) throws -> TextClassificationDataset {
+        let examples = sets.enumerated().map { i, set in
+            TextExample(id: "e\(i)", text: "the movie was good", labelSet: set, line: i + 2, path: "train.tsv")
+        }
+        return try TextClassificationDataset(examples: examples, head: .multiLabel(labels: ["plot", "acting", "music"]),
+                                             metricSet: .multiLabel, tokenizer: try Fixtures.tokenizer(), maxSequenceLength: 16)
+    }
+
+    func testLabelSetsBecomeIndicatorTargets() throws {
+        let data = try dataset([["music", "plot"], [], nil])
+        XCTAssertEqual(data.features.map(\.labelSet), [[1, 0, 1], [0, 0, 0], nil])
+        XCTAssertEqual((data.head.spec as? SequenceHeadSpec)?.objective, .multiLabel(labels: 3))
+        XCTAssertEqual(data.head.outputWidth(sequenceLength: 16), 3)
+        XCTAssertEqual(data.primaryMetric, "micro_f1")
+    }
+
+    func testAnUnknownLabelNamesTheFileAndLine() throws {
+        XCTAssertThrowsError(try dataset([["plot"], ["dialogue"]])) { error in
+            XCTAssertTrue("\(error)".contains("train.tsv") && "\(error)".contains("3") && "\(error)".contains("dialogue"), "\(error)")
+        }
+    }
+
+    func testMetricsAndPredictionsOverTheLabelledRows() throws {
+        let data = try dataset([["plot"], ["acting", "music"], nil])
+        let outputs: [[Float]] = [[3, -3, -3], [-3, 2, -1], [5, 5, 5]]   // the unlabelled row is not scored
+        let metrics = try data.metrics(outputs)
+        let expected = MultiLabelMetrics(logits: Array(outputs.prefix(2)), gold: [[1, 0, 0], [0, 1, 1]], labels: data.labels)
+        XCTAssertEqual(metrics["micro_f1"], expected.microF1)
+        XCTAssertEqual(metrics["subset_accuracy"], 0.5)
+        XCTAssertEqual(metrics["f1/music"], 0)
+        XCTAssertEqual(metrics["recall/acting"], 1)
+        XCTAssertEqual(metrics["loss"], expected.loss)
+        let predictions = try data.predictions(outputs)
+        XCTAssertEqual(predictions.map(\.labels), [["plot"], ["acting"], ["plot", "acting", "music"]])
+        XCTAssertEqual(predictions[0].probabilities?.count, 3)
+        XCTAssertNil(predictions[0].label)
+    }
 }

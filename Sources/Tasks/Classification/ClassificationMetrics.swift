@@ -108,6 +108,9 @@ public enum ClassificationMetricSet: Sendable, Equatable {
     case correlation
     /// `accuracy` per subset (`matched_accuracy`, `mismatched_accuracy` for MNLI) and over all examples.
     case accuracyBySubset
+    /// `micro_f1`, `macro_f1`, `subset_accuracy` and per label `precision/…`, `recall/…`, `f1/…` (multi-label,
+    /// ``MultiLabelMetrics``).
+    case multiLabel
 
     /// The headline metric.
     public var primary: String {
@@ -117,6 +120,7 @@ public enum ClassificationMetricSet: Sendable, Equatable {
         case .matthews: return "matthews_correlation"
         case .correlation: return "pearson"
         case .accuracyBySubset: return "matched_accuracy"
+        case .multiLabel: return "micro_f1"
         }
     }
 }

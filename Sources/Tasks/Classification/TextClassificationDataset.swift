@@ -32,7 +32,7 @@ public struct TextClassificationDataset: TaskDataset {
         }
         let labelIDs: [String: Int32]
         switch head {
-        case .classification(let labels):
+        case .classification(let labels), .multiLabel(let labels):
             guard !labels.isEmpty else { throw TaskDataError.invalidSetting(name: "labels", expected: "at least one label") }
             labelIDs = Dictionary(labels.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         case .regression:
@@ -50,14 +50,23 @@ public struct TextClassificationDataset: TaskDataset {
             if let pair = example.textPair { tokenizer.tokenize(pair, session: session, into: &second) }
             // A labelled example without a token teaches nothing and is a data error; unlabelled ones are still
             // predicted (as [CLS] [SEP]), so every input row gets its prediction.
-            if example.label != nil, first.count == 0 || (example.textPair != nil && second.count == 0) {
+            if example.label != nil || example.labelSet != nil, first.count == 0 || (example.textPair != nil && second.count == 0) {
                 throw TaskDataError.malformedRow(path: example.path, line: example.line, reason: "the \(first.count == 0 ? "text" : "second text") "
                     + "tokenizes to nothing (only control, format or private-use characters); remove the row or fix its text")
             }
             let encoding = tokenizer.encode(first: first, second: example.textPair == nil ? nil : second, options: options)
             if encoding.truncated.first + encoding.truncated.second > 0 { truncated += 1 }
             var feature = Feature(ids: encoding.ids, types: encoding.segmentIDs, mask: encoding.attentionMask)
-            if let label = example.label {
+            if case .multiLabel(let labels) = head, let set = example.labelSet {
+                var values = [Float](repeating: 0, count: labels.count)
+                for label in set {
+                    guard let id = labelIDs[label] else {
+                        throw TaskDataError.unknownLabel(path: example.path, line: example.line, label: label, known: labels)
+                    }
+                    values[Int(id)] = 1
+                }
+                feature.labelSet = values
+            } else if let label = example.label {
                 if head == .regression {
                     guard let value = Double(label), value.isFinite else {
                         throw TaskDataError.malformedRow(path: example.path, line: example.line,
@@ -86,6 +95,7 @@ public struct TextClassificationDataset: TaskDataset {
     public var labels: [String] { head.labels }
 
     public var primaryMetric: String {
+        if case .multiLabel = head { return ClassificationMetricSet.multiLabel.primary }
         if metricSet == .accuracyBySubset, !examples.contains(where: { $0.subset == "matched" }) { return "accuracy" }
         return metricSet.primary
     }
@@ -96,6 +106,7 @@ public struct TextClassificationDataset: TaskDataset {
     ///   ``TaskDataError/invalidSetting(name:expected:)`` when no example has a label.
     public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
         try checkOutputs(outputs)
+        if case .multiLabel(let labels) = head { return try multiLabelMetrics(outputs, labels: labels) }
         let scored = zip(examples, zip(features, outputs)).filter { $0.0.label != nil }
         guard !scored.isEmpty else {
             throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
@@ -113,7 +124,7 @@ public struct TextClassificationDataset: TaskDataset {
         var metrics = ["accuracy": ClassificationMetrics.accuracy(predicted: predicted, gold: gold),
                        "loss": ClassificationMetrics.crossEntropy(scored.map(\.1.1), gold: gold)]
         switch metricSet {
-        case .accuracy, .correlation:
+        case .accuracy, .correlation, .multiLabel:
             break
         case .accuracyAndF1:
             metrics["f1"] = ClassificationMetrics.f1(predicted: predicted, gold: gold)
@@ -129,9 +140,36 @@ public struct TextClassificationDataset: TaskDataset {
         return metrics
     }
 
-    /// One prediction per example: the arg-max label and the class probabilities, or the regression score.
+    /// Multi-label scores over the examples with a label set (``MultiLabelMetrics`` at threshold 0.5):
+    /// `micro_f1`, `macro_f1`, `subset_accuracy`, `loss`, and per label `precision/<label>`, `recall/<label>`,
+    /// `f1/<label>`.
+    private func multiLabelMetrics(_ outputs: [[Float]], labels: [String]) throws -> [String: Double] {
+        let scored = zip(features, outputs).filter { $0.0.labelSet != nil }
+        guard !scored.isEmpty else {
+            throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
+        }
+        let scores = MultiLabelMetrics(logits: scored.map(\.1), gold: scored.map { $0.0.labelSet ?? [] }, labels: labels)
+        var metrics = ["micro_f1": scores.microF1, "macro_f1": scores.macroF1, "subset_accuracy": scores.subsetAccuracy,
+                       "loss": scores.loss]
+        for label in scores.perLabel {
+            metrics["precision/\(label.label)"] = label.precision
+            metrics["recall/\(label.label)"] = label.recall
+            metrics["f1/\(label.label)"] = label.f1
+        }
+        return metrics
+    }
+
+    /// One prediction per example: the arg-max label and the class probabilities, the regression score, or (multi-label)
+    /// the labels whose probability is at least 0.5 and every label's probability.
     public func predictions(_ outputs: [[Float]]) throws -> [TextPrediction] {
         try checkOutputs(outputs)
+        if case .multiLabel(let labels) = head {
+            return zip(examples, outputs).map { example, row in
+                let probabilities = row.map { 1 / (1 + exp(-Double($0))) }
+                return TextPrediction(id: example.id, labels: zip(labels, probabilities).filter { $0.1 >= 0.5 }.map(\.0),
+                                      probabilities: probabilities)
+            }
+        }
         return zip(examples, outputs).map { example, row in
             guard head != .regression else { return TextPrediction(id: example.id, score: Double(row.first ?? 0)) }
             let probabilities = Scores.softmax(row.map(Double.init))
@@ -147,14 +185,17 @@ public struct TextPrediction: Codable, Sendable, Equatable {
     public var id: String
     /// The predicted class (classification).
     public var label: String?
-    /// The probability of each class, in the head's label order (classification).
+    /// The probability of each class (classification) or label (multi-label), in the head's label order.
     public var probabilities: [Double]?
     /// The predicted score (regression).
     public var score: Double?
+    /// The predicted labels (multi-label): those whose probability is at least 0.5, in the head's label order.
+    public var labels: [String]?
 
-    public init(id: String, label: String? = nil, probabilities: [Double]? = nil, score: Double? = nil) {
+    public init(id: String, label: String? = nil, labels: [String]? = nil, probabilities: [Double]? = nil, score: Double? = nil) {
         self.id = id
         self.label = label
+        self.labels = labels
         self.probabilities = probabilities
         self.score = score
     }

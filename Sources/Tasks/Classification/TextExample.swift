@@ -8,6 +8,8 @@ public struct TextExample: Sendable, Equatable {
     public var textPair: String?
     /// The label as written in the file (a class name, or a number for regression); `nil` when unlabelled.
     public var label: String?
+    /// Multi-label classification: the example's labels (possibly none); `nil` when unlabelled.
+    public var labelSet: [String]?
     /// The line the example starts on (from 1).
     public var line: Int
     /// The file the example came from.
@@ -16,8 +18,9 @@ public struct TextExample: Sendable, Equatable {
     /// `mismatched` dev sets); `nil` otherwise.
     public var subset: String?
 
-    public init(id: String, text: String, textPair: String? = nil, label: String? = nil, line: Int, path: String,
-                subset: String? = nil) {
+    public init(id: String, text: String, textPair: String? = nil, label: String? = nil, labelSet: [String]? = nil,
+                line: Int, path: String, subset: String? = nil) {
+        self.labelSet = labelSet
         self.id = id
         self.text = text
         self.textPair = textPair

@@ -3,14 +3,16 @@ import Training
 
 /// Which fine-tuning head a task needs, and what its outputs look like.
 ///
-/// `spec` is the head kind (BERT/Heads): `.classification` and `.regression` a sequence classifier (with
-/// `labels.count` outputs, or 1), `.tagging` a token classifier with `labels.count` outputs per position, and
+/// `spec` is the head kind (BERT/Heads): `.classification`, `.regression` and `.multiLabel` a sequence classifier
+/// (with `labels.count` outputs, or 1), `.tagging` a token classifier with `labels.count` outputs per position, and
 /// `.span` the SQuAD start/end head.
 public enum TaskHeadKind: Sendable, Equatable {
     /// One label per example, from `labels` (index = class id).
     case classification(labels: [String])
     /// One real-valued score per example (STS-B).
     case regression
+    /// Any subset of `labels` per example (index = label id): a sigmoid per label.
+    case multiLabel(labels: [String])
     /// One label per token position, from `labels` (index = class id).
     case tagging(labels: [String])
     /// A start and an end position per feature (SQuAD).
@@ -19,7 +21,7 @@ public enum TaskHeadKind: Sendable, Equatable {
     /// The label names, for classification and tagging.
     public var labels: [String] {
         switch self {
-        case .classification(let labels), .tagging(let labels): return labels
+        case .classification(let labels), .tagging(let labels), .multiLabel(let labels): return labels
         case .regression, .span: return []
         }
     }
@@ -27,7 +29,7 @@ public enum TaskHeadKind: Sendable, Equatable {
     /// The width of one feature's output row (what `TaskHead.outputs()` gives per row).
     public func outputWidth(sequenceLength: Int) -> Int {
         switch self {
-        case .classification(let labels): return labels.count
+        case .classification(let labels), .multiLabel(let labels): return labels.count
         case .regression: return 1
         case .tagging(let labels): return sequenceLength * labels.count
         case .span: return 2 * sequenceLength
@@ -39,7 +41,7 @@ public enum TaskHeadKind: Sendable, Equatable {
     /// full (its short last windows still run at their own length when grouping is asked for).
     public var groupsByLength: Bool {
         switch self {
-        case .classification, .regression, .tagging: return true
+        case .classification, .regression, .multiLabel, .tagging: return true
         case .span: return false
         }
     }
@@ -49,6 +51,7 @@ public enum TaskHeadKind: Sendable, Equatable {
         switch self {
         case .classification(let labels): return SequenceHeadSpec(objective: .classification(labels: labels.count))
         case .regression: return SequenceHeadSpec(objective: .regression)
+        case .multiLabel(let labels): return SequenceHeadSpec(objective: .multiLabel(labels: labels.count))
         case .tagging(let labels): return TokenHeadSpec(labels: labels.count)
         case .span: return SpanHeadSpec()
         }
@@ -58,7 +61,7 @@ public enum TaskHeadKind: Sendable, Equatable {
     /// the span head leaves the checkpoint's as they are.
     public func recordLabels(in config: inout BertConfig) {
         switch self {
-        case .classification(let labels), .tagging(let labels): config.labels = labels
+        case .classification(let labels), .tagging(let labels), .multiLabel(let labels): config.labels = labels
         case .regression: config.labels = nil
         case .span: break
         }
