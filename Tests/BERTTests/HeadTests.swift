@@ -60,6 +60,15 @@ final class HeadTests: XCTestCase {
         }
     }
 
+    /// Features carrying only multi-label targets, one per row of `targets` ([rows, labels] row-major).
+    private static func labelSets(_ targets: [Float], labels: Int) -> [Feature] {
+        stride(from: 0, to: targets.count, by: labels).map { first in
+            var feature = Feature(ids: [], types: [], mask: [])
+            feature.labelSet = Array(targets[first..<(first + labels)])
+            return feature
+        }
+    }
+
     func testMultiLabelClassifierMatchesTransformers() throws {
         // BertForSequenceClassification, problem_type "multi_label_classification": BCEWithLogitsLoss averaged over
         // the 3 examples × 4 labels, so the trainer's scale is 1/12 (one loss term per label).
@@ -67,9 +76,7 @@ final class HeadTests: XCTestCase {
         for device in try TestDevices.both() {
             let encoder = try model(device, heads: .classifier(labels: 4), name: "multilabel")
             let head = try SequenceClassifierHead(encoder: encoder, objective: .multiLabel(labels: 4))
-            var features = (0..<3).map { _ in Feature(ids: [], types: [], mask: []) }
-            for b in 0..<3 { features[b].labelSet = Array(targets[(4 * b)..<(4 * b + 4)]) }
-            try head.setTargets(features)
+            try head.setTargets(Self.labelSets(targets, labels: 4))
             try head.resetLoss()
             try head.forward(dropout: nil)
             try encoder.backward(try head.backward(scale: 1.0 / 12))
@@ -85,8 +92,7 @@ final class HeadTests: XCTestCase {
         for device in try TestDevices.both() {
             let encoder = try model(device, heads: .classifier(labels: 3), name: "classifier")
             let head = try SequenceClassifierHead(encoder: encoder, objective: .multiLabel(labels: 3))
-            var features = (0..<3).map { _ in Feature(ids: [], types: [], mask: []) }
-            for b in 0..<3 { features[b].labelSet = Array(targets[(3 * b)..<(3 * b + 3)]) }
+            var features = Self.labelSets(targets, labels: 3)
             try head.setTargets(features)
             XCTAssertEqual(head.lossTerms(features[0]), 3, "one term per label")
             try head.resetLoss()

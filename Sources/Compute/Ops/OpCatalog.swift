@@ -73,7 +73,7 @@ public enum OpCatalog {
     }
 
     /// Calls a fine-tuning step does not make, at the model's shapes, with why each is listed: inference attention,
-    /// half-precision storage, the unfused and element-wise kernels, pre-training's loss and LAMB, regression and
+    /// half-precision storage, the unfused and element-wise kernels (SiLU included), pre-training's loss and LAMB, regression and
     /// multi-label losses.
     public static func extras(for m: ModelDimensions) -> [(call: OpCall, role: String)] {
         let tokens = m.batch * m.sequence, ffn = tokens * m.intermediate
@@ -85,6 +85,8 @@ public enum OpCatalog {
             (.convert(count: ffn, from: .float32, to: .float16), "half storage: keep (--activations half)"),
             (.convert(count: ffn, from: .float16, to: .float32), "half storage: restore"),
             (.gelu(count: ffn, kind: m.activation), "unfused GELU"),
+            (.activation(.silu, count: ffn), "SiLU at the FFN width (variants with hidden_act silu)"),
+            (.activationBackward(.silu, count: ffn), "SiLU backward at the FFN width"),
             (.add(count: tokens * m.hidden), "element-wise at [T, H]"),
             (.multiply(count: tokens * m.hidden), "element-wise at [T, H]"),
             (.axpby(count: tokens * m.hidden), "element-wise at [T, H]"),
