@@ -87,6 +87,23 @@ final class BertConfigTests: XCTestCase {
         XCTAssertEqual(try BertConfig.parse(Data(text.utf8), file: "config.json", dialect: .huggingFace), config)
         config.activation = .erf
         XCTAssertTrue(config.huggingFaceJSON(architecture: "BertModel").contains(#""hidden_act": "gelu""#))
+        XCTAssertFalse(text.contains("problem_type"), text)
+        config.problemType = .multiLabel
+        let multi = config.huggingFaceJSON(architecture: "BertForSequenceClassification")
+        XCTAssertTrue(multi.contains(#""problem_type": "multi_label_classification""#), multi)
+        XCTAssertEqual(try BertConfig.parse(Data(multi.utf8), file: "config.json", dialect: .huggingFace), config)
+    }
+
+    func testProblemTypeIsOneOfTransformersNames() throws {
+        let base = #""vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 16, "hidden_act": "gelu""#
+        for type in BertConfig.ProblemType.allCases {
+            let parsed = try BertConfig.parse(Data("{\(base), \"problem_type\": \"\(type.rawValue)\"}".utf8), file: "c", dialect: .huggingFace)
+            XCTAssertEqual(parsed.problemType, type)
+        }
+        XCTAssertNil(try BertConfig.parse(Data("{\(base), \"problem_type\": null}".utf8), file: "c", dialect: .huggingFace).problemType)
+        assertCheckpointError(.invalidConfig, mentions: ["c", "problem_type", "multi_label", "multi_label_classification"]) {
+            _ = try BertConfig.parse(Data("{\(base), \"problem_type\": \"multi_label\"}".utf8), file: "c", dialect: .huggingFace)
+        }
     }
 
     func testLabelsFromNumLabelsOrId2Label() throws {

@@ -28,6 +28,8 @@ import torch
 from transformers import (AutoTokenizer, BertForSequenceClassification, DataCollatorWithPadding, Trainer,
                           TrainingArguments)
 
+from peer_common import cpu_has_bf16, warmup_and_grouping
+
 
 def load(path):
     train, dev = [], []
@@ -42,14 +44,6 @@ def load(path):
                 continue
             (dev if int(id_) % 10 == 0 else train).append((text, 1 if rating > 0 else 0))
     return train, dev
-
-
-def cpu_has_bf16():
-    try:
-        flags = open("/proc/cpuinfo").read()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def main():
@@ -83,10 +77,10 @@ def main():
     model = BertForSequenceClassification.from_pretrained(model_path, num_labels=2)
     training_args = TrainingArguments(
         output_dir=args.output, per_device_train_batch_size=args.batch_size, per_device_eval_batch_size=64,
-        num_train_epochs=args.epochs, max_steps=args.max_steps, learning_rate=args.learning_rate, warmup_ratio=0.1,
-        weight_decay=0.01, max_grad_norm=1.0, group_by_length=True, bf16=bf16, use_cpu=True, seed=args.seed,
+        num_train_epochs=args.epochs, max_steps=args.max_steps, learning_rate=args.learning_rate,
+        weight_decay=0.01, max_grad_norm=1.0, bf16=bf16, use_cpu=True, seed=args.seed,
         logging_steps=20, save_strategy="no", eval_strategy="no", report_to=[], dataloader_num_workers=0,
-        disable_tqdm=True)
+        disable_tqdm=True, **warmup_and_grouping(TrainingArguments))
 
     def accuracy(prediction):
         return {"accuracy": float((np.argmax(prediction.predictions, -1) == prediction.label_ids).mean())}

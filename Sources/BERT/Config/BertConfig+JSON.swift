@@ -38,9 +38,20 @@ extension BertConfig {
             initializerRange: try fields.optionalDouble("initializer_range") ?? Defaults.initializerRange,
             layerNormEps: try fields.optionalDouble("layer_norm_eps") ?? Defaults.layerNormEps,
             padTokenId: try fields.optionalInt("pad_token_id"),
-            labels: try readLabels(fields))
+            labels: try readLabels(fields),
+            problemType: try readProblemType(fields))
         try config.validate(file: file)
         return config
+    }
+
+    /// `problem_type`: one of transformers' three names, or absent (null counts as absent, as transformers writes it).
+    private static func readProblemType(_ fields: JSONFields) throws -> ProblemType? {
+        guard let name = try fields.optionalString("problem_type") else { return nil }
+        guard let type = ProblemType(rawValue: name) else {
+            let accepted = ProblemType.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw fields.fail("problem_type", "expected one of \(accepted), got \"\(name)\"", kind: .invalidConfig)
+        }
+        return type
     }
 
     /// `id2label` (keys "0"…"n-1") wins; `num_labels` alone gives LABEL_0…; both must agree.
@@ -96,6 +107,7 @@ extension BertConfig {
             "vocab_size": .integer(Int64(vocabSize)),
         ]
         if let padTokenId { members["pad_token_id"] = .integer(Int64(padTokenId)) }
+        if let problemType { members["problem_type"] = .string(problemType.rawValue) }
         if let labels {
             var id2label: [String: JSONValue] = [:]
             var label2id: [String: JSONValue] = [:]

@@ -38,6 +38,18 @@ public struct BertConfig: Sendable, Equatable {
     public var padTokenId: Int?
     /// Classifier labels in id order (`id2label`, or `LABEL_i` for `num_labels`); nil when the file names none.
     public var labels: [String]?
+    /// What the classifier's outputs mean (`problem_type`, as transformers writes it); nil when the file does not say.
+    public var problemType: ProblemType?
+
+    /// transformers' `problem_type`: which loss a sequence classifier trains with, and so how its outputs are read.
+    public enum ProblemType: String, Sendable, Equatable, CaseIterable {
+        /// One real-valued output, mean squared error.
+        case regression
+        /// One class per input: softmax over the labels, cross-entropy.
+        case singleLabel = "single_label_classification"
+        /// Any subset of the labels: a sigmoid per label, binary cross-entropy.
+        case multiLabel = "multi_label_classification"
+    }
 
     /// Google's defaults for the optional values, which a config file may leave out (the one place they are
     /// written: the initializer and the config-file reader use them).
@@ -57,7 +69,7 @@ public struct BertConfig: Sendable, Equatable {
                 attentionProbsDropoutProb: Double = Defaults.attentionProbsDropoutProb,
                 maxPositionEmbeddings: Int = Defaults.maxPositionEmbeddings, typeVocabSize: Int = Defaults.typeVocabSize,
                 initializerRange: Double = Defaults.initializerRange, layerNormEps: Double = Defaults.layerNormEps,
-                padTokenId: Int? = nil, labels: [String]? = nil) {
+                padTokenId: Int? = nil, labels: [String]? = nil, problemType: ProblemType? = nil) {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.numHiddenLayers = numHiddenLayers
@@ -72,6 +84,7 @@ public struct BertConfig: Sendable, Equatable {
         self.layerNormEps = layerNormEps
         self.padTokenId = padTokenId
         self.labels = labels
+        self.problemType = problemType
     }
 
     /// The most transformer blocks a configuration may declare (BERT-Large has 24).

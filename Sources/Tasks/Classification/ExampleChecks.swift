@@ -1,5 +1,5 @@
 /// The checks every text-classification row goes through, whatever its file format: non-empty texts, a label
-/// from the label list (or a finite number for regression).
+/// from the label list (or a finite number for regression), a multi-label row's labels from the list.
 struct ExampleChecks {
     let path: String
     /// The allowed labels; `nil` accepts any (while discovering labels from a training file).
@@ -9,15 +9,20 @@ struct ExampleChecks {
     let requiresLabel: Bool
 
     /// A checked example, or the error that names what is wrong with the row.
+    /// `labelSet` is a multi-label row's labels (then `label` is nil).
     func example(id: String, text: String, textField: String, pair: (text: String, field: String)?, label: String?,
-                 line: Int, subset: String?) throws -> TextExample {
+                 labelSet: [String]? = nil, line: Int, subset: String?) throws -> TextExample {
         guard !PythonText.split(text).isEmpty else {
             throw TaskDataError.emptyText(path: path, line: line, field: textField)
         }
         if let pair, PythonText.split(pair.text).isEmpty {
             throw TaskDataError.emptyText(path: path, line: line, field: pair.field)
         }
-        if requiresLabel {
+        if requiresLabel, let labelSet {
+            if let labels, let unknown = labelSet.first(where: { !labels.contains($0) }) {
+                throw TaskDataError.unknownLabel(path: path, line: line, label: unknown, known: labels)
+            }
+        } else if requiresLabel {
             guard let label else {
                 throw TaskDataError.malformedRow(path: path, line: line, reason: "the row has no label")
             }
@@ -29,7 +34,7 @@ struct ExampleChecks {
                 throw TaskDataError.unknownLabel(path: path, line: line, label: label, known: labels)
             }
         }
-        return TextExample(id: id, text: text, textPair: pair?.text, label: requiresLabel ? label : nil, line: line,
-                           path: path, subset: subset)
+        return TextExample(id: id, text: text, textPair: pair?.text, label: requiresLabel ? label : nil,
+                           labelSet: requiresLabel ? labelSet : nil, line: line, path: path, subset: subset)
     }
 }

@@ -35,10 +35,13 @@ public struct MultiLabelMetrics: Sendable, Equatable {
     /// Per label, in the order of `labels`.
     public var perLabel: [LabelScores]
 
+    /// The decision threshold unless one is given (`--threshold`): transformers' and scikit-learn users' 0.5.
+    public static let defaultThreshold = 0.5
+
     /// Scores of `logits` [examples][labels] against `gold` (1 = the example has the label, 0 = not). The
     /// caller passes the scored examples only (those with a label set), one row each in both lists and `labels.count`
     /// values per row; with no example the scores are 0 and the loss is 0.
-    public init(logits: [[Float]], gold: [[Float]], labels: [String], threshold: Double = 0.5) {
+    public init(logits: [[Float]], gold: [[Float]], labels: [String], threshold: Double = defaultThreshold) {
         let count = labels.count, examples = min(logits.count, gold.count)
         var tp = [Int](repeating: 0, count: count), fp = tp, fn = tp
         var exact = 0, lossSum = 0.0

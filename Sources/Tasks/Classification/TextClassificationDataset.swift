@@ -16,6 +16,8 @@ public struct TextClassificationDataset: TaskDataset {
     /// How many examples lost tokens to truncation (Google's: a single text keeps its first pieces; a pair drops
     /// pieces from the end of the longer text, `_truncate_seq_pair`).
     public let truncatedExamples: Int
+    /// Multi-label: a label is predicted (and scored) when its probability is at least this.
+    public let threshold: Double
 
     /// Tokenizes and pads the examples; labels become class ids (their index in the head's labels) or regression
     /// targets. Unlabelled examples get label −1.
@@ -23,7 +25,11 @@ public struct TextClassificationDataset: TaskDataset {
     /// - Throws: ``TaskDataError/invalidSetting(name:expected:)`` for a sequence length below 3 or an empty
     ///   label list; ``TaskDataError/unknownLabel(path:line:label:known:)`` for a label outside the list.
     public init(examples: [TextExample], head: TaskHeadKind, metricSet: ClassificationMetricSet,
-                tokenizer: WordPieceTokenizer, maxSequenceLength: Int, warnings: [DataWarning] = []) throws {
+                tokenizer: WordPieceTokenizer, maxSequenceLength: Int, threshold: Double = MultiLabelMetrics.defaultThreshold,
+                warnings: [DataWarning] = []) throws {
+        guard threshold > 0, threshold < 1 else {
+            throw TaskDataError.invalidSetting(name: "--threshold", expected: "a probability strictly between 0 and 1, got \(threshold)")
+        }
         let options: EncodingOptions
         do {
             options = try EncodingOptions(maxLength: maxSequenceLength, padsToMaxLength: true)
@@ -89,6 +95,7 @@ public struct TextClassificationDataset: TaskDataset {
         self.metricSet = metricSet
         self.warnings = warnings
         self.truncatedExamples = truncated
+        self.threshold = threshold
     }
 
     /// The class labels (empty for regression).
@@ -140,7 +147,7 @@ public struct TextClassificationDataset: TaskDataset {
         return metrics
     }
 
-    /// Multi-label scores over the examples with a label set (``MultiLabelMetrics`` at threshold 0.5):
+    /// Multi-label scores over the examples with a label set (``MultiLabelMetrics`` at ``threshold``):
     /// `micro_f1`, `macro_f1`, `subset_accuracy`, `loss`, and per label `precision/<label>`, `recall/<label>`,
     /// `f1/<label>`.
     private func multiLabelMetrics(_ outputs: [[Float]], labels: [String]) throws -> [String: Double] {
@@ -148,7 +155,8 @@ public struct TextClassificationDataset: TaskDataset {
         guard !scored.isEmpty else {
             throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
         }
-        let scores = MultiLabelMetrics(logits: scored.map(\.1), gold: scored.map { $0.0.labelSet ?? [] }, labels: labels)
+        let scores = MultiLabelMetrics(logits: scored.map(\.1), gold: scored.map { $0.0.labelSet ?? [] }, labels: labels,
+                                       threshold: threshold)
         var metrics = ["micro_f1": scores.microF1, "macro_f1": scores.macroF1, "subset_accuracy": scores.subsetAccuracy,
                        "loss": scores.loss]
         for label in scores.perLabel {
@@ -160,13 +168,13 @@ public struct TextClassificationDataset: TaskDataset {
     }
 
     /// One prediction per example: the arg-max label and the class probabilities, the regression score, or (multi-label)
-    /// the labels whose probability is at least 0.5 and every label's probability.
+    /// the labels whose probability is at least ``threshold`` and every label's probability.
     public func predictions(_ outputs: [[Float]]) throws -> [TextPrediction] {
         try checkOutputs(outputs)
         if case .multiLabel(let labels) = head {
             return zip(examples, outputs).map { example, row in
                 let probabilities = row.map { 1 / (1 + exp(-Double($0))) }
-                return TextPrediction(id: example.id, labels: zip(labels, probabilities).filter { $0.1 >= 0.5 }.map(\.0),
+                return TextPrediction(id: example.id, labels: zip(labels, probabilities).filter { $0.1 >= threshold }.map(\.0),
                                       probabilities: probabilities)
             }
         }
@@ -189,7 +197,7 @@ public struct TextPrediction: Codable, Sendable, Equatable {
     public var probabilities: [Double]?
     /// The predicted score (regression).
     public var score: Double?
-    /// The predicted labels (multi-label): those whose probability is at least 0.5, in the head's label order.
+    /// The predicted labels (multi-label): those whose probability is at least the threshold, in the head's label order.
     public var labels: [String]?
 
     public init(id: String, label: String? = nil, labels: [String]? = nil, probabilities: [Double]? = nil, score: Double? = nil) {

@@ -46,12 +46,28 @@ public struct TextFileFormat: Sendable, Equatable {
     public enum Header: Sendable, Equatable {
         case present
         case absent
-        /// Present when any column is given by name. With indices only it is decided from the label column: the
+        /// Present when any column is given by name, or labels are 0/1 columns (named by it). With indices only it is decided from the label column: the
         /// first row is a header when its label is unlike the others — not a number while the others are
         /// (regression), not a known label while the others are (given labels), or a value no other row has while
         /// the other rows repeat theirs (discovered labels). Without a label column the file is taken as
         /// headerless.
         case detect
+    }
+
+    /// How a row's label (or labels) is written.
+    public enum LabelLayout: Sendable, Equatable {
+        /// One class in the label column (a number for regression).
+        case single
+        /// Multi-label: the label column holds the row's labels joined by the separator (`sports,politics`); an
+        /// empty field is a row with no label. Without a label column the file is unlabelled (prediction input).
+        case separated(String)
+        /// Multi-label: one column per label, holding 1 or 0 (`true`/`false`, `1.0`/`0.0` too); the labels are the
+        /// columns' names, in the order given. `nil`: every column but the text, second-text and id columns, in the
+        /// header's order (TSV and CSV with a header row; JSON Lines must name its keys).
+        case indicatorColumns([Column]?)
+
+        /// Whether a row may carry several labels.
+        public var isMultiLabel: Bool { self != .single }
     }
 
     /// The file syntax.
@@ -68,9 +84,12 @@ public struct TextFileFormat: Sendable, Equatable {
     public var header: Header
     /// Labels are real numbers (one regression output) rather than classes.
     public var isRegression: Bool
+    /// One label per row, or a label set (multi-label classification) and how it is written.
+    public var labelLayout: LabelLayout
 
     public init(kind: Kind, textColumn: Column, textPairColumn: Column? = nil, labelColumn: Column? = nil,
-                idColumn: Column? = nil, header: Header = .detect, isRegression: Bool = false) {
+                idColumn: Column? = nil, header: Header = .detect, isRegression: Bool = false,
+                labelLayout: LabelLayout = .single) {
         self.kind = kind
         self.textColumn = textColumn
         self.textPairColumn = textPairColumn
@@ -78,8 +97,22 @@ public struct TextFileFormat: Sendable, Equatable {
         self.idColumn = idColumn
         self.header = header
         self.isRegression = isRegression
+        self.labelLayout = labelLayout
     }
 
-    /// Every configured column.
-    var columns: [Column] { [textColumn] + [textPairColumn, labelColumn, idColumn].compactMap { $0 } }
+    /// Whether rows carry labels: a label column, or 0/1 label columns.
+    public var isLabelled: Bool {
+        if case .indicatorColumns = labelLayout { return true }
+        return labelColumn != nil
+    }
+
+    /// Every configured column, the 0/1 label columns included when they are named.
+    var columns: [Column] {
+        var columns = [textColumn] + [textPairColumn, labelColumn, idColumn].compactMap { $0 }
+        if case .indicatorColumns(let named?) = labelLayout { columns += named }
+        return columns
+    }
+
+    /// The text, second-text and id columns: what "every other column" leaves out.
+    var inputColumns: [Column] { [textColumn] + [textPairColumn, idColumn].compactMap { $0 } }
 }

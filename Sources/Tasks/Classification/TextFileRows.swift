@@ -10,6 +10,8 @@ struct TextFileRows {
 
     let path: String
     let rows: [Row]
+    /// Multi-label files in the 0/1-column layout: each label column and its label (the column's name).
+    let indicatorColumns: [(column: TextFileFormat.Column, label: String)]
 
     /// Reads `path` with `format`. `knownLabels` helps header detection (`nil` while discovering labels).
     init(path: String, format: TextFileFormat, knownLabels: [String]?) throws {
@@ -18,11 +20,62 @@ struct TextFileRows {
         switch format.kind {
         case .jsonl:
             rows = try Self.jsonLines(bytes, path: path, format: format)
+            indicatorColumns = try Self.keyIndicators(format: format)
         case .tsv, .csv:
             let table = format.kind == .tsv ? DelimitedText.tsv(bytes) : try DelimitedText.csv(bytes, path: path)
+            var format = format
+            indicatorColumns = try Self.tableIndicators(table, path: path, format: format)
+            if case .indicatorColumns(nil) = format.labelLayout { format.labelLayout = .indicatorColumns(indicatorColumns.map(\.column)) }
             rows = try Self.table(table, path: path, format: format, knownLabels: knownLabels)
         }
         guard !rows.isEmpty else { throw TaskDataError.emptyFile(path: path) }
+    }
+
+    /// The 0/1 label columns of a JSON Lines file: its named keys.
+    private static func keyIndicators(format: TextFileFormat) throws -> [(column: TextFileFormat.Column, label: String)] {
+        guard case .indicatorColumns(let columns) = format.labelLayout else { return [] }
+        guard let columns else {
+            throw TaskDataError.invalidSetting(name: "--label-columns", expected: "the label keys of a JSON Lines file (its keys have no order)")
+        }
+        return columns.map { column in
+            if case .name(let key) = column { return (column, key) }
+            return (column, column.description)  // an index: jsonLines(...) has already refused it
+        }
+    }
+
+    /// The 0/1 label columns of a TSV/CSV table, named by its header row: the named ones, or every column but the
+    /// text, second-text and id columns.
+    private static func tableIndicators(_ table: [DelimitedRow], path: String,
+                                        format: TextFileFormat) throws -> [(column: TextFileFormat.Column, label: String)] {
+        guard case .indicatorColumns(let columns) = format.labelLayout else { return [] }
+        guard format.header != .absent, let header = table.first?.fields else {
+            if table.isEmpty { return [] }
+            throw TaskDataError.invalidSetting(name: "header", expected: "a header row naming the label columns of \(path)")
+        }
+        guard let columns else {
+            let inputs = Set(format.inputColumns.compactMap { column -> Int? in
+                switch column {
+                case .index(let index): return index
+                case .name(let name): return header.firstIndex(of: name)
+                }
+            })
+            let labels = header.indices.filter { !inputs.contains($0) }.map { (TextFileFormat.Column.name(header[$0]), header[$0]) }
+            guard !labels.isEmpty else {
+                throw TaskDataError.invalidSetting(name: "--label-columns", expected: "label columns besides the text in \(path), found none")
+            }
+            return labels
+        }
+        return try columns.map { column in
+            switch column {
+            case .name(let name): return (column, name)
+            case .index(let index):
+                guard header.indices.contains(index) else {
+                    throw TaskDataError.malformedRow(path: path, line: table[0].line,
+                                                     reason: "expected at least \(index + 1) columns for label column \(column), found \(header.count)")
+                }
+                return (column, header[index])
+            }
+        }
     }
 
     private static func table(_ table: [DelimitedRow], path: String, format: TextFileFormat,
@@ -67,6 +120,7 @@ struct TextFileRows {
         case .present: return true
         case .absent: return false
         case .detect:
+            if case .indicatorColumns = format.labelLayout { return true }
             if format.columns.contains(where: { if case .name = $0 { return true } else { return false } }) { return true }
             guard case .index(let index)? = format.labelColumn, let first = table.first,
                   first.fields.indices.contains(index) else { return false }

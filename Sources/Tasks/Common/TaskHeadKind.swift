@@ -57,12 +57,14 @@ public enum TaskHeadKind: Sendable, Equatable {
         }
     }
 
-    /// The label names a fine-tuned model's config.json records (`id2label`): the labels, none for regression;
-    /// the span head leaves the checkpoint's as they are.
+    /// What a fine-tuned model's config.json records: the label names (`id2label`; none for regression) and, for a
+    /// sequence classifier, transformers' `problem_type`. The span head leaves the checkpoint's as they are.
     public func recordLabels(in config: inout BertConfig) {
         switch self {
-        case .classification(let labels), .tagging(let labels), .multiLabel(let labels): config.labels = labels
-        case .regression: config.labels = nil
+        case .classification(let labels): (config.labels, config.problemType) = (labels, .singleLabel)
+        case .multiLabel(let labels): (config.labels, config.problemType) = (labels, .multiLabel)
+        case .regression: (config.labels, config.problemType) = (nil, .regression)
+        case .tagging(let labels): (config.labels, config.problemType) = (labels, nil)
         case .span: break
         }
     }

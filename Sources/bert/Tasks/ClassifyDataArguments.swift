@@ -1,4 +1,5 @@
 import ArgumentParser
+import BERT
 import Foundation
 import Tasks
 import Tokenizer
@@ -27,7 +28,45 @@ struct ClassifyDataArguments: ParsableArguments {
     @Flag(name: .long, help: "Generic format: the label is a real number (regression).")
     var regression = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Generic format: multi-label classification, a sigmoid per label. Labels are the --label-column split at "
+            + "--label-separator, or 0/1 columns (--label-columns, else every column but the text, pair and id columns)."))
+    var multiLabel = false
+
+    @Option(name: .long, help: "Multi-label: what separates the labels in the --label-column.")
+    var labelSeparator: String = ","
+
+    @Option(name: .long, help: "Multi-label: the 0/1 label columns, comma-separated (names or 0-based indices); implies --multi-label.")
+    var labelColumns: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Multi-label: predict a label when its probability is at least this.")
+    var threshold: Double = MultiLabelMetrics.defaultThreshold
+
+    /// Whether the data is multi-label: by the flags, or (`model`) because the fine-tuned model is.
+    func isMultiLabel(model: BertConfig.ProblemType? = nil) -> Bool { multiLabel || labelColumns != nil || model == .multiLabel }
+
+    /// How the labels are written (`multiLabel`: whatever the flags say, the data is multi-label).
+    func labelLayout(multiLabel: Bool) -> TextFileFormat.LabelLayout {
+        guard multiLabel else { return .single }
+        if let labelColumns {
+            return .indicatorColumns(labelColumns.split(separator: ",").map { .init($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        return labelColumn == nil ? .indicatorColumns(nil) : .separated(labelSeparator)
+    }
+
     func validate() throws {
+        if regression, isMultiLabel() { throw ValidationError("--regression and --multi-label (or --label-columns) exclude each other") }
+        if task != nil, isMultiLabel() { throw ValidationError("--multi-label is for generic files; GLUE tasks are single-label") }
+        if labelColumn != nil, labelColumns != nil {
+            throw ValidationError("give --label-column (labels split at --label-separator) or --label-columns (0/1 columns), not both")
+        }
+        if labelSeparator.isEmpty { throw ValidationError("--label-separator must not be empty") }
+        if let labelColumns, labelColumns.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--label-columns must name columns separated by commas, got '\(labelColumns)'")
+        }
+        guard threshold > 0, threshold < 1 else {
+            throw ValidationError("--threshold must be a probability strictly between 0 and 1, got \(threshold)")
+        }
         if let task, GLUETask(name: task) == nil {
             throw ValidationError("unknown --task '\(task)'; expected one of \(GLUETask.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -37,9 +76,15 @@ struct ClassifyDataArguments: ParsableArguments {
     }
 
     /// Loads one file: `split` chooses the GLUE layout (train/dev/test); `labels` fixes the label order
-    /// (from the training data or the fine-tuned model).
-    func load(_ path: String, split: GLUESplit, labels: [String]?, tokenizer: WordPieceTokenizer, options: TaskOptions) throws
-        -> TextClassificationDataset {
+    /// (from the training data or the fine-tuned model); `model` is the fine-tuned model's problem type, which
+    /// makes the data multi-label (or refuses the multi-label flags) without them being given.
+    func load(_ path: String, split: GLUESplit, labels: [String]?, model: BertConfig.ProblemType? = nil,
+              tokenizer: WordPieceTokenizer, options: TaskOptions) throws -> TextClassificationDataset {
+        if let model, model != .multiLabel, isMultiLabel() {
+            throw ValidationError("the model is not multi-label (its config.json has problem_type \"\(model.rawValue)\"); drop --multi-label and --label-columns")
+        }
+        var options = options
+        options.threshold = threshold
         if let name = task, let glue = GLUETask(name: name) {
             let files: [(path: String, subset: String?)] = glue == .mnli && split != .train
                 ? [(path, path.contains("mismatched") ? "mismatched" : "matched")] : [(path, nil)]
@@ -57,9 +102,13 @@ struct ClassifyDataArguments: ParsableArguments {
             }
             kind = guessed
         }
+        // Prediction input is read unlabelled: a multi-label model's file as a label-column layout without the column.
+        let multiLabel = isMultiLabel(model: model)
+        let layout: TextFileFormat.LabelLayout = split == .test && multiLabel ? .separated(labelSeparator) : labelLayout(multiLabel: multiLabel)
         let fileFormat = TextFileFormat(kind: kind, textColumn: .init(textColumn ?? "0"), textPairColumn: textPairColumn.map { .init($0) },
                                         labelColumn: split == .test ? nil : labelColumn.map { .init($0) },
-                                        idColumn: idColumn.map { .init($0) }, isRegression: regression)
+                                        idColumn: idColumn.map { .init($0) }, isRegression: regression || model == .regression,
+                                        labelLayout: layout)
         return try TextFileData.load(path: path, format: fileFormat, labels: labels, tokenizer: tokenizer, options: options)
     }
 }

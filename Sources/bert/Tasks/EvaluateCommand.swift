@@ -22,15 +22,15 @@ func reportMetrics(_ metrics: [String: Double], to path: String?) throws {
 }
 
 struct EvaluateClassify: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "classify", abstract: "Accuracy / F1 / MCC / correlations.")
+    static let configuration = CommandConfiguration(commandName: "classify", abstract: "Accuracy / F1 / MCC / correlations / multi-label F1.")
     @OptionGroup var inference: InferenceArguments
     @OptionGroup var data: ClassifyDataArguments
     @Option(name: .long, help: "Labelled dev file.") var dev: String
     @Option(name: .long, help: "Also write the metrics to this JSON file.") var output: String?
 
     func run() throws {
-        let (_, tokenizer, labels) = try inference.open()
-        let dataset = try data.load(dev, split: .dev, labels: labels, tokenizer: tokenizer, options: inference.options())
+        let (_, tokenizer, labels, problemType) = try inference.open()
+        let dataset = try data.load(dev, split: .dev, labels: labels, model: problemType, tokenizer: tokenizer, options: inference.options())
         try reportMetrics(try dataset.metrics(try inference.outputs(dataset)), to: output)
     }
 }
@@ -42,7 +42,7 @@ struct EvaluateNER: ParsableCommand {
     @Option(name: .long, help: "Also write the metrics to this JSON file.") var output: String?
 
     func run() throws {
-        let (_, tokenizer, labels) = try inference.open()
+        let (_, tokenizer, labels, _) = try inference.open()
         let dataset = try NERData.load(path: dev, labels: labels, tokenizer: tokenizer, options: inference.options())
         try reportMetrics(try dataset.metrics(try inference.outputs(dataset)), to: output)
     }

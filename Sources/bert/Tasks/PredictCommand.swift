@@ -33,10 +33,11 @@ struct InferenceArguments: ParsableArguments {
         TaskOptions(maxSequenceLength: maxSeqLength ?? defaultLength, badRows: skipBadRows ? .skip : .fail)
     }
 
-    /// The fine-tuned model's checkpoint, tokenizer and label names (id2label).
-    func open() throws -> (checkpoint: Checkpoint, tokenizer: WordPieceTokenizer, labels: [String]?) {
+    /// The fine-tuned model's checkpoint, tokenizer, label names (id2label) and problem type.
+    func open() throws -> (checkpoint: Checkpoint, tokenizer: WordPieceTokenizer, labels: [String]?, problemType: BertConfig.ProblemType?) {
         let checkpoint = try Checkpoint.open(model)
-        return (checkpoint, try checkpoint.tokenizer(), try checkpoint.requireConfig().labels)
+        let config = try checkpoint.requireConfig()
+        return (checkpoint, try checkpoint.tokenizer(), config.labels, config.problemType)
     }
 
     /// The model's outputs for a dataset's features.
@@ -74,11 +75,16 @@ struct PredictClassify: ParsableCommand {
     @OptionGroup var data: ClassifyDataArguments
     @Option(name: .long, help: "Input file (a GLUE test.tsv, or a generic file).") var input: String
     @Option(name: .long, help: "Output JSONL.") var output: String
+    @Flag(name: .long, help: "Also write every class's (multi-label: every label's) probability, in the model's label order.")
+    var probabilities = false
 
     func run() throws {
-        let (_, tokenizer, labels) = try inference.open()
-        let dataset = try data.load(input, split: .test, labels: labels, tokenizer: tokenizer, options: inference.options())
-        try writeJSONLines(try dataset.predictions(try inference.outputs(dataset)), to: output)
+        let (_, tokenizer, labels, problemType) = try inference.open()
+        let dataset = try data.load(input, split: .test, labels: labels, model: problemType, tokenizer: tokenizer,
+                                    options: inference.options())
+        var predictions = try dataset.predictions(try inference.outputs(dataset))
+        if !probabilities { for index in predictions.indices { predictions[index].probabilities = nil } }
+        try writeJSONLines(predictions, to: output)
     }
 }
 
@@ -89,7 +95,7 @@ struct PredictNER: ParsableCommand {
     @Option(name: .long, help: "Output JSONL.") var output: String
 
     func run() throws {
-        let (_, tokenizer, labels) = try inference.open()
+        let (_, tokenizer, labels, _) = try inference.open()
         guard let labels else { throw ValidationError("\(inference.model) has no id2label in config.json: is it a fine-tuned NER model?") }
         let dataset = try NERData.load(path: input, labels: labels, labelled: false, tokenizer: tokenizer, options: inference.options())
         try writeJSONLines(try dataset.predictions(try inference.outputs(dataset)), to: output)
@@ -105,7 +111,7 @@ struct PredictSQuAD: ParsableCommand {
     @Option(name: .long, help: "Output JSONL (predictions.json etc. are written beside it).") var output: String
 
     func run() throws {
-        let (_, tokenizer, _) = try inference.open()
+        let (_, tokenizer, _, _) = try inference.open()
         let dataset = try SQuADData.load(path: input, training: false, tokenizer: tokenizer,
                                          options: squad.options(maxSequenceLength: inference.maxSeqLength ?? 384),
                                          postprocessing: squad.postprocessing)
