@@ -47,6 +47,13 @@ final class MetricsLog {
         try writePlot()
     }
 
+    /// What of the data did not fit, once at the start: `{"step": 0, "truncation": {"train": {…}, "dev": {…}}}`.
+    func logData(training: Truncation?, evaluation: Truncation?) throws {
+        let counts = [("train", training), ("dev", evaluation)].compactMap { name, value in value.map { (name, $0.json) } }
+        guard !counts.isEmpty else { return }
+        try append(["step": 0, "truncation": Dictionary(uniqueKeysWithValues: counts)])
+    }
+
     /// A new best: `{"step": s, "best": {"metric": m, "value": v}}`.
     func logBest(_ step: Int, metric: String, value: Double) throws {
         bestStep = step

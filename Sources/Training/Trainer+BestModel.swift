@@ -59,10 +59,12 @@ extension Trainer {
         return stop[0] != 0
     }
 
-    /// `eval_results.json`: the last evaluation's metrics, and with a best model kept, the best evaluation under
-    /// `"best"` (its step, metric and every value) and which one `OUTPUT/model` holds.
-    func writeEvaluationResults(_ metrics: [String: Double], to path: String) throws {
+    /// `eval_results.json`: the last evaluation's metrics, with a best model kept the best evaluation under
+    /// `"best"` (its step, metric and every value) and which one `OUTPUT/model` holds, and under `"truncation"` what
+    /// of the evaluation data did not fit the sequence length.
+    func writeEvaluationResults(_ metrics: [String: Double], truncation: Truncation?, to path: String) throws {
         var object: [String: Any] = metrics
+        if let truncation { object["truncation"] = truncation.json }
         if let tracker = bestTracker, let step = tracker.bestStep {
             object["best"] = ["step": step, "metric": tracker.metric, "value": tracker.bestValue ?? .nan,
                               "metrics": tracker.bestMetrics] as [String: Any]

@@ -10,12 +10,15 @@ public struct Evaluation {
     public var primaryMetric: String
     /// The names `metrics` reports, when known before training (checks `--metric-for-best` before any step).
     public var metricNames: (() -> [String]?)?
+    /// What of the evaluation data did not fit the sequence length (written into `eval_results.json`).
+    public var truncation: Truncation?
 
-    public init(features: [Feature], primaryMetric: String, metricNames: (() -> [String]?)? = nil,
+    public init(features: [Feature], primaryMetric: String, truncation: Truncation? = nil, metricNames: (() -> [String]?)? = nil,
                 metrics: @escaping ([[Float]]) throws -> [String: Double]) {
         self.features = features
         self.primaryMetric = primaryMetric
         self.metricNames = metricNames
+        self.truncation = truncation
         self.metrics = metrics
     }
 }
@@ -108,8 +111,10 @@ public final class Trainer {
 
     /// Trains on `features`; with `resume`, continues from that checkpoint folder (weights, moments, step,
     /// data position and dropout stream are restored, so the loss curve continues as if uninterrupted).
+    /// `truncation` (what of the training data did not fit) goes into `metrics.jsonl` with the evaluation's.
     @discardableResult
-    public func train(_ features: some FeatureSource, evaluation: Evaluation?, resume: String? = nil) throws -> TrainingSummary {
+    public func train(_ features: some FeatureSource, truncation: Truncation? = nil, evaluation: Evaluation?,
+                      resume: String? = nil) throws -> TrainingSummary {
         guard features.count > 0 else { throw TrainingError.data("no training examples") }
         let output = config.outputDirectory
         if isRoot { try Folders.create(output + "/checkpoints") }
@@ -123,6 +128,7 @@ public final class Trainer {
         try startTrackingBest(evaluation: evaluation, resume: resume)
         try broadcastWeights()
         let log = isRoot ? try MetricsLog(directory: output, resumedStep: resume == nil ? nil : step) : nil
+        if resume == nil { try log?.logData(training: truncation, evaluation: evaluation?.truncation) }
         let progress = isRoot ? ProgressReporter(total: total, logEvery: config.logEvery, startStep: step) : nil
         if let resume { progress?.note("resumed from \(resume) at step \(step) of \(total)") }
         let start = Date()
@@ -188,7 +194,7 @@ public final class Trainer {
         if isRoot {
             try log?.writePlot(bestStep: bestTracker?.bestStep)
             // The model comes last: a folder with a model is a finished run.
-            if !evaluationResult.isEmpty { try writeEvaluationResults(evaluationResult, to: output + "/eval_results.json") }
+            if !evaluationResult.isEmpty { try writeEvaluationResults(evaluationResult, truncation: evaluation?.truncation, to: output + "/eval_results.json") }
             lastCheckpoint = try saveCheckpoint(step: step, previous: lastCheckpoint)
             try writing("the model", previous: lastCheckpoint) {
                 if config.best?.loadBestAtEnd == true, bestTracker?.bestStep != nil {

@@ -7,17 +7,15 @@ import XCTest
 /// `id2label`), `eval_results.json` with the F1 scores per label, then `bert predict classify` and
 /// `bert evaluate classify` on the fine-tuned model without the multi-label flags.
 final class MultiLabelCommandTests: XCTestCase {
-    private var packageRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-    private var tinyModel: String { packageRoot.appendingPathComponent("Tests/BERTTests/Fixtures/hf-tiny").path }
+    private var tinyModel: String { TinyModelFixture.folder }
     private let labels = ["news", "sport", "tech"]
 
     /// 48 rows of the tiny model's words, each with the labels whose index divides the row number; `columns` writes
     /// them as 0/1 columns (CSV with an id column) instead of a `tags` column.
     private func file(_ name: String, rows: Range<Int>, columns: Bool, in folder: String) throws -> String {
-        let words = try String(contentsOfFile: tinyModel + "/vocab.txt", encoding: .utf8).split(separator: "\n")
-            .map(String.init).filter { $0.allSatisfy(\.isLetter) }
+        let words = try TinyModelFixture.words()
         let lines = (columns ? ["id,text," + labels.joined(separator: ",")] : ["text\ttags"]) + rows.map { i in
-            let text = (0..<5).map { words[(i * 7 + $0 * 13) % words.count] }.joined(separator: " ")
+            let text = TinyModelFixture.sentence(i, of: words, length: 5)
             let has = labels.indices.map { i % ($0 + 2) == 0 }
             if columns { return "r\(i),\(text)," + has.map { $0 ? "1" : "0" }.joined(separator: ",") }
             return text + "\t" + zip(labels, has).filter(\.1).map(\.0).joined(separator: ",")

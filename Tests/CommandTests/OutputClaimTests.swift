@@ -6,15 +6,13 @@ import XCTest
 /// (before the model is loaded) naming the first, a new run starts by itself after the first was killed with
 /// SIGKILL and clears the temporaries a killed write left, and an unusable --output is one line before any work.
 final class OutputClaimTests: XCTestCase {
-    private var packageRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-    private var tinyModel: String { packageRoot.appendingPathComponent("Tests/BERTTests/Fixtures/hf-tiny").path }
+    private var tinyModel: String { TinyModelFixture.folder }
 
     /// 64 rows of the tiny model's words with two labels.
     private func trainingFile(in folder: String) throws -> String {
-        let words = try String(contentsOfFile: tinyModel + "/vocab.txt", encoding: .utf8).split(separator: "\n")
-            .map(String.init).filter { $0.allSatisfy(\.isLetter) }
+        let words = try TinyModelFixture.words()
         let lines = ["sentence\tlabel"] + (0..<64).map { i in
-            (0..<6).map { words[(i * 7 + $0 * 13) % words.count] }.joined(separator: " ") + "\t" + (i % 3 == 0 ? "neg" : "pos")
+            TinyModelFixture.sentence(i, of: words, length: 6) + "\t" + (i % 3 == 0 ? "neg" : "pos")
         }
         let path = folder + "/train.tsv"
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Tokenizer
+import Training
 import XCTest
 @testable import Tasks
 
@@ -70,7 +71,20 @@ final class GLUETests: XCTestCase {
         let mrpc = try load(.mrpc, .dev, "MRPC", maxSequenceLength: 8)
         XCTAssertEqual(mrpc.features[2].ids, [2, 5, 42, 11, 3, 5, 42, 3])
         XCTAssertEqual(mrpc.features[2].types, [0, 0, 0, 0, 0, 1, 1, 1])
-        XCTAssertEqual(mrpc.truncatedExamples, 3)
+        XCTAssertEqual(mrpc.truncation?.truncatedInputs, 3)
+    }
+
+    func testTruncationCountsInputsAndLostPieces() throws {
+        let examples = [TextExample(id: "fits", text: "the movie was good", label: "1", line: 2, path: "t.tsv"),          // 4 pieces
+                        TextExample(id: "one", text: "the movie was good.", label: "1", line: 3, path: "t.tsv"),         // 5: 1 cut
+                        TextExample(id: "pair", text: "the movie was good.", textPair: "the movie was great.", label: "0",
+                                    line: 4, path: "t.tsv")]                                                            // 10: 7 cut
+        let data = try TextClassificationDataset(examples: examples, head: .classification(labels: ["0", "1"]), metricSet: .accuracy,
+                                                 tokenizer: try Fixtures.tokenizer(), maxSequenceLength: 6)
+        XCTAssertEqual(data.truncation, Truncation(inputs: 3, truncatedInputs: 2, pieces: 19, lostPieces: 8))
+        XCTAssertEqual(data.evaluation().truncation, data.truncation)
+        XCTAssertEqual(data.truncation?.summary("dev data", maxSequenceLength: 6),
+                       "dev data: 2 of 3 inputs (66.7 %) are longer than --max-seq-length 6 and were cut, losing 8 of 19 word pieces (42.1 %)")
     }
 
     func testMalformedRowsFailOrAreSkippedWithAWarning() throws {

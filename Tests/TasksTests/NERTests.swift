@@ -1,4 +1,5 @@
 import Tokenizer
+import Training
 import XCTest
 @testable import Tasks
 
@@ -50,6 +51,12 @@ final class NERTests: XCTestCase {
         XCTAssertEqual(data.firstPiecePositions[2], [1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, nil, nil])
         XCTAssertEqual(data.truncatedSentences, 3)
         XCTAssertEqual(data.truncatedWords, 6 + 2 + 2)   // from "call" on; John Smith; Institution and .
+        // Every piece is counted once: those kept at 16 plus those lost are all the pieces, which fit at 128.
+        func pieces(_ data: NERDataset) -> Int { data.features.map { Int($0.mask.reduce(0, +)) - 2 }.reduce(0, +) }
+        let whole = try train(maxSequenceLength: 128)
+        XCTAssertEqual(whole.truncation, Truncation(inputs: data.sentences.count, truncatedInputs: 0, pieces: pieces(whole), lostPieces: 0))
+        XCTAssertEqual(data.truncation, Truncation(inputs: data.sentences.count, truncatedInputs: 3, pieces: pieces(whole),
+                                                   lostPieces: pieces(whole) - pieces(data)))
         let padded = try train(maxSequenceLength: 64).features[1]   // Peter Blackburn John Smith: 5 + 9 + 1 + 1 pieces
         XCTAssertEqual(padded.tokenLabels?.prefix(19), [-1, 3, -1, -1, -1, -1, 7, -1, -1, -1, -1, -1, -1, -1, -1, 3, 7, -1, -1])
         XCTAssertEqual(padded.mask.reduce(0, +), 18)

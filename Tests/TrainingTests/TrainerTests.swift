@@ -87,16 +87,25 @@ final class TrainerTests: XCTestCase {
         let output = try outputFolder()
         let trainer = try makeTrainer(CPUDevice(), micro: 4, output: output) { $0.epochs = 3; $0.evalEvery = 4 }
         let dev = Array(features().prefix(6))
-        let summary = try trainer.train(features(), evaluation: Evaluation(features: dev, primaryMetric: "accuracy") { outputs in
+        let cut = Truncation(inputs: 6, truncatedInputs: 1, pieces: 40, lostPieces: 3)
+        let evaluation = Evaluation(features: dev, primaryMetric: "accuracy", truncation: cut) { outputs in
             let correct = zip(outputs, dev).filter { (($0.0[1] > $0.0[0]) ? 1 : 0) == $0.1.label }.count
             return ["accuracy": Double(correct) / Double(dev.count)]
-        })
+        }
+        let summary = try trainer.train(features(), truncation: Truncation(inputs: 16, pieces: 90), evaluation: evaluation)
         XCTAssertEqual(summary.steps, 9)
         XCTAssertNotNil(summary.evaluation["accuracy"])
         let lines = try String(contentsOfFile: output + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.count, 9 + 3, "9 steps and evaluations at 4, 8 and 9")
+        XCTAssertEqual(lines.count, 1 + 9 + 3, "what truncation cut, 9 steps and evaluations at 4, 8 and 9")
+        let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(first["step"] as? Int, 0)
+        XCTAssertEqual(first["truncation"] as? [String: [String: Int]],
+                       ["train": ["inputs": 16, "truncated_inputs": 0, "word_pieces": 90, "lost_word_pieces": 0],
+                        "dev": ["inputs": 6, "truncated_inputs": 1, "word_pieces": 40, "lost_word_pieces": 3]])
         XCTAssertTrue(try String(contentsOfFile: output + "/training.svg", encoding: .utf8).contains("<polyline"))
-        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/eval_results.json"))))
+        let results = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/eval_results.json"))) as? [String: Any])
+        XCTAssertEqual(results["truncation"] as? [String: Int], ["inputs": 6, "truncated_inputs": 1, "word_pieces": 40, "lost_word_pieces": 3])
+        XCTAssertNotNil(results["accuracy"] as? Double)
         let checkpoint = try Checkpoint.open(output + "/model")
         XCTAssertEqual(checkpoint.heads, .classifier(labels: 2))
         XCTAssertEqual(try checkpoint.readFloats("classifier.bias"), try trainer.parameters.read("classifier.bias"))

@@ -13,9 +13,9 @@ public struct TextClassificationDataset: TaskDataset {
     /// Which official metrics ``metrics(_:)`` reports.
     public let metricSet: ClassificationMetricSet
     public let warnings: [DataWarning]
-    /// How many examples lost tokens to truncation (Google's: a single text keeps its first pieces; a pair drops
-    /// pieces from the end of the longer text, `_truncate_seq_pair`).
-    public let truncatedExamples: Int
+    /// The examples that lost word pieces to truncation, and how many (Google's: a single text keeps its first
+    /// pieces; a pair drops pieces from the end of the longer text, `_truncate_seq_pair`).
+    public let truncation: Truncation?
     /// Multi-label: a label is predicted (and scored) when its probability is at least this.
     public let threshold: Double
 
@@ -49,7 +49,7 @@ public struct TextClassificationDataset: TaskDataset {
         let session = TokenizerSession()
         var features: [Feature] = []
         features.reserveCapacity(examples.count)
-        var truncated = 0
+        var truncation = Truncation()
         for example in examples {
             var first = TokenizedText(), second = TokenizedText()
             tokenizer.tokenize(example.text, session: session, into: &first)
@@ -61,7 +61,8 @@ public struct TextClassificationDataset: TaskDataset {
                     + "tokenizes to nothing (only control, format or private-use characters); remove the row or fix its text")
             }
             let encoding = tokenizer.encode(first: first, second: example.textPair == nil ? nil : second, options: options)
-            if encoding.truncated.first + encoding.truncated.second > 0 { truncated += 1 }
+            truncation.count(pieces: first.count + (example.textPair == nil ? 0 : second.count),
+                             lost: encoding.truncated.first + encoding.truncated.second)
             var feature = Feature(ids: encoding.ids, types: encoding.segmentIDs, mask: encoding.attentionMask)
             if case .multiLabel(let labels) = head, let set = example.labelSet {
                 var values = [Float](repeating: 0, count: labels.count)
@@ -94,7 +95,7 @@ public struct TextClassificationDataset: TaskDataset {
         self.sequenceLength = maxSequenceLength
         self.metricSet = metricSet
         self.warnings = warnings
-        self.truncatedExamples = truncated
+        self.truncation = truncation
         self.threshold = threshold
     }
 

@@ -20,6 +20,8 @@ public protocol TaskDataset {
     var primaryMetric: String { get }
     /// Rows or examples skipped or repaired while loading.
     var warnings: [DataWarning] { get }
+    /// What of the inputs did not fit ``sequenceLength``; `nil` where windows cover every input (SQuAD).
+    var truncation: Truncation? { get }
 
     /// The official metrics for `outputs` (one row per feature).
     func metrics(_ outputs: [[Float]]) throws -> [String: Double]
@@ -30,7 +32,7 @@ public protocol TaskDataset {
 extension TaskDataset {
     /// The trainer's evaluation for this data: its features, its metrics, its primary metric.
     public func evaluation() -> Evaluation {
-        Evaluation(features: features, primaryMetric: primaryMetric, metricNames: {
+        Evaluation(features: features, primaryMetric: primaryMetric, truncation: truncation, metricNames: {
             // The metrics of all-zero outputs name every metric the evaluation reports.
             let zeros = [Float](repeating: 0, count: self.head.outputWidth(sequenceLength: self.sequenceLength))
             return (try? self.metrics([[Float]](repeating: zeros, count: self.features.count)))?.keys.sorted()

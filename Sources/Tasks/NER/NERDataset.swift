@@ -21,7 +21,9 @@ public struct NERDataset: TaskDataset {
     /// The gold tags in IOB2 (IOB1 input repaired as seqeval reads it); `nil` for unlabelled sentences.
     public let goldTags: [[String]?]
     /// Sentences that lost word pieces to truncation.
-    public let truncatedSentences: Int
+    public var truncatedSentences: Int { truncation?.truncatedInputs ?? 0 }
+    /// The sentences and word pieces truncation cut.
+    public let truncation: Truncation?
     /// Words whose first piece did not fit.
     public let truncatedWords: Int
     /// Words with no word piece at all.
@@ -48,7 +50,7 @@ public struct NERDataset: TaskDataset {
         let session = TokenizerSession()
         let special = tokenizer.specialIDs
         var features: [Feature] = [], positions: [[Int?]] = [], gold: [[String]?] = []
-        var truncatedSentences = 0, truncatedWords = 0, emptyWords = 0, repaired = 0
+        var truncation = Truncation(), truncatedWords = 0, emptyWords = 0, repaired = 0
         for sentence in sentences {
             let tags = sentence.tags.map(EntityTags.toIOB2)
             if let tags, let original = sentence.tags { repaired += zip(tags, original).filter { $0 != $1 }.count }
@@ -60,25 +62,27 @@ public struct NERDataset: TaskDataset {
                 wordLabels[index] = id
             }
             var ids: [Int32] = [special.classifier], tokenLabels: [Int32] = [-1], wordPositions: [Int?] = []
-            var pieces = TokenizedText(), cut = 0, lostPieces = false
+            var pieces = TokenizedText(), cut = 0, piecesRead = 0, piecesLost = 0
             for (index, word) in sentence.words.enumerated() {
                 pieces.ids.removeAll(keepingCapacity: true)
                 pieces.offsets.removeAll(keepingCapacity: true)
                 tokenizer.tokenize(word, session: session, into: &pieces)
                 if pieces.count == 0 { emptyWords += 1 }
+                piecesRead += pieces.count
                 let room = maxSequenceLength - 1 - ids.count
                 guard pieces.count > 0, room > 0 else {
                     if pieces.count > 0 { cut += 1 }
+                    piecesLost += pieces.count
                     wordPositions.append(nil)
                     continue
                 }
                 wordPositions.append(ids.count)
                 let kept = min(room, pieces.count)
-                if kept < pieces.count { lostPieces = true }
+                piecesLost += pieces.count - kept
                 ids += pieces.ids.prefix(kept)
                 tokenLabels += [wordLabels[index]] + [Int32](repeating: -1, count: kept - 1)
             }
-            if cut > 0 || lostPieces { truncatedSentences += 1 }
+            truncation.count(pieces: piecesRead, lost: piecesLost)
             truncatedWords += cut
             ids.append(special.separator)
             tokenLabels.append(-1)
@@ -97,7 +101,7 @@ public struct NERDataset: TaskDataset {
         self.warnings = warnings
         self.labels = labels
         self.goldTags = gold
-        self.truncatedSentences = truncatedSentences
+        self.truncation = truncation
         self.truncatedWords = truncatedWords
         self.wordsWithoutPieces = emptyWords
         self.repairedTags = repaired

@@ -36,6 +36,8 @@ public struct SQuADDataset: TaskDataset {
     public var postprocessing: SQuADPostprocessing
     let paragraphPieces: [ParagraphPieces]
 
+    /// `nil`: windows cover every context (questions are cut at `--max-query-length`, as Google's run_squad.py does).
+    public var truncation: Truncation? { nil }
     public var head: TaskHeadKind { .span }
     public var primaryMetric: String { "f1" }
 

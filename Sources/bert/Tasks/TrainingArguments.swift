@@ -95,6 +95,9 @@ struct TrainingArguments: ParsableArguments {
         }
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
+        let positions = try Checkpoint.open(model).requireConfig().maxPositionEmbeddings
+        report(train.truncation, "training data", sequence: train.sequenceLength, positions: positions)
+        if let dev { report(dev.truncation, "dev data", sequence: dev.sequenceLength, positions: positions) }
         var config = trainerConfig(head: train.head)
         let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device, ranks: ranks)
         config.microBatchSize = plan.microBatch
@@ -111,7 +114,8 @@ struct TrainingArguments: ParsableArguments {
                    + "of \(config.batchSize) (micro-batches of \(config.microBatchSize)), seq \(train.sequenceLength), "
                    + "peak memory so far \(ByteCount.format(device.memory.peak))")
         if config.groupByLength { printError("batches grouped by length (megabatches of 50 batches, --no-group-by-length to turn off)") }
-        let summary = try trainer.train(train.features, evaluation: dev?.evaluation(), resume: runOptions.resume)
+        let summary = try trainer.train(train.features, truncation: train.truncation, evaluation: dev?.evaluation(),
+                                        resume: runOptions.resume)
         printError(String(format: "trained %d steps in %.0f s; final loss %.4f; model in %@", summary.steps, summary.seconds,
                           summary.finalLoss, summary.modelFolder))
         printError("training throughput: \(summary.throughput.summary)")
@@ -144,6 +148,13 @@ extension TrainingArguments {
                                     microBatchSize: microBatchSize, activations: activationArguments,
                                     optimizer: runOptions.optimizerKind, device: device)
     }
+}
+
+/// Prints what truncation cut from `what`, if anything, so that no text is dropped silently, and what to do about it.
+func report(_ truncation: Truncation?, _ what: String, sequence: Int, positions: Int) {
+    guard let truncation, !truncation.isEmpty else { return }
+    let advice = sequence < positions ? "; raise --max-seq-length (this model reads up to \(positions) tokens)" : ""
+    printError("note: " + truncation.summary(what, maxSequenceLength: sequence) + advice)
 }
 
 /// Prints data warnings: a count and the first few, so a skipped row never goes unnoticed.

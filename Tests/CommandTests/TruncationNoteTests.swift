@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// No text is dropped silently: a fine-tune whose inputs are longer than --max-seq-length says how many were cut and
+/// how many word pieces they lost (training and dev data, then `bert predict`'s input), and writes the counts into
+/// metrics.jsonl and eval_results.json; a run where everything fits says nothing.
+final class TruncationNoteTests: XCTestCase {
+    /// 32 rows: even rows 12 words (cut to 6 at --max-seq-length 8), odd rows 4 words.
+    private func dataFile(in folder: String) throws -> String {
+        let words = try TinyModelFixture.words().filter { $0 == $0.lowercased() }
+        let lines = ["sentence\tlabel"] + (0..<32).map { i in
+            TinyModelFixture.sentence(i, of: words, length: i % 2 == 0 ? 12 : 4) + "\t" + (i % 3 == 0 ? "neg" : "pos")
+        }
+        let path = folder + "/data.tsv"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func finetune(_ data: String, output: String, length: Int) -> [String] {
+        ["finetune", "classify", "--model", TinyModelFixture.folder, "--train", data, "--dev", data, "--text-column", "sentence",
+         "--label-column", "label", "--output", output, "--batch-size", "8", "--max-seq-length", String(length), "--epochs", "1",
+         "--device", "cpu", "--threads", "1"]
+    }
+
+    func testCutInputsAreCountedPrintedAndWritten() throws {
+        let bert = try ToolProcess.built("bert", besides: Bundle(for: Self.self))
+        let work = try ToolProcess.folder("swiftbert-truncation", for: self)
+        let data = try dataFile(in: work)
+        let cut = try ToolProcess.run(bert, finetune(data, output: work + "/cut", length: 8))
+        XCTAssertEqual(cut.status, 0, cut.output)
+        for what in ["training data", "dev data"] {
+            XCTAssertTrue(cut.output.contains("note: \(what): 16 of 32 inputs (50.0 %) are longer than --max-seq-length 8 and were cut, "
+                                              + "losing 96 of 256 word pieces (37.5 %); raise --max-seq-length (this model reads up to"),
+                          cut.output)
+        }
+        let first = try String(contentsOfFile: work + "/cut/metrics.jsonl", encoding: .utf8).split(separator: "\n").first ?? ""
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        let counts = ["inputs": 32, "truncated_inputs": 16, "word_pieces": 256, "lost_word_pieces": 96]
+        XCTAssertEqual(record["truncation"] as? [String: [String: Int]], ["train": counts, "dev": counts])
+        let results = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/cut/eval_results.json"))) as? [String: Any])
+        XCTAssertEqual(results["truncation"] as? [String: Int], counts)
+
+        let predict = try ToolProcess.run(bert, ["predict", "classify", "--model", work + "/cut/model", "--input", data, "--text-column", "sentence",
+                                                 "--output", work + "/predictions.jsonl", "--max-seq-length", "8", "--device", "cpu"])
+        XCTAssertEqual(predict.status, 0, predict.output)
+        XCTAssertTrue(predict.output.contains("note: input data: 16 of 32 inputs (50.0 %)"), predict.output)
+
+        let whole = try ToolProcess.run(bert, finetune(data, output: work + "/whole", length: 16))
+        XCTAssertEqual(whole.status, 0, whole.output)
+        XCTAssertFalse(whole.output.contains("note:"), whole.output)
+        let counted = try String(contentsOfFile: work + "/whole/metrics.jsonl", encoding: .utf8).split(separator: "\n").first ?? ""
+        XCTAssertTrue(counted.contains("\"truncated_inputs\":0"), String(counted))
+    }
+}
