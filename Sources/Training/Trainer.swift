@@ -224,8 +224,8 @@ public final class Trainer {
     func optimizerStep(_ batch: [Feature], step: Int, schedule: LearningRateSchedule, checkpoint: String?) throws
         -> (loss: Double, norm: Float, rate: Float, throughput: Throughput, reduceSeconds: Double) {
         let micro = config.microBatchSize
-        let terms = batch.reduce(0) { $0 + head.lossTerms($1) }
-        let scale: Float = terms > 0 ? 1 / Float(terms) : 0
+        let terms = batch.reduce(Float(0)) { $0 + head.lossWeight($1) }
+        let scale: Float = terms > 0 ? 1 / terms : 0
         try parameters.zeroGradients()
         try head.resetLoss()
         try head.prepareStep(batch)

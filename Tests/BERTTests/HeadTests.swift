@@ -94,7 +94,7 @@ final class HeadTests: XCTestCase {
             let head = try SequenceClassifierHead(encoder: encoder, objective: .multiLabel(labels: 3))
             var features = Self.labelSets(targets, labels: 3)
             try head.setTargets(features)
-            XCTAssertEqual(head.lossTerms(features[0]), 3, "one term per label")
+            XCTAssertEqual(head.lossWeight(features[0]), 3, "one term per label")
             try head.resetLoss()
             try head.forward(dropout: nil)
             _ = try head.backward(scale: scale)
@@ -114,7 +114,7 @@ final class HeadTests: XCTestCase {
             features[1].labelSet = [1, 0]
             XCTAssertThrowsError(try head.setTargets(features)) { XCTAssertTrue("\($0)".contains("example 1"), "\($0)") }
             features[1].labelSet = nil
-            XCTAssertEqual(head.lossTerms(features[1]), 0)
+            XCTAssertEqual(head.lossWeight(features[1]), 0)
             try head.setTargets(features)
             try head.resetLoss()
             try head.forward(dropout: nil)
@@ -124,6 +124,57 @@ final class HeadTests: XCTestCase {
             }
             XCTAssertEqual(Double(try device.readFloats(head.lossTotal)[0]), scoredLoss, accuracy: 1e-5 * max(scoredLoss, 1),
                            "the unscored row adds no loss on \(device.info)")
+        }
+    }
+
+    /// A long input's windows carry weights 1/K (Feature.weight): each row's loss and gradients scale by its weight,
+    /// so the weighted loss and every gradient are Σ_rows weight · (that row alone) — checked against runs scoring
+    /// one row at a time (weight 1 on it, 0 on the others), for all three sequence objectives, on both devices.
+    func testWeightedRowsScaleTheirLossAndGradients() throws {
+        let objectives: [(SequenceClassifierHead.Objective, BertHeads, String)] = [
+            (.classification(labels: 3), .classifier(labels: 3), "classifier"),
+            (.regression, .classifier(labels: 1), "regression"),
+            (.multiLabel(labels: 4), .classifier(labels: 4), "multilabel"),
+        ]
+        let weights: [Float] = [1, 0.5, 0.25]
+        for device in try TestDevices.both() {
+            for (objective, heads, name) in objectives {
+                let encoder = try model(device, heads: heads, name: name)
+                let head = try SequenceClassifierHead(encoder: encoder, objective: objective)
+                var features = try (0..<3).map { row -> Feature in
+                    var feature = Feature(ids: [], types: [], mask: [])
+                    switch objective {
+                    case .classification: feature.label = try expected.readInt32("classifier.labels")[row]
+                    case .regression: feature.target = try expected.readFloats("regression.targets")[row]
+                    case .multiLabel: feature.labelSet = Array(try expected.readFloats("multilabel.targets")[(4 * row)..<(4 * row + 4)])
+                    }
+                    return feature
+                }
+                func run(_ rowWeights: [Float]) throws -> (loss: Float, gradients: [[Float]]) {
+                    for row in features.indices { features[row].weight = rowWeights[row] }
+                    try encoder.parameters.zeroGradients()
+                    try encoder.forward()   // backward consumes some forward state (the pooler's)
+                    try head.setTargets(features)
+                    try head.resetLoss()
+                    try head.forward(dropout: nil)
+                    try encoder.backward(try head.backward(scale: 0.5))
+                    return (try device.readFloats(head.lossTotal)[0],
+                            try encoder.parameters.specs.map { try device.readFloats(try encoder.parameters.gradient($0.name)) })
+                }
+                let rows = try (0..<3).map { row in try run((0..<3).map { $0 == row ? 1 : 0 }) }
+                let weighted = try run(weights)
+                let loss = zip(weights, rows).reduce(Float(0)) { $0 + $1.0 * $1.1.loss }
+                XCTAssertEqual(weighted.loss, loss, accuracy: 1e-5 * max(abs(loss), 1), "\(name) Σ weighted loss on \(device.info)")
+                for (index, spec) in encoder.parameters.specs.enumerated() {
+                    let expected = (0..<rows[0].gradients[index].count).map { i in
+                        zip(weights, rows).reduce(Float(0)) { $0 + $1.0 * $1.1.gradients[index][i] }
+                    }
+                    let scale = Double(expected.map { abs($0) }.max() ?? 1)
+                    assertClose(weighted.gradients[index], expected, atol: 1e-4 * max(scale, 1e-6), rtol: 1e-3,
+                                "\(name) ∂L/∂\(spec.name) with weights on \(device.info)")
+                }
+                XCTAssertEqual(head.lossWeight(features[1]), Float(objective.targetsPerExample) * 0.5)
+            }
         }
     }
 

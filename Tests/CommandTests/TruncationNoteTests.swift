@@ -4,7 +4,8 @@ import XCTest
 
 /// No text is dropped silently: a fine-tune whose inputs are longer than --max-seq-length says how many were cut and
 /// how many word pieces they lost (training and dev data, then `bert predict`'s input), and writes the counts into
-/// metrics.jsonl and eval_results.json; a run where everything fits says nothing.
+/// metrics.jsonl and eval_results.json; a run where everything fits, or whose long inputs are read as windows
+/// (--doc-stride), says nothing.
 final class TruncationNoteTests: XCTestCase {
     /// 32 rows: even rows 12 words (cut to 6 at --max-seq-length 8), odd rows 4 words.
     private func dataFile(in folder: String) throws -> String {
@@ -31,7 +32,8 @@ final class TruncationNoteTests: XCTestCase {
         XCTAssertEqual(cut.status, 0, cut.output)
         for what in ["training data", "dev data"] {
             XCTAssertTrue(cut.output.contains("note: \(what): 16 of 32 inputs (50.0 %) are longer than --max-seq-length 8 and were cut, "
-                                              + "losing 96 of 256 word pieces (37.5 %); raise --max-seq-length (this model reads up to"),
+                                              + "losing 96 of 256 word pieces (37.5 %); raise --max-seq-length (this model reads up to")
+                              && cut.output.contains("or give --doc-stride N to read long inputs as overlapping windows"),
                           cut.output)
         }
         let first = try String(contentsOfFile: work + "/cut/metrics.jsonl", encoding: .utf8).split(separator: "\n").first ?? ""
@@ -45,6 +47,21 @@ final class TruncationNoteTests: XCTestCase {
                                                  "--output", work + "/predictions.jsonl", "--max-seq-length", "8", "--device", "cpu"])
         XCTAssertEqual(predict.status, 0, predict.output)
         XCTAssertTrue(predict.output.contains("note: input data: 16 of 32 inputs (50.0 %)"), predict.output)
+
+        // With --doc-stride nothing is cut: each 12-word row is 3 windows of 6 (starts 0, 3, 6), and nothing is said.
+        let windows = try ToolProcess.run(bert, finetune(data, output: work + "/windows", length: 8) + ["--doc-stride", "3"])
+        XCTAssertEqual(windows.status, 0, windows.output)
+        XCTAssertFalse(windows.output.contains("note:"), windows.output)
+        XCTAssertTrue(windows.output.contains("training on 64 features"), windows.output)
+        let windowed = try String(contentsOfFile: work + "/windows/metrics.jsonl", encoding: .utf8).split(separator: "\n").first ?? ""
+        XCTAssertTrue(windowed.contains("\"lost_word_pieces\":0") && windowed.contains("\"truncated_inputs\":0"), String(windowed))
+        let perRow = try ToolProcess.run(bert, ["predict", "classify", "--model", work + "/windows/model", "--input", data,
+                                                "--text-column", "sentence", "--output", work + "/windowed.jsonl", "--max-seq-length", "8",
+                                                "--doc-stride", "3", "--window-aggregation", "max", "--device", "cpu"])
+        XCTAssertEqual(perRow.status, 0, perRow.output)
+        XCTAssertFalse(perRow.output.contains("note:"), perRow.output)
+        XCTAssertEqual(try String(contentsOfFile: work + "/windowed.jsonl", encoding: .utf8).split(separator: "\n").count, 32,
+                       "one prediction per input row")
 
         let whole = try ToolProcess.run(bert, finetune(data, output: work + "/whole", length: 16))
         XCTAssertEqual(whole.status, 0, whole.output)

@@ -185,3 +185,72 @@ final class GLUETests: XCTestCase {
         XCTAssertEqual(GLUETask.mnli.files(for: .test).map(\.name), ["test_matched.tsv", "test_mismatched.tsv"])
     }
 }
+
+/// Long inputs as overlapping windows (`--doc-stride`): each window a whole input carrying the example's label with
+/// weight 1/K, and the windows' outputs combined into one prediction per example.
+final class TextWindowTests: XCTestCase {
+    // "the movie was good ." is 5 pieces: [5, 42, 11, 43, 19]; "the movie was great ." [5, 42, 11, 45, 19].
+    private let long = "the movie was good. the movie was great. the movie was good."   // 15 pieces
+
+    private func dataset(_ examples: [TextExample], length: Int = 8, stride: Int? = 3,
+                         aggregation: WindowAggregation = .mean) throws -> TextClassificationDataset {
+        try TextClassificationDataset(examples: examples, head: .classification(labels: ["0", "1"]), metricSet: .accuracy,
+                                      tokenizer: try Fixtures.tokenizer(), maxSequenceLength: length, docStride: stride,
+                                      windowAggregation: aggregation)
+    }
+
+    func testALongTextBecomesWindowsWhoseWeightsSumToOne() throws {
+        let data = try dataset([TextExample(id: "short", text: "the movie", label: "0", line: 1, path: "t.tsv"),
+                                TextExample(id: "long", text: long, label: "1", line: 2, path: "t.tsv")])
+        // 15 pieces, 6 per window ([CLS] … [SEP] in 8), starts 3 apart: 0, 3, 6, 9 (the last ends at piece 15).
+        XCTAssertEqual(data.featureExamples, [0, 1, 1, 1, 1])
+        XCTAssertEqual(data.features.map(\.weight), [1, 0.25, 0.25, 0.25, 0.25])
+        XCTAssertEqual(data.features.map(\.label), [0, 1, 1, 1, 1])
+        XCTAssertEqual(data.features[1].ids, [2, 5, 42, 11, 43, 19, 5, 3])
+        XCTAssertEqual(data.features[2].ids, [2, 43, 19, 5, 42, 11, 45, 3])
+        XCTAssertEqual(data.features[4].ids, [2, 19, 5, 42, 11, 43, 19, 3])
+        for example in 0..<2 {
+            let weights = zip(data.featureExamples, data.features).filter { $0.0 == example }.map(\.1.weight)
+            XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-6, "example \(example)'s windows weigh 1 together")
+        }
+        XCTAssertEqual(data.truncation, Truncation(inputs: 2, truncatedInputs: 0, pieces: 17, lostPieces: 0))
+        // Without a stride the long text is truncated, as Google's scripts do.
+        XCTAssertEqual(try dataset([TextExample(id: "long", text: long, label: "1", line: 2, path: "t.tsv")], stride: nil).truncation,
+                       Truncation(inputs: 1, truncatedInputs: 1, pieces: 15, lostPieces: 9))
+    }
+
+    func testAPairKeepsItsFirstTextInEveryWindow() throws {
+        let pair = TextExample(id: "p", text: "the movie", textPair: long, label: "1", line: 4, path: "t.tsv")
+        let data = try dataset([pair], length: 10, stride: 4)
+        // 10 − 3 − 2 = 5 pieces of the second text per window: starts 0, 4, 8, 12 (12 + 3 = 15).
+        XCTAssertEqual(data.features.count, 4)
+        XCTAssertEqual(data.features[0].ids, [2, 5, 42, 3, 5, 42, 11, 43, 19, 3])
+        XCTAssertEqual(data.features[0].types, [0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(data.features[3].ids, [2, 5, 42, 3, 11, 43, 19, 3, 0, 0])
+        let crowded = TextExample(id: "c", text: long, textPair: "the movie", label: "1", line: 5, path: "t.tsv")
+        XCTAssertThrowsError(try dataset([crowded], length: 10, stride: 4)) {
+            guard case .malformedRow("t.tsv", 5, let reason)? = $0 as? TaskDataError else { return XCTFail("\($0)") }
+            XCTAssertTrue(reason.contains("the first text has 15 word pieces") && reason.contains("shorten the first text"), reason)
+        }
+    }
+
+    func testWindowOutputsAreCombinedIntoOnePredictionPerExample() throws {
+        let examples = [TextExample(id: "long", text: long, label: "1", line: 2, path: "t.tsv"),
+                        TextExample(id: "short", text: "the movie", label: "0", line: 3, path: "t.tsv")]
+        let outputs: [[Float]] = [[0, 3], [1, 0], [2, 0], [0, 0.5], [1, 0]]   // 4 windows, then the short example
+        let mean = try dataset(examples)
+        // Window by window the long text is 1, 0, 0, 1; the mean logits [0.75, 0.875] say 1.
+        XCTAssertEqual(try mean.predictions(outputs).map(\.label), ["1", "0"])
+        XCTAssertEqual(try mean.metrics(outputs)["accuracy"], 1)
+        XCTAssertEqual(try mean.predictions(outputs)[0].probabilities?[1] ?? 0, Scores.softmax([0.75, 0.875])[1], accuracy: 1e-6)
+        let max = try dataset(examples, aggregation: .max)
+        // The max logits [2, 3] say 1 too; with the first window's 3 lowered to 1 they say 0.
+        XCTAssertEqual(try max.predictions(outputs).map(\.label), ["1", "0"])
+        var lowered = outputs
+        lowered[0] = [0, 1]
+        XCTAssertEqual(try max.predictions(lowered).map(\.label), ["0", "0"])
+        XCTAssertThrowsError(try mean.metrics(Array(outputs.prefix(2))))
+        XCTAssertEqual(WindowAggregation.mean.combine([[1, 2], [3, 6]][...]), [2, 4])
+        XCTAssertEqual(WindowAggregation.max.combine([[1, 7], [3, 6]][...]), [3, 7])
+    }
+}

@@ -103,16 +103,16 @@ final class SQuADFeatureTests: XCTestCase {
     }
 
     func testWindows() {
-        let spans = SQuADWindow.spans(pieceCount: 10, maxTokensForDoc: 4, stride: 3)
+        let spans = SlidingWindows.spans(pieceCount: 10, windowLength: 4, stride: 3)
         XCTAssertEqual(spans.map(\.start), [0, 3, 6])
         XCTAssertEqual(spans.map(\.length), [4, 4, 4])
-        XCTAssertEqual(SQuADWindow.spans(pieceCount: 3, maxTokensForDoc: 4, stride: 3).map(\.length), [3])
-        XCTAssertEqual(SQuADWindow.spans(pieceCount: 0, maxTokensForDoc: 4, stride: 3).count, 0)
+        XCTAssertEqual(SlidingWindows.spans(pieceCount: 3, windowLength: 4, stride: 3).map(\.length), [3])
+        XCTAssertEqual(SlidingWindows.spans(pieceCount: 0, windowLength: 4, stride: 3).count, 0)
         // Piece 3 is in spans 0 (left 3, right 0) and 1 (left 0, right 3): equal scores, the first wins.
-        XCTAssertTrue(SQuADWindow.isMaxContext(spans: spans, current: 0, position: 3))
-        XCTAssertFalse(SQuADWindow.isMaxContext(spans: spans, current: 1, position: 3))
+        XCTAssertTrue(SlidingWindows.isMaxContext(spans: spans, current: 0, position: 3))
+        XCTAssertFalse(SlidingWindows.isMaxContext(spans: spans, current: 1, position: 3))
         // Piece 4: span 1 gives min(1, 2) = 1, span 0 does not hold it.
-        XCTAssertTrue(SQuADWindow.isMaxContext(spans: spans, current: 1, position: 4))
+        XCTAssertTrue(SlidingWindows.isMaxContext(spans: spans, current: 1, position: 4))
     }
 
     func testBadSQuADFiles() throws {

@@ -9,6 +9,9 @@ public struct Feature: Sendable, Equatable {
     public var label: Int32 = -1
     /// Regression target (STS-B).
     public var target: Float = 0
+    /// Sentence tasks: this row's share of its example's loss — 1, or 1/K for each of the K windows of an input too
+    /// long for one (`--doc-stride`), so that every example counts once.
+    public var weight: Float = 1
     /// Multi-label classification: 1 for each label the example has, 0 for the others (nil: not scored, e.g. test data).
     public var labelSet: [Float]? = nil
     /// Token tagging: one label per position, −1 where not scored.

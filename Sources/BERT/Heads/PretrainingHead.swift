@@ -412,7 +412,7 @@ extension PretrainingHead: TaskHead {
 
     public func backward(scale: Float) throws -> EncoderGradients { try backward(nextScale: scale) }
 
-    public func lossTerms(_ feature: Feature) -> Int { 1 }
+    public func lossWeight(_ feature: Feature) -> Float { 1 }
 
     public var plannedHead: PlannedHead { .pretraining(predictions: maxPredictions) }
 

@@ -47,8 +47,11 @@ public final class SequenceClassifierHead {
         let logits, gradLogits: ArenaLayout.Slot          // [B, C]
         let labels: ArenaLayout.Slot                       // int32 [B]
         let targets, losses: ArenaLayout.Slot              // [B] ([B, C] for multi-label)
+        let weights: ArenaLayout.Slot                      // [B] ([B, C] for multi-label): each row's weight per loss term
         let lossTotal: ArenaLayout.Slot                    // [1]
     }
+    /// Whether the micro-batch has a row of weight ≠ 1 (a long input's window), so the losses are weighted.
+    private var weighted = false
 
     /// Allocates the head's buffers for `encoder`'s batch.
     public init(encoder: BertEncoder, objective: Objective) throws {
@@ -81,6 +84,7 @@ public final class SequenceClassifierHead {
                           labels: layout.reserve(b, .int32, label: "classifier labels"),
                           targets: layout.reserve(b * perExample, label: objective.targetsLabel),
                           losses: layout.reserve(b * perExample, label: "classifier losses"),
+                          weights: layout.reserve(b * perExample, label: "classifier loss weights"),
                           lossTotal: layout.reserve(1, label: "classifier loss total"))
         return (layout, slots)
     }
@@ -97,10 +101,15 @@ public final class SequenceClassifierHead {
 
     /// Sets the targets of a micro-batch: class ids, −1 marking rows with no example (for regression and multi-label
     /// the labels are 0 for real rows, −1 for padding rows), and for regression the target values ([B]), for
-    /// multi-label each row's 0/1 per label ([B, C]).
-    public func setTargets(labels: [Int32]? = nil, values: [Float]? = nil) throws {
+    /// multi-label each row's 0/1 per label ([B, C]). `weights` ([B]; nil = all 1) scale each row's loss terms.
+    public func setTargets(labels: [Int32]? = nil, values: [Float]? = nil, weights: [Float]? = nil) throws {
         if let labels { try device.write(labels, to: arena[slots.labels]) }
         if let values { try device.write(values, to: arena[slots.targets]) }
+        weighted = weights?.contains { $0 != 1 } ?? false
+        if let weights, weighted {
+            let perExample = objective.targetsPerExample
+            try device.write(weights.flatMap { [Float](repeating: $0, count: perExample) }, to: arena[slots.weights])
+        }
     }
 
     public func resetLoss() throws { try device.fill(lossTotal, value: 0, role: "reset loss") }
@@ -113,15 +122,18 @@ public final class SequenceClassifierHead {
     }
 
     /// Adds this micro-batch's loss to `lossTotal` and back-propagates `scale · Σ loss` through the head (parameter
-    /// gradients accumulate); returns ∂L/∂pooled for `encoder.backward(_:)`. Rows whose label is −1 contribute nothing.
+    /// gradients accumulate); returns ∂L/∂pooled for `encoder.backward(_:)`. Rows whose label is −1 contribute nothing;
+    /// with weights each row's loss terms and their gradients are multiplied by its weight.
     public func backward(scale: Float) throws -> EncoderGradients {
         let b = encoder.shape.batch
         let losses = arena[slots.losses], gradLogits = arena[slots.gradLogits]
+        let terms = b * objective.targetsPerExample
+        let weights = weighted ? try arena[slots.weights].slice(0, count: terms) : nil
         switch objective {
         case .classification(let labels):
-            try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels], losses: losses,
-                                                               gradLogits: gradLogits), rows: b, classes: labels, scale: scale,
-                                           role: "classifier loss")
+            try device.softmaxCrossEntropy(CrossEntropyBuffers(logits: logits, labels: arena[slots.labels], weights: weights,
+                                                               losses: losses, gradLogits: gradLogits),
+                                           rows: b, classes: labels, scale: scale, role: "classifier loss")
         case .regression:
             try device.squaredError(predictions: logits, targets: arena[slots.targets], valid: arena[slots.labels],
                                     losses: losses, gradPredictions: gradLogits, scale: scale, role: "regression loss")
@@ -129,6 +141,12 @@ public final class SequenceClassifierHead {
             try device.sigmoidCrossEntropy(logits: logits, targets: arena[slots.targets], valid: arena[slots.labels],
                                            losses: losses, gradLogits: gradLogits, rows: b, columns: labels, scale: scale,
                                            role: "multi-label loss")
+        }
+        if let weights, objective != .classification(labels: objective.outputs) {
+            // Regression and multi-label: the losses and their gradients have one value per loss term, as the weights.
+            let termLosses = try losses.slice(0, count: terms), termGradients = try gradLogits.slice(0, count: terms)
+            try device.multiply(termLosses, weights, into: termLosses, role: "weighted losses")
+            try device.multiply(termGradients, weights, into: termGradients, role: "weighted loss gradients")
         }
         try device.sumRows(losses, rows: b * objective.targetsPerExample, columns: 1, into: lossTotal, accumulate: true,
                            role: "loss total")
@@ -189,9 +207,11 @@ extension PlannedHead {
 
 extension SequenceClassifierHead: TaskHead {
     public func setTargets(_ features: [Feature]) throws {
+        let weights = features.map(\.weight)
         switch objective {
-        case .classification: try setTargets(labels: features.map(\.label))
-        case .regression: try setTargets(labels: [Int32](repeating: 0, count: features.count), values: features.map(\.target))
+        case .classification: try setTargets(labels: features.map(\.label), weights: weights)
+        case .regression:
+            try setTargets(labels: [Int32](repeating: 0, count: features.count), values: features.map(\.target), weights: weights)
         case .multiLabel(let labels):
             // A feature without a label set (unlabelled data, a padding row) is not scored, as class id −1 is not.
             var values: [Float] = []
@@ -202,15 +222,16 @@ extension SequenceClassifierHead: TaskHead {
                 }
                 values += set
             }
-            try setTargets(labels: features.map { $0.labelSet == nil ? -1 : 0 }, values: values)
+            try setTargets(labels: features.map { $0.labelSet == nil ? -1 : 0 }, values: values, weights: weights)
         }
     }
 
     /// One term per example, or per label for multi-label (transformers averages the binary cross-entropy over
-    /// every example and label); none for a multi-label feature without a label set (it is not scored).
-    public func lossTerms(_ feature: Feature) -> Int {
+    /// every example and label), times the feature's weight; none for a multi-label feature without a label set (it
+    /// is not scored).
+    public func lossWeight(_ feature: Feature) -> Float {
         if case .multiLabel = objective, feature.labelSet == nil { return 0 }
-        return objective.targetsPerExample
+        return Float(objective.targetsPerExample) * feature.weight
     }
 
     public var plannedHead: PlannedHead { PlannedHead(SequenceHeadSpec(objective: objective)) }

@@ -135,7 +135,7 @@ extension SpanHead: TaskHead {
 
     public func forward(dropout: DropoutPlan?) throws { try forward() }
 
-    public func lossTerms(_ feature: Feature) -> Int { 2 }
+    public func lossWeight(_ feature: Feature) -> Float { 2 }
 
     public var plannedHead: PlannedHead { .span }
 

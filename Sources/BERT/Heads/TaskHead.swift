@@ -15,8 +15,9 @@ public protocol TaskHead: AnyObject {
     func backward(scale: Float) throws -> EncoderGradients
     /// Σ of the unscaled losses since `resetLoss()`. [1]
     var lossTotal: BufferView { get }
-    /// How many loss terms a feature contributes (1 per example; scored tokens for tagging; 2 for spans).
-    func lossTerms(_ feature: Feature) -> Int
+    /// The weight of a feature's loss terms in the batch's mean loss: how many terms it scores (1 per example;
+    /// scored tokens for tagging; 2 for spans) times the feature's ``Feature/weight``.
+    func lossWeight(_ feature: Feature) -> Float
     /// The head's outputs for each row of the last forward: logits [C], [1] (regression), [S·C] (tagging)
     /// or [2·S] (start logits, then end logits), S being the encoder's capacity whatever the batch's length
     /// (positions past each feature's last real token get `paddingLogit`).

@@ -127,7 +127,7 @@ extension TokenClassifierHead: TaskHead {
         try setTargets(labels: features.flatMap { $0.tokenLabels ?? [Int32](repeating: -1, count: s) })
     }
 
-    public func lossTerms(_ feature: Feature) -> Int { feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }
+    public func lossWeight(_ feature: Feature) -> Float { Float(feature.tokenLabels?.filter { $0 >= 0 }.count ?? 0) }
 
     public var plannedHead: PlannedHead { .tokens(labels: labels) }
 

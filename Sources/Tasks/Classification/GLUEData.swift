@@ -23,6 +23,7 @@ public enum GLUEData {
         }
         return try TextClassificationDataset(examples: examples, head: task.head, metricSet: task.metricSet,
                                              tokenizer: tokenizer, maxSequenceLength: options.maxSequenceLength,
+                                             docStride: options.docStride, windowAggregation: options.windowAggregation,
                                              warnings: warnings)
     }
 }

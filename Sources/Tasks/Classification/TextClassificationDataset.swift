@@ -5,9 +5,15 @@ import Training
 
 /// Sentence and sentence-pair examples (GLUE or a generic text file) as features, with their official metrics.
 public struct TextClassificationDataset: TaskDataset {
-    /// The examples, one feature each, in file order.
+    /// The examples in file order: one feature each, or with ``docStride`` one per window of a long one.
     public let examples: [TextExample]
     public let features: [Feature]
+    /// For each feature, its example (index into ``examples``); a long example's windows are consecutive.
+    public let featureExamples: [Int]
+    /// Long inputs become windows this many pieces apart instead of being truncated (`nil`: truncated).
+    public let docStride: Int?
+    /// How a long example's windows' outputs become its prediction.
+    public let windowAggregation: WindowAggregation
     public let head: TaskHeadKind
     public let sequenceLength: Int
     /// Which official metrics ``metrics(_:)`` reports.
@@ -20,15 +26,21 @@ public struct TextClassificationDataset: TaskDataset {
     public let threshold: Double
 
     /// Tokenizes and pads the examples; labels become class ids (their index in the head's labels) or regression
-    /// targets. Unlabelled examples get label −1.
+    /// targets. Unlabelled examples get label −1. With `docStride` an example longer than `maxSequenceLength`
+    /// becomes windows (``TextWindows``), each carrying the example's label with weight 1/K for K windows, so that
+    /// each example counts once in the loss.
     ///
-    /// - Throws: ``TaskDataError/invalidSetting(name:expected:)`` for a sequence length below 3 or an empty
-    ///   label list; ``TaskDataError/unknownLabel(path:line:label:known:)`` for a label outside the list.
+    /// - Throws: ``TaskDataError/invalidSetting(name:expected:)`` for a sequence length below 3, an empty label
+    ///   list or a stride below 1; ``TaskDataError/unknownLabel(path:line:label:known:)`` for a label outside the
+    ///   list; ``TaskDataError/malformedRow(path:line:reason:)`` for a pair whose first text leaves no room.
     public init(examples: [TextExample], head: TaskHeadKind, metricSet: ClassificationMetricSet,
                 tokenizer: WordPieceTokenizer, maxSequenceLength: Int, threshold: Double = MultiLabelMetrics.defaultThreshold,
-                warnings: [DataWarning] = []) throws {
+                docStride: Int? = nil, windowAggregation: WindowAggregation = .mean, warnings: [DataWarning] = []) throws {
         guard threshold > 0, threshold < 1 else {
             throw TaskDataError.invalidSetting(name: "--threshold", expected: "a probability strictly between 0 and 1, got \(threshold)")
+        }
+        if let docStride, docStride < 1 {
+            throw TaskDataError.invalidSetting(name: "--doc-stride", expected: "at least 1 word piece, got \(docStride)")
         }
         let options: EncodingOptions
         do {
@@ -47,10 +59,11 @@ public struct TextClassificationDataset: TaskDataset {
             throw TaskDataError.invalidSetting(name: "head", expected: "classification or regression for text examples")
         }
         let session = TokenizerSession()
-        var features: [Feature] = []
+        var features: [Feature] = [], featureExamples: [Int] = []
         features.reserveCapacity(examples.count)
         var truncation = Truncation()
-        for example in examples {
+        let windows = docStride.map { TextWindows(tokenizer: tokenizer, options: options, stride: $0) }
+        for (exampleIndex, example) in examples.enumerated() {
             var first = TokenizedText(), second = TokenizedText()
             tokenizer.tokenize(example.text, session: session, into: &first)
             if let pair = example.textPair { tokenizer.tokenize(pair, session: session, into: &second) }
@@ -60,10 +73,12 @@ public struct TextClassificationDataset: TaskDataset {
                 throw TaskDataError.malformedRow(path: example.path, line: example.line, reason: "the \(first.count == 0 ? "text" : "second text") "
                     + "tokenizes to nothing (only control, format or private-use characters); remove the row or fix its text")
             }
-            let encoding = tokenizer.encode(first: first, second: example.textPair == nil ? nil : second, options: options)
-            truncation.count(pieces: first.count + (example.textPair == nil ? 0 : second.count),
-                             lost: encoding.truncated.first + encoding.truncated.second)
-            var feature = Feature(ids: encoding.ids, types: encoding.segmentIDs, mask: encoding.attentionMask)
+            let pair = example.textPair == nil ? nil : second
+            let encodings = try windows?.encode(first: first, second: pair, example: example)
+                ?? [tokenizer.encode(first: first, second: pair, options: options)]
+            truncation.count(pieces: first.count + (pair?.count ?? 0),
+                             lost: encodings.reduce(0) { $0 + $1.truncated.first + $1.truncated.second })
+            var feature = Feature(ids: [], types: [], mask: [])
             if case .multiLabel(let labels) = head, let set = example.labelSet {
                 var values = [Float](repeating: 0, count: labels.count)
                 for label in set {
@@ -87,10 +102,18 @@ public struct TextClassificationDataset: TaskDataset {
                     feature.label = id
                 }
             }
-            features.append(feature)
+            feature.weight = 1 / Float(encodings.count)
+            for encoding in encodings {
+                (feature.ids, feature.types, feature.mask) = (encoding.ids, encoding.segmentIDs, encoding.attentionMask)
+                features.append(feature)
+                featureExamples.append(exampleIndex)
+            }
         }
         self.examples = examples
         self.features = features
+        self.featureExamples = featureExamples
+        self.docStride = docStride
+        self.windowAggregation = windowAggregation
         self.head = head
         self.sequenceLength = maxSequenceLength
         self.metricSet = metricSet
@@ -113,9 +136,9 @@ public struct TextClassificationDataset: TaskDataset {
     /// - Throws: ``TaskDataError/outputMismatch(expected:got:)`` for outputs of the wrong shape;
     ///   ``TaskDataError/invalidSetting(name:expected:)`` when no example has a label.
     public func metrics(_ outputs: [[Float]]) throws -> [String: Double] {
-        try checkOutputs(outputs)
-        if case .multiLabel(let labels) = head { return try multiLabelMetrics(outputs, labels: labels) }
-        let scored = zip(examples, zip(features, outputs)).filter { $0.0.label != nil }
+        let (rows, targets) = try perExample(outputs)
+        if case .multiLabel(let labels) = head { return try multiLabelMetrics(rows, targets: targets, labels: labels) }
+        let scored = zip(examples, zip(targets, rows)).filter { $0.0.label != nil }
         guard !scored.isEmpty else {
             throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
         }
@@ -151,8 +174,8 @@ public struct TextClassificationDataset: TaskDataset {
     /// Multi-label scores over the examples with a label set (``MultiLabelMetrics`` at ``threshold``):
     /// `micro_f1`, `macro_f1`, `subset_accuracy`, `loss`, and per label `precision/<label>`, `recall/<label>`,
     /// `f1/<label>`.
-    private func multiLabelMetrics(_ outputs: [[Float]], labels: [String]) throws -> [String: Double] {
-        let scored = zip(features, outputs).filter { $0.0.labelSet != nil }
+    private func multiLabelMetrics(_ outputs: [[Float]], targets: [Feature], labels: [String]) throws -> [String: Double] {
+        let scored = zip(targets, outputs).filter { $0.0.labelSet != nil }
         guard !scored.isEmpty else {
             throw TaskDataError.invalidSetting(name: "evaluation data", expected: "labelled examples (these have no labels)")
         }
@@ -171,7 +194,7 @@ public struct TextClassificationDataset: TaskDataset {
     /// One prediction per example: the arg-max label and the class probabilities, the regression score, or (multi-label)
     /// the labels whose probability is at least ``threshold`` and every label's probability.
     public func predictions(_ outputs: [[Float]]) throws -> [TextPrediction] {
-        try checkOutputs(outputs)
+        let outputs = try perExample(outputs).rows
         if case .multiLabel(let labels) = head {
             return zip(examples, outputs).map { example, row in
                 let probabilities = row.map { 1 / (1 + exp(-Double($0))) }
@@ -185,6 +208,28 @@ public struct TextClassificationDataset: TaskDataset {
             let label = Scores.argmax(row).flatMap { labels.indices.contains($0) ? labels[$0] : nil }
             return TextPrediction(id: example.id, label: label, probabilities: probabilities)
         }
+    }
+}
+
+extension TextClassificationDataset {
+    /// One output row per example (its feature's, or its windows' combined by ``windowAggregation``) and the
+    /// example's targets (its first feature).
+    ///
+    /// - Throws: ``TaskDataError/outputMismatch(expected:got:)`` for outputs of the wrong shape.
+    func perExample(_ outputs: [[Float]]) throws -> (rows: [[Float]], targets: [Feature]) {
+        try checkOutputs(outputs)
+        guard features.count != examples.count else { return (outputs, features) }
+        var rows: [[Float]] = [], targets: [Feature] = []
+        rows.reserveCapacity(examples.count)
+        var start = 0
+        while start < features.count {
+            var end = start + 1
+            while end < features.count, featureExamples[end] == featureExamples[start] { end += 1 }
+            rows.append(windowAggregation.combine(outputs[start..<end]))
+            targets.append(features[start])
+            start = end
+        }
+        return (rows, targets)
     }
 }
 

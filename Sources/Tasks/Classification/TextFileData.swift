@@ -28,7 +28,8 @@ public enum TextFileData {
         let defaultMetrics: ClassificationMetricSet = format.isRegression ? .correlation : format.labelLayout.isMultiLabel ? .multiLabel : .accuracy
         return try TextClassificationDataset(examples: read.examples, head: head, metricSet: metricSet ?? defaultMetrics,
                                              tokenizer: tokenizer, maxSequenceLength: options.maxSequenceLength,
-                                             threshold: options.threshold, warnings: read.warnings)
+                                             threshold: options.threshold, docStride: options.docStride,
+                                             windowAggregation: options.windowAggregation, warnings: read.warnings)
     }
 
     /// The labels ``load(path:format:labels:metricSet:tokenizer:options:)`` discovers in a file: its distinct labels

@@ -24,7 +24,7 @@ struct SQuADFeatureBuilder {
             let queryIDs = Array(query.ids.prefix(options.maxQueryLength))
             let answer = isTraining ? answerPieces(example, pieces: pieces, session: session) : nil
             let maxTokensForDoc = options.maxSequenceLength - queryIDs.count - 3
-            let spans = SQuADWindow.spans(pieceCount: pieces.count, maxTokensForDoc: maxTokensForDoc, stride: options.docStride)
+            let spans = SlidingWindows.spans(pieceCount: pieces.count, windowLength: maxTokensForDoc, stride: options.docStride)
             if spans.isEmpty {
                 warnings.append(DataWarning(path: path, location: .question(example.id),
                                             message: "the context has no word pieces, so the question has no feature"))
@@ -33,7 +33,7 @@ struct SQuADFeatureBuilder {
                 let window = SQuADWindow(example: exampleIndex, spanIndex: spanIndex, docStart: span.start, docLength: span.length,
                                          docOffset: queryIDs.count + 2,
                                          maxContext: (0..<span.length).map {
-                                             SQuADWindow.isMaxContext(spans: spans, current: spanIndex, position: span.start + $0)
+                                             SlidingWindows.isMaxContext(spans: spans, current: spanIndex, position: span.start + $0)
                                          })
                 var feature = makeFeature(query: queryIDs, window: window, pieces: pieces)
                 if isTraining {

@@ -29,33 +29,4 @@ public struct SQuADWindow: Sendable, Equatable {
         let offset = position - docOffset
         return offset >= 0 && offset < maxContext.count && maxContext[offset]
     }
-
-    /// The windows over `pieceCount` pieces: `maxTokensForDoc` at a time, each starting `min(length, stride)` after
-    /// the previous, the last ending at the last piece.
-    static func spans(pieceCount: Int, maxTokensForDoc: Int, stride: Int) -> [(start: Int, length: Int)] {
-        var spans: [(start: Int, length: Int)] = [], start = 0
-        while start < pieceCount {
-            let length = min(pieceCount - start, maxTokensForDoc)
-            spans.append((start, length))
-            if start + length == pieceCount { break }
-            start += min(length, stride)
-        }
-        return spans
-    }
-
-    /// `_check_is_max_context`: whether span `current` is the first of the spans with the highest score for piece
-    /// `position`.
-    static func isMaxContext(spans: [(start: Int, length: Int)], current: Int, position: Int) -> Bool {
-        var bestScore = -Double.infinity, best = -1
-        for (index, span) in spans.enumerated() {
-            let end = span.start + span.length - 1
-            guard position >= span.start, position <= end else { continue }
-            let score = Double(min(position - span.start, end - position)) + 0.01 * Double(span.length)
-            if score > bestScore {
-                bestScore = score
-                best = index
-            }
-        }
-        return best == current
-    }
 }
