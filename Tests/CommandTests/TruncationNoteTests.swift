@@ -69,4 +69,30 @@ final class TruncationNoteTests: XCTestCase {
         let counted = try String(contentsOfFile: work + "/whole/metrics.jsonl", encoding: .utf8).split(separator: "\n").first ?? ""
         XCTAssertTrue(counted.contains("\"truncated_inputs\":0"), String(counted))
     }
+
+    func testNERSentencesAreCutOrReadAsWindows() throws {
+        let bert = try ToolProcess.built("bert", besides: Bundle(for: Self.self))
+        let work = try ToolProcess.folder("swiftbert-truncation-ner", for: self)
+        let words = try TinyModelFixture.words().filter { $0 == $0.lowercased() }
+        // 8 sentences of 12 words, every third a person.
+        let text = (0..<8).map { i in
+            TinyModelFixture.sentence(i, of: words, length: 12).split(separator: " ").enumerated()
+                .map { "\($0.element) \($0.offset % 3 == 0 ? "B-PER" : "O")" }.joined(separator: "\n")
+        }.joined(separator: "\n\n") + "\n"
+        let data = work + "/train.conll"
+        try text.write(toFile: data, atomically: true, encoding: .utf8)
+        func finetune(_ output: String, _ extra: [String]) throws -> ToolProcess.Outcome {
+            try ToolProcess.run(bert, ["finetune", "ner", "--model", TinyModelFixture.folder, "--train", data, "--dev", data,
+                                       "--output", work + "/" + output, "--batch-size", "4", "--max-seq-length", "8", "--epochs", "1",
+                                       "--device", "cpu", "--threads", "1"] + extra)
+        }
+        let cut = try finetune("cut", [])
+        XCTAssertEqual(cut.status, 0, cut.output)
+        XCTAssertTrue(cut.output.contains("note: training data: 8 of 8 inputs (100.0 %) are longer than --max-seq-length 8 and were cut, "
+                                          + "losing 48 of 96 word pieces (50.0 %)"), cut.output)
+        let windows = try finetune("windows", ["--doc-stride", "3"])
+        XCTAssertEqual(windows.status, 0, windows.output)
+        XCTAssertFalse(windows.output.contains("note:"), windows.output)
+        XCTAssertTrue(windows.output.contains("training on 24 features"), windows.output)   // 3 windows of 6 per sentence
+    }
 }

@@ -48,7 +48,7 @@ final class NERTests: XCTestCase {
         XCTAssertEqual(feature.tokenLabels, [-1, 0, 8, 0, 4, 8, -1, -1, -1, 8, 8, 8, 8, 8, 2, -1])
         XCTAssertEqual(feature.types, [Int32](repeating: 0, count: 16))
         XCTAssertEqual(feature.mask, [Int32](repeating: 1, count: 16))
-        XCTAssertEqual(data.firstPiecePositions[2], [1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, nil, nil])
+        XCTAssertEqual(data.wordPositions[2].map { $0?.position }, [1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, nil, nil])
         XCTAssertEqual(data.truncatedSentences, 3)
         XCTAssertEqual(data.truncatedWords, 6 + 2 + 2)   // from "call" on; John Smith; Institution and .
         // Every piece is counted once: those kept at 16 plus those lost are all the pieces, which fit at 128.
@@ -71,7 +71,7 @@ final class NERTests: XCTestCase {
                       ["B-PER", "I-PER", "I-PER", "I-PER"],
                       ["B-LOC", "O", "B-LOC", "I-LOC", "O", "O", "O", "O", "O", "B-LOC", "I-ORG", "O", "O"]]
         let classes = labels.count
-        let outputs: [[Float]] = zip(data.firstPiecePositions, wanted).map { positions, tags in
+        let outputs: [[Float]] = zip(data.wordPositions.map { $0.map { $0?.position } }, wanted).map { positions, tags in
             var row = (0..<(24 * classes)).map { Float(($0 * 3) % 7) * 0.1 }
             for (position, tag) in zip(positions, tags) {
                 guard let position, let label = labels.firstIndex(of: tag) else { continue }
@@ -120,7 +120,7 @@ final class NERTests: XCTestCase {
         let path = try Fixtures.write("Hello O\n\u{200B} B-PER\nParis B-LOC\n", name: "zero-width.txt")
         let data = try NERData.load(path: path, tokenizer: Fixtures.tokenizer(), options: TaskOptions(maxSequenceLength: 16))
         XCTAssertEqual(data.wordsWithoutPieces, 1)
-        XCTAssertEqual(data.firstPiecePositions[0], [1, nil, 5])   // he ##l ##l ##o, (nothing), paris
+        XCTAssertEqual(data.wordPositions[0].map { $0?.position }, [1, nil, 5])   // he ##l ##l ##o, (nothing), paris
         let outputs = [[Float](repeating: 0, count: 16 * data.labels.count)]
         XCTAssertEqual(try data.predictedTags(outputs)[0][1], "O")
     }
@@ -143,5 +143,45 @@ final class NERTests: XCTestCase {
         XCTAssertThrowsError(try NERData.load(path: docstartOnly, tokenizer: tokenizer)) {
             XCTAssertEqual($0 as? TaskDataError, .emptyFile(path: docstartOnly))
         }
+    }
+
+    /// A sentence three times longer than one input, read as windows (`--doc-stride`): every word is labelled in
+    /// exactly one window and predicted from the window that gives it the most context on both sides.
+    func testALongSentenceIsTaggedWordByWordFromItsMaxContextWindow() throws {
+        let words = ["the", "movie", "was", "good", "great", "."]   // one piece each
+        let sentence = (0..<24).map { words[($0 * 5) % words.count] }
+        let tags = (0..<24).map { $0 % 4 == 0 ? "B-PER" : "O" }
+        let text = zip(sentence, tags).map { "\($0) \($1)" }.joined(separator: "\n") + "\n"
+        let path = try Fixtures.write(text, name: "long.txt")
+        let labels = ["B-PER", "I-PER", "O"]
+        let data = try NERData.load(path: path, labels: labels, tokenizer: Fixtures.tokenizer(),
+                                    options: TaskOptions(maxSequenceLength: 10, docStride: 4))
+        // 24 pieces, 8 per window, starts 4 apart: 0, 4, 8, 12, 16.
+        let starts = [0, 4, 8, 12, 16]
+        XCTAssertEqual(data.features.count, 5)
+        XCTAssertEqual(data.truncation, Truncation(inputs: 1, truncatedInputs: 0, pieces: 24, lostPieces: 0))
+        XCTAssertEqual(data.truncatedWords, 0)
+        // Google's max-context rule, written out: the window where min(left, right) context (+ 0.01 × length) is largest.
+        func owner(_ word: Int) -> Int {
+            let scores = starts.map { start -> Double in
+                guard word >= start, word < start + 8 else { return -1 }
+                return Double(min(word - start, start + 7 - word)) + 0.08
+            }
+            return scores.firstIndex(of: scores.max() ?? 0) ?? 0
+        }
+        // Each word's label sits in its owner window only, at 1 + its offset there.
+        for word in 0..<24 {
+            for (window, start) in starts.enumerated() where word >= start && word < start + 8 {
+                let label = data.features[window].tokenLabels?[1 + word - start]
+                XCTAssertEqual(label, window == owner(word) ? Int32(labels.firstIndex(of: tags[word]) ?? -1) : -1, "word \(word), window \(window)")
+            }
+        }
+        XCTAssertEqual(data.features.map { $0.tokenLabels?.filter { $0 >= 0 }.count ?? 0 }.reduce(0, +), 24, "every word scored once")
+        // Window k predicts label k % 3 everywhere: each word gets its owner window's prediction.
+        let outputs = (0..<5).map { window in (0..<(10 * 3)).map { Float($0 % 3 == window % 3 ? 1 : 0) } }
+        XCTAssertEqual(try data.predictedTags(outputs)[0], (0..<24).map { labels[owner($0) % 3] })
+        // Without a stride the same sentence keeps its first 8 words.
+        let truncated = try NERData.load(path: path, labels: labels, tokenizer: Fixtures.tokenizer(), options: TaskOptions(maxSequenceLength: 10))
+        XCTAssertEqual(truncated.truncatedWords, 16)
     }
 }

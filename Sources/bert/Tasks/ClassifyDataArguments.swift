@@ -42,11 +42,7 @@ struct ClassifyDataArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Multi-label: predict a label when its probability is at least this.")
     var threshold: Double = MultiLabelMetrics.defaultThreshold
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-        "Split an input longer than --max-seq-length into overlapping windows whose starts are this many word pieces "
-            + "apart, instead of truncating it (a pair keeps its whole first text in every window). Training weighs each "
-            + "window 1/K so that every input counts once; predictions combine the windows (--window-aggregation)."))
-    var docStride: Int?
+    @OptionGroup var windows: DocStrideArguments
 
     @Option(name: .long, help: "With --doc-stride: mean or max of a long input's windows' logits.")
     var windowAggregation: String = WindowAggregation.mean.rawValue
@@ -73,7 +69,6 @@ struct ClassifyDataArguments: ParsableArguments {
         if let labelColumns, labelColumns.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--label-columns must name columns separated by commas, got '\(labelColumns)'")
         }
-        if let docStride, docStride < 1 { throw ValidationError("--doc-stride must be at least 1 word piece, got \(docStride)") }
         if WindowAggregation(rawValue: windowAggregation) == nil {
             throw ValidationError("--window-aggregation must be mean or max, got '\(windowAggregation)'")
         }
@@ -96,9 +91,8 @@ struct ClassifyDataArguments: ParsableArguments {
         if let model, model != .multiLabel, isMultiLabel() {
             throw ValidationError("the model is not multi-label (its config.json has problem_type \"\(model.rawValue)\"); drop --multi-label and --label-columns")
         }
-        var options = options
+        var options = windows.apply(to: options)
         options.threshold = threshold
-        options.docStride = docStride
         options.windowAggregation = WindowAggregation(rawValue: windowAggregation) ?? .mean
         if let name = task, let glue = GLUETask(name: name) {
             let files: [(path: String, subset: String?)] = glue == .mnli && split != .train

@@ -38,12 +38,13 @@ struct EvaluateClassify: ParsableCommand {
 struct EvaluateNER: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ner", abstract: "Entity-level precision, recall and F1.")
     @OptionGroup var inference: InferenceArguments
+    @OptionGroup var windows: DocStrideArguments
     @Option(name: .long, help: "Labelled CoNLL dev file.") var dev: String
     @Option(name: .long, help: "Also write the metrics to this JSON file.") var output: String?
 
     func run() throws {
         let (_, tokenizer, labels, _) = try inference.open()
-        let dataset = try NERData.load(path: dev, labels: labels, tokenizer: tokenizer, options: inference.options())
+        let dataset = try NERData.load(path: dev, labels: labels, tokenizer: tokenizer, options: windows.apply(to: inference.options()))
         try reportMetrics(try dataset.metrics(try inference.outputs(dataset)), to: output)
     }
 }

@@ -35,11 +35,12 @@ struct FinetuneNER: ParsableCommand {
         commandName: "ner", abstract: "Token tagging on CoNLL column files (BIO/IOB2; entity-level F1 as seqeval).")
 
     @OptionGroup var training: TrainingArguments
+    @OptionGroup var windows: DocStrideArguments
 
     func run() throws {
         try claimOutput(training.output, command: "bert finetune ner")
         let tokenizer = try Checkpoint.open(training.model).tokenizer()
-        let options = TaskOptions(maxSequenceLength: training.maxSeqLength ?? 128, badRows: training.badRows)
+        let options = windows.apply(to: TaskOptions(maxSequenceLength: training.maxSeqLength ?? 128, badRows: training.badRows))
         let train = try NERData.load(path: training.train, tokenizer: tokenizer, options: options)
         let dev = try training.dev.map { try NERData.load(path: $0, labels: train.labels, tokenizer: tokenizer, options: options) }
         try training.run(train: train, dev: dev, device: try training.openDevice(head: train.head, sequence: train.sequenceLength))

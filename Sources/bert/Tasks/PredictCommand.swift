@@ -44,7 +44,7 @@ struct InferenceArguments: ParsableArguments {
     func outputs<D: TaskDataset>(_ dataset: D) throws -> [[Float]] {
         report(dataset.warnings, "data")
         report(dataset.truncation, "input data", sequence: dataset.sequenceLength,
-               positions: try Checkpoint.open(model).requireConfig().maxPositionEmbeddings, windows: dataset is TextClassificationDataset)
+               positions: try Checkpoint.open(model).requireConfig().maxPositionEmbeddings, windows: dataset is TextClassificationDataset || dataset is NERDataset)
         let fits = try inferenceFit(folder: model, head: PlannedHead(dataset.head.spec), batch: batchSize, sequence: dataset.sequenceLength)
         let model = try TaskModel(folder: model, kind: dataset.head, device: try deviceArguments.open(fits: fits), batch: batchSize,
                                   sequence: dataset.sequenceLength, training: false)
@@ -93,13 +93,15 @@ struct PredictClassify: ParsableCommand {
 struct PredictNER: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ner", abstract: "Tags per word of a CoNLL file (tags optional).")
     @OptionGroup var inference: InferenceArguments
+    @OptionGroup var windows: DocStrideArguments
     @Option(name: .long, help: "CoNLL input (words in the first column).") var input: String
     @Option(name: .long, help: "Output JSONL.") var output: String
 
     func run() throws {
         let (_, tokenizer, labels, _) = try inference.open()
         guard let labels else { throw ValidationError("\(inference.model) has no id2label in config.json: is it a fine-tuned NER model?") }
-        let dataset = try NERData.load(path: input, labels: labels, labelled: false, tokenizer: tokenizer, options: inference.options())
+        let dataset = try NERData.load(path: input, labels: labels, labelled: false, tokenizer: tokenizer,
+                                       options: windows.apply(to: inference.options()))
         try writeJSONLines(try dataset.predictions(try inference.outputs(dataset)), to: output)
     }
 }

@@ -96,7 +96,7 @@ struct TrainingArguments: ParsableArguments {
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
         let positions = try Checkpoint.open(model).requireConfig().maxPositionEmbeddings
-        let windows = train is TextClassificationDataset
+        let windows = train is TextClassificationDataset || train is NERDataset
         report(train.truncation, "training data", sequence: train.sequenceLength, positions: positions, windows: windows)
         if let dev { report(dev.truncation, "dev data", sequence: dev.sequenceLength, positions: positions, windows: windows) }
         var config = trainerConfig(head: train.head)
