@@ -178,6 +178,9 @@ for kind in "${kinds[@]}"; do
     f=$(bad_file "$kind" "$base/texts.txt")
     case_ "extract-features --input: $kind" "$f" $(nobody_for "$kind") -- \
         extract-features --model "$base/model" --input "$f" --output "$(out features).jsonl" --layers -1 --max-seq-length 16 --device cpu
+    f=$(bad_file "$kind" "$base/texts.txt")
+    case_ "embed --input: $kind" "$f" $(nobody_for "$kind") -- \
+        embed --model "$base/model" --input "$f" --output "$(out embeddings).npy" --max-seq-length 16 --device cpu
     if [ "$kind" != empty ]; then  # no lines in, no lines out, as `cat` does
         f=$(bad_file "$kind" "$base/texts.txt")
         case_ "tokenize --input: $kind" "$f" $(nobody_for "$kind") -- tokenize --model "$base/model" --input "$f"
@@ -308,6 +311,12 @@ case_ "extract-features --layers out of range" "layer 5" -- extract-features --m
     --output "$(out features).jsonl" --layers 5 --max-seq-length 16 --device cpu
 case_ "extract-features --pooled unknown" "--pooled" -- extract-features --model "$base/model" --input "$base/texts.txt" \
     --output "$(out features).jsonl" --pooled max --max-seq-length 16 --device cpu
+case_ "embed --output with another extension" "extension" -- embed --model "$base/model" --input "$base/texts.txt" \
+    --output "$(out embeddings).csv" --max-seq-length 16 --device cpu
+case_ "embed --pooling unknown" "--pooling" -- embed --model "$base/model" --input "$base/texts.txt" \
+    --output "$(out embeddings).npy" --pooling weighted --max-seq-length 16 --device cpu
+case_ "embed --output under a file" "train.tsv" -- embed --model "$base/model" --input "$base/texts.txt" \
+    --output "$base/train.tsv/embeddings.npy" --max-seq-length 16 --device cpu
 case_ "tokenize --compatibility unknown" "--compatibility" -- tokenize --model "$base/model" --compatibility spacy --input "$base/texts.txt"
 case_ "tokenize without --model or --vocab" "--model" -- tokenize --input "$base/texts.txt"
 for flag in "--masked-lm-prob 0" "--masked-lm-prob 1.5" "--dupe-factor 0" "--max-seq-length 2" "--short-seq-prob 2" \

@@ -9,7 +9,7 @@ struct BERTCommand: ParsableCommand {
         abstract: "BERT on any OpenCL device or the CPU: fine-tune, pre-train, extract features.",
         subcommands: [DemoCommand.self, FinetuneCommand.self, PredictCommand.self, EvaluateCommand.self,
                       CreatePretrainingDataCommand.self, PretrainCommand.self,
-                      ExtractFeaturesCommand.self, TokenizeCommand.self, InspectCommand.self, ConvertCommand.self,
+                      ExtractFeaturesCommand.self, EmbedCommand.self, TokenizeCommand.self, InspectCommand.self, ConvertCommand.self,
                       PlanCommand.self, DevicesCommand.self, SelfCheckCommand.self, BenchCommand.self])
 }
 

@@ -51,14 +51,9 @@ public final class FeatureExtractor {
     private let layerIndices: [Int]
 
     public init(model folder: String, device: any Device, options: Options) throws {
-        let checkpoint = try Checkpoint.open(folder)
-        let config = try checkpoint.requireConfig()
-        guard options.batchSize > 0 else { throw ComputeError.shapeMismatch(operation: "extract-features", detail: "--batch-size must be positive") }
-        guard options.maxSequenceLength >= 3, options.maxSequenceLength <= config.maxPositionEmbeddings else {
-            throw ComputeError.shapeMismatch(operation: "extract-features",
-                detail: "--max-seq-length must be between 3 and the model's max_position_embeddings \(config.maxPositionEmbeddings), got \(options.maxSequenceLength)")
-        }
-        let layers = config.numHiddenLayers
+        (tokenizer, encoder) = try InferenceEncoder.load(model: folder, device: device, batch: options.batchSize,
+                                                         sequence: options.maxSequenceLength, operation: "extract-features")
+        let layers = encoder.config.numHiddenLayers
         layerIndices = try options.layers.map { layer in
             let index = layer < 0 ? layers + 1 + layer : layer
             guard (0...layers).contains(index) else {
@@ -68,13 +63,6 @@ public final class FeatureExtractor {
             return index
         }
         self.options = options
-        tokenizer = try checkpoint.tokenizer()
-        let parameters = try ParameterStore(config: config, heads: BertHeads(pooler: checkpoint.heads.pooler),
-                                            device: device, training: false)
-        try parameters.load(from: checkpoint)
-        encoder = try BertEncoder(parameters: parameters,
-                                  shape: EncoderShape(batch: options.batchSize, sequence: options.maxSequenceLength),
-                                  mode: .inference)
     }
 
     /// Features of each line, in order.

@@ -38,6 +38,19 @@ public enum TextFileData {
         try examples(path: path, format: format, labels: nil, policy: policy).labels
     }
 
+    /// The text column of every row of a TSV, CSV or JSON Lines file, in file order (an empty field is an empty
+    /// text): the input of `bert embed`.
+    ///
+    /// - Throws: ``TaskDataError`` naming the file and line of a row without the column, or a missing column.
+    public static func texts(path: String, format: TextFileFormat) throws -> [String] {
+        try TextFileRows(path: path, format: format, knownLabels: nil).rows.map { row in
+            guard let text = try row.value(format.textColumn) else {
+                throw TaskDataError.malformedRow(path: path, line: row.line, reason: "no text column \(format.textColumn)")
+            }
+            return text
+        }
+    }
+
     /// What a file holds: checked examples, the rows skipped, and the labels it names.
     struct Read {
         var examples: [TextExample]
