@@ -44,7 +44,7 @@ struct InferenceArguments: ParsableArguments {
     func outputs<D: TaskDataset>(_ dataset: D) throws -> [[Float]] {
         report(dataset.warnings, "data")
         report(dataset.truncation, "input data", sequence: dataset.sequenceLength,
-               positions: try Checkpoint.open(model).requireConfig().maxPositionEmbeddings, windows: dataset is TextClassificationDataset || dataset is NERDataset)
+               positions: try Checkpoint.open(model).requireConfig().maxPositionEmbeddings)
         let fits = try inferenceFit(folder: model, head: PlannedHead(dataset.head.spec), batch: batchSize, sequence: dataset.sequenceLength)
         let model = try TaskModel(folder: model, kind: dataset.head, device: try deviceArguments.open(fits: fits), batch: batchSize,
                                   sequence: dataset.sequenceLength, training: false)

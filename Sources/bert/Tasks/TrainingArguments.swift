@@ -96,9 +96,8 @@ struct TrainingArguments: ParsableArguments {
         report(train.warnings, "training data")
         if let dev { report(dev.warnings, "dev data") }
         let positions = try Checkpoint.open(model).requireConfig().maxPositionEmbeddings
-        let windows = train is TextClassificationDataset || train is NERDataset
-        report(train.truncation, "training data", sequence: train.sequenceLength, positions: positions, windows: windows)
-        if let dev { report(dev.truncation, "dev data", sequence: dev.sequenceLength, positions: positions, windows: windows) }
+        report(train.truncation, "training data", sequence: train.sequenceLength, positions: positions)
+        if let dev { report(dev.truncation, "dev data", sequence: dev.sequenceLength, positions: positions) }
         var config = trainerConfig(head: train.head)
         let plan = try memoryPlan(head: train.head, sequence: train.sequenceLength, device: device, ranks: ranks)
         config.microBatchSize = plan.microBatch
@@ -152,12 +151,13 @@ extension TrainingArguments {
 }
 
 /// Prints what truncation cut from `what`, if anything, so that no text is dropped silently, and what to do about it:
-/// a longer --max-seq-length where the model reads more, and (`windows`: the command takes it) --doc-stride.
-func report(_ truncation: Truncation?, _ what: String, sequence: Int, positions: Int, windows: Bool) {
+/// a longer --max-seq-length where the model reads more, and --doc-stride (every task that truncates takes it; SQuAD's
+/// windows leave its truncation nil).
+func report(_ truncation: Truncation?, _ what: String, sequence: Int, positions: Int) {
     guard let truncation, !truncation.isEmpty else { return }
-    let advice = [sequence < positions ? "raise --max-seq-length (this model reads up to \(positions) tokens)" : nil,
-                  windows ? "give --doc-stride N to read long inputs as overlapping windows" : nil].compactMap { $0 }
-    printError("note: " + truncation.summary(what, maxSequenceLength: sequence) + (advice.isEmpty ? "" : "; " + advice.joined(separator: " or ")))
+    let advice = (sequence < positions ? "raise --max-seq-length (this model reads up to \(positions) tokens) or " : "")
+        + "give --doc-stride N to read long inputs as overlapping windows"
+    printError("note: " + truncation.summary(what, maxSequenceLength: sequence) + "; " + advice)
 }
 
 /// Prints data warnings: a count and the first few, so a skipped row never goes unnoticed.
